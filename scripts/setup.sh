@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs whatever a fresh clone is missing: npm packages, the Temporal CLI (built once from the Go module proxy and
+# cached outside the repo) and PostgreSQL's server binaries. Safe to run again: each step is skipped when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# 1. npm packages, from package-lock.json exactly.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 2. The real Temporal server: the Temporal CLI's dev server.
+TEMPORAL_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
+CACHE_BIN="${XDG_CACHE_HOME:-$HOME/.cache}/proactive-sms/bin"
+if [ -n "${TEMPORAL_BIN:-}" ] && [ -x "${TEMPORAL_BIN}" ]; then
+  :
+elif command -v temporal >/dev/null 2>&1 || [ -x "$CACHE_BIN/temporal" ]; then
+  :
+else
+  if ! command -v go >/dev/null 2>&1; then
+    say "no 'temporal' on PATH and no Go toolchain to build it: install Go, or put the Temporal CLI on PATH" >&2
+    exit 1
+  fi
+  say "building the Temporal CLI $TEMPORAL_VERSION from the Go module proxy into $CACHE_BIN"
+  say "(first time only; this takes a few minutes)"
+  mkdir -p "$CACHE_BIN"
+  if ! GOBIN="$CACHE_BIN" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"; then
+    say "$TEMPORAL_VERSION did not build; trying v1.4.1"
+    GOBIN="$CACHE_BIN" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@v1.4.1"
+  fi
+  say "Temporal CLI ready: $CACHE_BIN/temporal"
+fi
+
+# 3. PostgreSQL server binaries, unless DATABASE_URL names another server.
+if [ -z "${DATABASE_URL:-}" ] && [ -z "${PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing PostgreSQL from Debian's packages..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    say "PostgreSQL server binaries not found: install PostgreSQL (e.g. apt-get install postgresql), set PG_BIN, or set DATABASE_URL" >&2
+    exit 1
+  fi
+fi
+# PostgreSQL refuses to run as root: as root, our scripts run it as the 'postgres' system user.
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  say "creating the 'postgres' system user to run PostgreSQL"
+  useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+fi

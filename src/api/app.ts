@@ -1,0 +1,36 @@
+import express, { Express, Router } from 'express';
+import { requireApiKey } from './auth';
+import type { ApiDeps } from './deps';
+import { ApiError, errorHandler } from './errors';
+import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
+import { callingListRoutes } from './routes/calling-lists';
+import { campaignRoutes } from './routes/campaigns';
+import { dncRoutes } from './routes/dnc';
+import { healthRoutes } from './routes/health';
+import { senderRoutes } from './routes/senders';
+import { skillRoutes } from './routes/skills';
+import { templateRoutes } from './routes/templates';
+import { webhookRoutes } from './routes/webhooks';
+
+/** createApp assembles the HTTP API: health, carrier webhooks, the admin route and the per-business-unit /v1 routes. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(deps));
+  app.use('/webhooks', webhookRoutes(deps));
+
+  const v1 = Router();
+  // CSV uploads are streamed by their own route; every other body is small JSON.
+  v1.use(express.json({ limit: '1mb' }));
+  v1.use(businessUnitRoutes(deps));
+  v1.use(requireApiKey(deps.db));
+  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes]) {
+    v1.use(routes(deps));
+  }
+  app.use('/v1', v1);
+  app.use((req) => {
+    throw new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { generateApiKey, hashApiKey } from '../../auth/api-keys';
+import { insertBusinessUnit, updateBusinessUnitSettings } from '../../db/business-units';
+import type { BusinessUnit } from '../../db/schema';
+import { businessUnitOf, requireAdmin } from '../auth';
+import type { ApiDeps } from '../deps';
+import { createBusinessUnitSchema, updateSettingsSchema } from '../schemas';
+import { parseInput } from '../validation';
+
+/** DEFAULT_CONFIRMATIONS are the texts sent when a business unit has not written its own. */
+export const DEFAULT_CONFIRMATIONS = {
+  optOutText: 'You have been unsubscribed and will receive no more messages. Reply START to opt back in.',
+  optInText: 'You are subscribed again. Reply STOP to unsubscribe, HELP for help.',
+  helpText: 'Reply STOP to unsubscribe. Msg&data rates may apply.',
+};
+
+/** businessUnitRoutes is POST /business-units (admin token). */
+export function businessUnitRoutes({ db, config }: ApiDeps): Router {
+  const router = Router();
+  router.post('/business-units', requireAdmin(config.adminToken), async (req, res) => {
+    const input = parseInput(createBusinessUnitSchema, req.body);
+    const apiKey = generateApiKey();
+    const unit = await insertBusinessUnit(db, { name: input.name, apiKeyHash: hashApiKey(apiKey) });
+    res.status(201).json({ id: unit.id, name: unit.name, apiKey, defaultDncGroupId: unit.default_dnc_group_id });
+  });
+  return router;
+}
+
+function presentSettings(unit: BusinessUnit) {
+  return {
+    smsChannel: unit.sms_channel,
+    optOutText: unit.opt_out_text ?? DEFAULT_CONFIRMATIONS.optOutText,
+    optInText: unit.opt_in_text ?? DEFAULT_CONFIRMATIONS.optInText,
+    helpText: unit.help_text ?? DEFAULT_CONFIRMATIONS.helpText,
+    defaultDncGroupId: unit.default_dnc_group_id,
+  };
+}
+
+/** settingsRoutes is GET and PATCH /settings: the business unit's own settings. */
+export function settingsRoutes({ db }: ApiDeps): Router {
+  const router = Router();
+  router.get('/settings', (_req, res) => {
+    res.json(presentSettings(businessUnitOf(res)));
+  });
+  router.patch('/settings', async (req, res) => {
+    const input = parseInput(updateSettingsSchema, req.body);
+    const unit = await updateBusinessUnitSettings(db, businessUnitOf(res).id, {
+      sms_channel: input.smsChannel,
+      opt_out_text: input.optOutText,
+      opt_in_text: input.optInText,
+      help_text: input.helpText,
+    });
+    res.json(presentSettings(unit));
+  });
+  return router;
+}

@@ -1,0 +1,56 @@
+import { Router } from 'express';
+import { getCallingList } from '../../db/calling-lists';
+import type { CallingList } from '../../db/schema';
+import { importCallingList } from '../../lists/import-calling-list';
+import { businessUnitOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { callingListQuerySchema, idParamSchema } from '../schemas';
+import { parseInput } from '../validation';
+
+function presentList(list: CallingList) {
+  return {
+    id: list.id,
+    name: list.name,
+    fields: list.fields,
+    phoneField: list.phone_field,
+    mobileField: list.mobile_field,
+    timezoneField: list.timezone_field,
+    region: list.region,
+    accepted: list.accepted,
+    rejected: list.rejected,
+    errors: list.errors,
+    createdAt: list.created_at,
+  };
+}
+
+/** callingListRoutes is POST /calling-lists (a streamed text/csv body) and GET /calling-lists/:id. */
+export function callingListRoutes({ db }: ApiDeps): Router {
+  const router = Router();
+  router.post('/calling-lists', async (req, res) => {
+    const query = parseInput(callingListQuerySchema, req.query);
+    if (!req.is('text/csv')) throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
+    // The body is never buffered: the request stream goes through the CSV parser straight into COPY.
+    const list = await importCallingList(
+      db,
+      {
+        businessUnitId: businessUnitOf(res).id,
+        name: query.name,
+        phoneField: query.phoneField,
+        mobileField: query.mobileField ?? null,
+        timezoneField: query.timezoneField ?? null,
+        region: query.region,
+      },
+      req,
+    );
+    res.status(201).json(presentList(list));
+  });
+
+  router.get('/calling-lists/:id', async (req, res) => {
+    const { id } = parseInput(idParamSchema, req.params);
+    const list = await getCallingList(db, businessUnitOf(res).id, id);
+    if (!list) throw notFound('calling list', id);
+    res.json(presentList(list));
+  });
+  return router;
+}

@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { DatabaseError } from 'pg';
+import { z } from 'zod';
+import { addDncEntry, getDncAudit, getDncEntry, getDncGroup, insertDncGroup, listDncGroups, removeDncEntry } from '../../db/dnc';
+import type { DncGroup } from '../../db/schema';
+import { normalizePhone } from '../../phones/phone-number';
+import { businessUnitOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { createDncGroupSchema } from '../schemas';
+import { parseInput } from '../validation';
+
+const entryParams = z.object({ id: z.uuid(), phone: z.string().min(1) });
+
+function presentGroup(group: DncGroup) {
+  return { id: group.id, name: group.name, createdAt: group.created_at };
+}
+
+/** dncRoutes manages DNC groups and their entries; phones are normalised to E.164 before any lookup. */
+export function dncRoutes({ db }: ApiDeps): Router {
+  const router = Router();
+  router.post('/dnc-groups', async (req, res) => {
+    const input = parseInput(createDncGroupSchema, req.body);
+    try {
+      res.status(201).json(presentGroup(await insertDncGroup(db, businessUnitOf(res).id, input.name)));
+    } catch (error) {
+      if (error instanceof DatabaseError && error.code === '23505') throw new ApiError(409, 'conflict', `name: a DNC group "${input.name}" already exists`);
+      throw error;
+    }
+  });
+
+  router.get('/dnc-groups', async (_req, res) => {
+    res.json((await listDncGroups(db, businessUnitOf(res).id)).map(presentGroup));
+  });
+
+  async function resolveEntry(params: unknown, businessUnitId: string) {
+    const { id, phone } = parseInput(entryParams, params);
+    const group = await getDncGroup(db, businessUnitId, id);
+    if (!group) throw notFound('DNC group', id);
+    const normalized = normalizePhone(phone, 'US');
+    if (!normalized.ok) throw new ApiError(400, 'invalid_request', `phone: ${normalized.message}`);
+    return { group, phone: normalized.e164 };
+  }
+
+  router.put('/dnc-groups/:id/entries/:phone', async (req, res) => {
+    const { group, phone } = await resolveEntry(req.params, businessUnitOf(res).id);
+    await addDncEntry(db, group.id, phone, { source: 'api' });
+    res.status(204).end();
+  });
+
+  router.delete('/dnc-groups/:id/entries/:phone', async (req, res) => {
+    const { group, phone } = await resolveEntry(req.params, businessUnitOf(res).id);
+    await removeDncEntry(db, group.id, phone, { source: 'api' });
+    res.status(204).end();
+  });
+
+  router.get('/dnc-groups/:id/entries/:phone', async (req, res) => {
+    const { group, phone } = await resolveEntry(req.params, businessUnitOf(res).id);
+    const [entry, history] = await Promise.all([getDncEntry(db, group.id, phone), getDncAudit(db, group.id, phone)]);
+    if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history });
+    res.json({
+      phone: entry.phone,
+      source: entry.source,
+      createdAt: entry.created_at,
+      history: history.map((h) => ({ action: h.action, source: h.source, rule: h.rule, messageSid: h.message_sid, at: h.created_at })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { sql } from 'kysely';
+import type { ApiDeps } from '../deps';
+
+async function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** healthRoutes is GET /healthz: 200 once PostgreSQL and Temporal both answer, 503 naming what is missing. */
+export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
+  const router = Router();
+  router.get('/healthz', async (_req, res) => {
+    const problems: Record<string, string> = {};
+    await Promise.all([
+      withinMs(2000, sql`SELECT 1`.execute(db)).catch((e: Error) => (problems.postgres = e.message)),
+      withinMs(2000, temporal.workflowService.getSystemInfo({})).catch((e: Error) => (problems.temporal = `${config.temporalAddress}: ${e.message}`)),
+    ]);
+    if (Object.keys(problems).length === 0) return res.json({ ok: true });
+    res.status(503).json({ ok: false, missing: problems });
+  });
+  return router;
+}

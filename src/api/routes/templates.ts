@@ -1,0 +1,79 @@
+import { Router } from 'express';
+import { getTemplate, insertTemplate, listTemplates } from '../../db/templates';
+import type { Template } from '../../db/schema';
+import { measureSms, mergeTemplate, MAX_TEMPLATE_SEGMENTS, parseTemplate, ParsedTemplate, TemplateSyntaxError } from '../../templates';
+import { businessUnitOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { createTemplateSchema, idParamSchema, previewTemplateSchema } from '../schemas';
+import { parseInput } from '../validation';
+
+/** checkedTemplate parses a body and refuses bad syntax or more than MAX_TEMPLATE_SEGMENTS segments (400, naming `field`). */
+export function checkedTemplate(body: string, field: string): { parsed: ParsedTemplate; encoding: string; segments: number } {
+  let parsed: ParsedTemplate;
+  try {
+    parsed = parseTemplate(body);
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) throw new ApiError(400, 'invalid_request', `${field}: ${error.message}`);
+    throw error;
+  }
+  // Measured on the literal text with each variable as its name: the real size is known per recipient.
+  const { encoding, segments } = measureSms(body);
+  if (segments > MAX_TEMPLATE_SEGMENTS) {
+    throw new ApiError(400, 'invalid_request', `${field}: the template is ${segments} segments long; the limit is ${MAX_TEMPLATE_SEGMENTS}`);
+  }
+  return { parsed, encoding, segments };
+}
+
+function presentTemplate(template: Template) {
+  return {
+    id: template.id,
+    name: template.name,
+    body: template.body,
+    direction: template.direction,
+    variables: template.variables,
+    encoding: template.encoding,
+    segments: template.segments,
+    createdAt: template.created_at,
+  };
+}
+
+/** templateRoutes is POST/GET /templates, GET /templates/:id and POST /templates/preview. */
+export function templateRoutes({ db }: ApiDeps): Router {
+  const router = Router();
+  router.post('/templates', async (req, res) => {
+    const input = parseInput(createTemplateSchema, req.body);
+    const { parsed, encoding, segments } = checkedTemplate(input.body, 'body');
+    const template = await insertTemplate(db, {
+      business_unit_id: businessUnitOf(res).id,
+      name: input.name,
+      body: input.body,
+      direction: input.direction,
+      variables: parsed.variables,
+      encoding,
+      segments,
+    });
+    res.status(201).json(presentTemplate(template));
+  });
+
+  router.get('/templates', async (_req, res) => {
+    res.json((await listTemplates(db, businessUnitOf(res).id)).map(presentTemplate));
+  });
+
+  router.get('/templates/:id', async (req, res) => {
+    const { id } = parseInput(idParamSchema, req.params);
+    const template = await getTemplate(db, businessUnitOf(res).id, id);
+    if (!template) throw notFound('template', id);
+    res.json(presentTemplate(template));
+  });
+
+  router.post('/templates/preview', (req, res) => {
+    const input = parseInput(previewTemplateSchema, req.body);
+    const { parsed } = checkedTemplate(input.body, 'body');
+    const merged = mergeTemplate(parsed, input.fields, input.direction);
+    if (!merged.ok) throw new ApiError(422, 'missing_value', `fields.${merged.field}: no value and the template gives no fallback`);
+    const { encoding, segments, characters } = measureSms(merged.text);
+    res.json({ text: merged.text, encoding, segments, characters });
+  });
+  return router;
+}

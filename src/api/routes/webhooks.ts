@@ -1,0 +1,50 @@
+import express, { RequestHandler, Router } from 'express';
+import { isValidTwilioSignature } from '../../carrier/webhook-signature';
+import { recordInboundMessage } from '../../db/inbound-messages';
+import { applyDeliveryReceipt } from '../../db/messages';
+import { findSenderByAddress } from '../../db/senders';
+import type { ApiDeps } from '../deps';
+import { ApiError } from '../errors';
+
+/** verifyTwilioSignature refuses (403) a webhook whose X-Twilio-Signature does not match PUBLIC_URL + path + params. */
+function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHandler {
+  return (req, _res, next) => {
+    const params = Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v)]));
+    const url = publicUrl + req.originalUrl;
+    if (!isValidTwilioSignature(authToken, url, params, req.header('x-twilio-signature'))) {
+      throw new ApiError(403, 'bad_signature', 'X-Twilio-Signature is missing or does not match this request');
+    }
+    next();
+  };
+}
+
+function required(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value.length === 0) throw new ApiError(400, 'invalid_request', `${field}: required`);
+  return value;
+}
+
+/** webhookRoutes receives the carrier's inbound messages and delivery receipts (form-encoded, signed). */
+export function webhookRoutes({ db, config }: ApiDeps): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(config.publicUrl, config.twilioAuthToken));
+
+  router.post('/twilio/status', async (req, res) => {
+    const sid = required(req.body, 'MessageSid');
+    const status = required(req.body, 'MessageStatus');
+    await applyDeliveryReceipt(db, sid, status, typeof req.body.ErrorCode === 'string' ? req.body.ErrorCode : null);
+    res.status(200).type('text/xml').send('<Response/>');
+  });
+
+  router.post('/twilio/inbound', async (req, res) => {
+    const messageSid = required(req.body, 'MessageSid');
+    const from = required(req.body, 'From');
+    const to = required(req.body, 'To');
+    const body = typeof req.body.Body === 'string' ? req.body.Body : '';
+    const sender = await findSenderByAddress(db, to);
+    // A number nobody owns is still recorded and answered 200, so the carrier does not retry forever.
+    await recordInboundMessage(db, { messageSid, businessUnitId: sender?.business_unit_id ?? null, from, to, body });
+    res.status(200).type('text/xml').send('<Response/>');
+  });
+  return router;
+}

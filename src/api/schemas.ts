@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+// Request schemas: they validate input and (issue: OpenAPI) are the single source of the published contract.
+
+const uuid = z.uuid();
+const name = z.string().trim().min(1).max(200);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
+const confirmationText = z.string().trim().min(1).max(1600).nullable();
+
+/** createBusinessUnitSchema is POST /business-units. */
+export const createBusinessUnitSchema = z.object({ name });
+
+/** createSenderSchema is POST /senders. */
+export const createSenderSchema = z.object({
+  kind: z.enum(['long_code', 'short_code', 'toll_free', 'alphanumeric']),
+  address: z.string().trim().min(1).max(32),
+  mps: z.number().int().min(1).max(10_000).optional(),
+  status: z.enum(['active', 'provisioning', 'suspended']).optional(),
+});
+
+/** updateSenderSchema is PATCH /senders/:id. */
+export const updateSenderSchema = z.object({
+  mps: z.number().int().min(1).max(10_000).optional(),
+  status: z.enum(['active', 'provisioning', 'suspended']).optional(),
+  optOutText: confirmationText.optional(),
+  optInText: confirmationText.optional(),
+  helpText: confirmationText.optional(),
+});
+
+/** updateSettingsSchema is PATCH /settings. */
+export const updateSettingsSchema = z.object({
+  smsChannel: z.boolean().optional(),
+  optOutText: confirmationText.optional(),
+  optInText: confirmationText.optional(),
+  helpText: confirmationText.optional(),
+});
+
+/** createDncGroupSchema is POST /dnc-groups. */
+export const createDncGroupSchema = z.object({ name });
+
+/** callingListQuerySchema is the query of POST /calling-lists. */
+export const callingListQuerySchema = z.object({
+  name,
+  phoneField: z.string().trim().min(1),
+  mobileField: z.string().trim().min(1).optional(),
+  timezoneField: z.string().trim().min(1).optional(),
+  region: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'expected a two-letter country code such as US')
+    .transform((r) => r.toUpperCase())
+    .default('US'),
+});
+
+/** directionSchema is a template's text direction. */
+export const directionSchema = z.enum(['ltr', 'rtl', 'auto']);
+
+/** createTemplateSchema is POST /templates. */
+export const createTemplateSchema = z.object({
+  name,
+  body: z.string().min(1).max(5000),
+  direction: directionSchema.default('auto'),
+});
+
+/** previewTemplateSchema is POST /templates/preview. */
+export const previewTemplateSchema = z.object({
+  body: z.string().min(1).max(5000),
+  fields: z.record(z.string(), z.string()).default({}),
+  direction: directionSchema.default('auto'),
+});
+
+/** createSkillSchema is POST /skills. */
+export const createSkillSchema = z.object({
+  name,
+  kind: z.enum(['agentless', 'agent']),
+  replyHandling: z.boolean(),
+  cadence: z
+    .array(z.object({ outcome: z.literal('answering_machine'), templateId: uuid, senderIds: z.array(uuid).min(1) }))
+    .default([]),
+});
+
+/** createCampaignSchema is POST /campaigns: exactly one of templateId and message. */
+export const createCampaignSchema = z
+  .object({
+    name,
+    listId: uuid,
+    templateId: uuid.optional(),
+    message: z.string().min(1).max(5000).optional(),
+    direction: directionSchema.optional(),
+    senderIds: z.array(uuid).min(1),
+    skillId: uuid.optional(),
+    dncGroupId: uuid.optional(),
+    startAt: z.iso.datetime({ offset: true }).optional(),
+    quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
+  })
+  .refine((c) => (c.templateId === undefined) !== (c.message === undefined), {
+    message: 'give exactly one of templateId and message',
+    path: ['templateId'],
+  });
+
+/** campaignActionSchema is the :action of POST /campaigns/:id/:action. */
+export const campaignActionSchema = z.enum(['start', 'pause', 'resume', 'cancel']);
+
+/** idParamSchema checks an :id path parameter. */
+export const idParamSchema = z.object({ id: uuid });

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import { getBusinessUnit } from '../db/business-units';
+import { getCampaignById } from '../db/campaigns';
+import { getSendersByIds } from '../db/senders';
+import { getTemplate } from '../db/templates';
+import type { Campaign, Database, Sender } from '../db/schema';
+import { parseTemplate, ParsedTemplate } from '../templates';
+import type { DirectionSetting } from '../templates';
+
+/** CampaignContext is what the engine needs to turn a campaign's records into messages. */
+export interface CampaignContext {
+  campaign: Campaign;
+  template: ParsedTemplate;
+  direction: DirectionSetting;
+  senders: Sender[];
+  /** The campaign's own DNC group (if any) and the business unit's default group: a contact on either gets nothing. */
+  dncGroupIds: string[];
+}
+
+/** loadCampaignContext loads a campaign with its body, senders and DNC groups; throws if it is gone. */
+export async function loadCampaignContext(db: Kysely<Database>, campaignId: string): Promise<CampaignContext> {
+  const campaign = await getCampaignById(db, campaignId);
+  if (!campaign) throw new Error(`campaign ${campaignId} does not exist`);
+  const [unit, template, senders] = await Promise.all([
+    getBusinessUnit(db, campaign.business_unit_id),
+    campaign.template_id ? getTemplate(db, campaign.business_unit_id, campaign.template_id) : undefined,
+    getSendersByIds(db, campaign.business_unit_id, campaign.sender_ids),
+  ]);
+  const body = template?.body ?? campaign.message_body;
+  if (body === null || body === undefined) throw new Error(`campaign ${campaignId} has neither a template nor a message`);
+  const dncGroupIds = [unit?.default_dnc_group_id, campaign.dnc_group_id].filter((g): g is string => !!g);
+  return {
+    campaign,
+    template: parseTemplate(body),
+    direction: (template?.direction ?? campaign.direction) as DirectionSetting,
+    senders,
+    dncGroupIds: [...new Set(dncGroupIds)],
+  };
+}

@@ -1,0 +1,48 @@
+// The carrier adapter contract: campaign and conversation code sends through this and never speaks HTTP itself.
+
+/** One outbound SMS as the carrier needs it; idempotencyKey is identical on every retry of the same message. */
+export interface OutboundSms {
+  to: string;
+  from: string;
+  body: string;
+  idempotencyKey: string;
+  statusCallback?: string;
+}
+
+/**
+ * The final answer for one send attempt. Transient trouble is never an outcome: it is thrown as
+ * CarrierUnavailableError so the caller retries with the same idempotency key.
+ */
+export type SendOutcome =
+  | { kind: 'accepted'; sid: string }
+  | { kind: 'opted_out'; code: 21610; message: string }
+  | { kind: 'rejected'; code: number | null; message: string };
+
+/** Carrier sends one SMS and resolves with a permanent outcome, or throws CarrierUnavailableError. */
+export interface Carrier {
+  send(sms: OutboundSms): Promise<SendOutcome>;
+}
+
+/** Twilio's error code for a recipient who has unsubscribed at the carrier (STOP). */
+export const OPTED_OUT_CODE = 21610;
+/** Twilio's error code for a 'To' number it cannot deliver to. */
+export const INVALID_NUMBER_CODE = 21211;
+
+/**
+ * CarrierUnavailableError marks a transient failure (429, 5xx, timeout, network error): the message was not
+ * refused, so the caller must retry it later rather than drop it. retryAfterMs carries the carrier's hint, if any.
+ */
+export class CarrierUnavailableError extends Error {
+  override readonly name = 'CarrierUnavailableError';
+  readonly status: number | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(
+    message: string,
+    options: { status?: number | null; retryAfterMs?: number | null; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}

@@ -1,0 +1,105 @@
+// Twilio REST adapter: maps the Messages API's answers onto the Carrier contract (see API.md, carrier wire format).
+import { CarrierUnavailableError, OPTED_OUT_CODE, type Carrier, type OutboundSms, type SendOutcome } from './carrier';
+
+export interface TwilioCarrierOptions {
+  /** REST base, e.g. https://api.twilio.com or the simulator's http://127.0.0.1:4010. */
+  apiUrl: string;
+  accountSid: string;
+  authToken: string;
+  /** Whole-request deadline (connect, send, read body); default 10 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** createTwilioCarrier builds a Carrier that posts to Twilio's Messages.json over global fetch (keep-alive pooled). */
+export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const endpoint = `${options.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+
+  return {
+    async send(sms: OutboundSms): Promise<SendOutcome> {
+      const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
+      if (sms.statusCallback) form.set('StatusCallback', sms.statusCallback);
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            authorization,
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded',
+            'idempotency-key': sms.idempotencyKey,
+          },
+          body: form,
+          // A redirected POST would be replayed as GET by fetch; surface it instead of following it.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        // Reading the body inside the try keeps the timeout covering it and frees the pooled connection.
+        text = await response.text();
+      } catch (err) {
+        throw new CarrierUnavailableError(describeFetchFailure(err, timeoutMs), { cause: err });
+      }
+      return interpretResponse(response.status, response.headers, text);
+    },
+  };
+}
+
+/** interpretResponse turns one HTTP answer from the Messages API into an outcome, or throws when it is transient. */
+export function interpretResponse(status: number, headers: Headers, text: string): SendOutcome {
+  const payload = parseJsonObject(text);
+  if (status >= 200 && status < 300) {
+    if (typeof payload?.sid === 'string' && payload.sid) return { kind: 'accepted', sid: payload.sid };
+    // Retrying is safe (same idempotency key) and better than losing track of a message we cannot reference.
+    throw new CarrierUnavailableError(`carrier answered ${status} without a message sid`, { status });
+  }
+  const code = typeof payload?.code === 'number' ? payload.code : null;
+  const message = typeof payload?.message === 'string' && payload.message ? payload.message : summarize(status, text);
+  // 408 is the server giving up on us, as transient as a 5xx.
+  if (status === 429 || status === 408 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+    throw new CarrierUnavailableError(`carrier unavailable (${status}): ${message}`, { status, retryAfterMs });
+  }
+  if (status >= 400) {
+    if (code === OPTED_OUT_CODE) return { kind: 'opted_out', code: OPTED_OUT_CODE, message };
+    return { kind: 'rejected', code, message };
+  }
+  // 1xx/3xx mean a misconfigured URL or proxy, not a verdict on this message: keep it for a retry.
+  throw new CarrierUnavailableError(`unexpected carrier answer ${status}: ${message}`, { status });
+}
+
+/** parseRetryAfter reads a Retry-After header (delta seconds or HTTP date) as milliseconds, null when absent or bad. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function summarize(status: number, text: string): string {
+  const snippet = text.trim().slice(0, 200);
+  return snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status}`;
+}
+
+function describeFetchFailure(err: unknown, timeoutMs: number): string {
+  // Duck-typed: fetch's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
+  const error = (err ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  if (error.name === 'TimeoutError' || error.name === 'AbortError')
+    return `carrier did not answer within ${timeoutMs} ms`;
+  // undici reports 'fetch failed' and hides the useful part (ECONNREFUSED, ENOTFOUND…) in cause.
+  const detail = error.cause?.code ?? error.cause?.message ?? error.message ?? err;
+  return `carrier unreachable: ${String(detail)}`;
+}

@@ -1,0 +1,90 @@
+import { Insertable, Kysely, sql } from 'kysely';
+import type { CampaignStatus } from '../campaigns/campaign-status';
+import type { Campaign, CampaignTable, Database } from './schema';
+
+/** insertCampaign stores a new campaign (status draft). */
+export async function insertCampaign(db: Kysely<Database>, campaign: Insertable<CampaignTable>): Promise<Campaign> {
+  return db.insertInto('campaigns').values(campaign).returningAll().executeTakeFirstOrThrow();
+}
+
+/** getCampaign loads a campaign only if it belongs to the business unit. */
+export async function getCampaign(db: Kysely<Database>, businessUnitId: string, id: string): Promise<Campaign | undefined> {
+  return db.selectFrom('campaigns').selectAll().where('business_unit_id', '=', businessUnitId).where('id', '=', id).executeTakeFirst();
+}
+
+/** getCampaignById loads a campaign for the engine, which acts on behalf of its business unit. */
+export async function getCampaignById(db: Kysely<Database>, id: string): Promise<Campaign | undefined> {
+  return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** listCampaigns returns a business unit's campaigns, newest first. */
+export async function listCampaigns(db: Kysely<Database>, businessUnitId: string): Promise<Campaign[]> {
+  return db.selectFrom('campaigns').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at', 'desc').execute();
+}
+
+/** transitionCampaign moves a campaign to `to` only if it is in one of `from`; undefined when it was not. */
+export async function transitionCampaign(
+  db: Kysely<Database>,
+  id: string,
+  from: readonly CampaignStatus[],
+  to: CampaignStatus,
+  reason: string | null = null,
+): Promise<Campaign | undefined> {
+  return db
+    .updateTable('campaigns')
+    .set({ status: to, status_reason: reason, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** CampaignCounts are the recipient counts of API.md's GET /campaigns/:id. */
+export interface CampaignCounts {
+  total: number;
+  pending: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  skippedDnc: number;
+  skippedInvalid: number;
+  optedOut: number;
+}
+
+const STATE_TO_COUNT: Record<string, keyof CampaignCounts> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+  skipped_dnc: 'skippedDnc',
+  skipped_invalid: 'skippedInvalid',
+  opted_out: 'optedOut',
+};
+
+/** campaignCounts counts a campaign's recipients by outcome; every recipient not yet finished is pending. */
+export async function campaignCounts(db: Kysely<Database>, campaign: Pick<Campaign, 'id' | 'list_id'>): Promise<CampaignCounts> {
+  const [byState, total] = await Promise.all([
+    db
+      .selectFrom('messages')
+      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('campaign_id', '=', campaign.id)
+      .groupBy('state')
+      .execute(),
+    db
+      .selectFrom('list_records')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('list_id', '=', campaign.list_id)
+      .where('duplicate', '=', false)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const counts: CampaignCounts = { total: Number(total.n), pending: 0, sent: 0, delivered: 0, failed: 0, skippedDnc: 0, skippedInvalid: 0, optedOut: 0 };
+  let finished = 0;
+  for (const row of byState) {
+    const key = STATE_TO_COUNT[row.state];
+    if (!key) continue;
+    counts[key] += Number(row.n);
+    finished += Number(row.n);
+  }
+  counts.pending = Math.max(0, counts.total - finished);
+  return counts;
+}

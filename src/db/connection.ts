@@ -1,0 +1,25 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './schema';
+
+// int8 (counts, bigserial ids) arrive as strings; counts are small enough for numbers, ids stay strings in the schema.
+types.setTypeParser(types.builtins.INT8, (value) => value);
+
+const pools = new WeakMap<Kysely<Database>, Pool>();
+
+/** createDb opens a pooled Kysely connection to PostgreSQL. */
+export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle client losing its connection (PostgreSQL restart) must not crash the process; the pool reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** poolOf gives the data layer the raw pool behind a Kysely instance, for COPY, which Kysely cannot express. */
+export function poolOf(db: Kysely<Database>): Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('this Kysely instance was not made by createDb');
+  return pool;
+}

@@ -1,0 +1,229 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// One Database interface assembled from …Table interfaces, as in Kysely's example app.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+/** Postgres returns bigint as a string; we keep ids as strings end to end so no precision is lost. */
+type BigId = ColumnType<string, never, never>;
+
+export interface BusinessUnitTable {
+  id: Generated<string>;
+  name: string;
+  api_key_hash: string;
+  default_dnc_group_id: string | null;
+  sms_channel: Generated<boolean>;
+  opt_out_text: string | null;
+  opt_in_text: string | null;
+  help_text: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SenderTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  kind: string;
+  address: string;
+  mps: number;
+  status: Generated<string>;
+  opt_out_text: string | null;
+  opt_in_text: string | null;
+  help_text: string | null;
+  next_slot_at: Generated<Timestamp>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DncGroupTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DncEntryTable {
+  dnc_group_id: string;
+  phone: string;
+  source: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface DncAuditTable {
+  id: Generated<string>;
+  dnc_group_id: string;
+  phone: string;
+  action: 'add' | 'remove';
+  source: string;
+  rule: string | null;
+  message_sid: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ListErrorJson {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export interface CallingListTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  fields: string[];
+  phone_field: string;
+  mobile_field: string | null;
+  timezone_field: string | null;
+  region: string;
+  status: Generated<string>;
+  accepted: Generated<number>;
+  rejected: Generated<number>;
+  errors: ColumnType<ListErrorJson[], string | undefined, string>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ListRecordTable {
+  id: BigId;
+  list_id: string;
+  row_number: number;
+  phone: string;
+  mobile: string | null;
+  timezone: string | null;
+  fields: Json<Record<string, string>>;
+  duplicate: Generated<boolean>;
+}
+
+export interface TemplateTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  body: string;
+  direction: string;
+  variables: string[];
+  encoding: string;
+  segments: number;
+  created_at: Generated<Timestamp>;
+}
+
+export interface CadenceStepJson {
+  outcome: 'answering_machine';
+  templateId: string;
+  senderIds: string[];
+}
+
+export interface SkillTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  kind: string;
+  reply_handling: boolean;
+  cadence: ColumnType<CadenceStepJson[], string | undefined, string>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface QuietHoursJson {
+  start: string;
+  end: string;
+}
+
+export interface CampaignTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  list_id: string;
+  template_id: string | null;
+  message_body: string | null;
+  direction: string;
+  sender_ids: string[];
+  skill_id: string | null;
+  dnc_group_id: string | null;
+  start_at: Timestamp | null;
+  quiet_hours: ColumnType<QuietHoursJson | null, string | null, string | null>;
+  status: Generated<string>;
+  status_reason: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConversationTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  contact: string;
+  sender_id: string;
+  campaign_id: string | null;
+  status: string;
+  agent: string | null;
+  last_message_at: Generated<Timestamp>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface MessageTable {
+  id: BigId;
+  business_unit_id: string;
+  kind: string;
+  campaign_id: string | null;
+  record_id: ColumnType<string | null, string | number | null, never>;
+  conversation_id: string | null;
+  to_phone: string;
+  sender_id: string | null;
+  body: string | null;
+  segments: Generated<number>;
+  state: string;
+  idempotency_key: string;
+  carrier_sid: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConversationMessageTable {
+  id: BigId;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  body: string;
+  message_id: ColumnType<string | null, string | null, never>;
+  inbound_sid: string | null;
+  agent: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface InboundMessageTable {
+  message_sid: string;
+  business_unit_id: string | null;
+  from_phone: string;
+  to_address: string;
+  body: string;
+  classification: string | null;
+  rule: string | null;
+  processed_at: Timestamp | null;
+  received_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  business_units: BusinessUnitTable;
+  senders: SenderTable;
+  dnc_groups: DncGroupTable;
+  dnc_entries: DncEntryTable;
+  dnc_audit: DncAuditTable;
+  calling_lists: CallingListTable;
+  list_records: ListRecordTable;
+  templates: TemplateTable;
+  skills: SkillTable;
+  campaigns: CampaignTable;
+  conversations: ConversationTable;
+  messages: MessageTable;
+  conversation_messages: ConversationMessageTable;
+  inbound_messages: InboundMessageTable;
+}
+
+export type BusinessUnit = Selectable<BusinessUnitTable>;
+export type Sender = Selectable<SenderTable>;
+export type NewSender = Insertable<SenderTable>;
+export type DncGroup = Selectable<DncGroupTable>;
+export type CallingList = Selectable<CallingListTable>;
+export type ListRecord = Selectable<ListRecordTable>;
+export type Template = Selectable<TemplateTable>;
+export type Skill = Selectable<SkillTable>;
+export type Campaign = Selectable<CampaignTable>;
+export type Message = Selectable<MessageTable>;
+export type Conversation = Selectable<ConversationTable>;

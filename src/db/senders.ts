@@ -1,0 +1,67 @@
+import { Kysely, sql } from 'kysely';
+import { definedOnly } from './patch';
+import type { Database, NewSender, Sender } from './schema';
+
+/** insertSender stores a transport code; a number already registered is reported as a conflict by the caller. */
+export async function insertSender(db: Kysely<Database>, sender: NewSender): Promise<Sender> {
+  return db.insertInto('senders').values(sender).returningAll().executeTakeFirstOrThrow();
+}
+
+/** listSenders returns a business unit's senders, oldest first. */
+export async function listSenders(db: Kysely<Database>, businessUnitId: string): Promise<Sender[]> {
+  return db.selectFrom('senders').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at').execute();
+}
+
+/** getSendersByIds loads senders of one business unit; ids of other tenants are simply absent. */
+export async function getSendersByIds(db: Kysely<Database>, businessUnitId: string, ids: string[]): Promise<Sender[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('senders')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** findSenderByAddress finds which tenant owns a number (inbound routing). */
+export async function findSenderByAddress(db: Kysely<Database>, address: string): Promise<Sender | undefined> {
+  return db.selectFrom('senders').selectAll().where('address', '=', address).where('kind', '<>', 'alphanumeric').executeTakeFirst();
+}
+
+/** SenderPatch is what PATCH /senders/:id may change. */
+export type SenderPatch = Partial<Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text'>>;
+
+/** updateSender changes a sender of the business unit; undefined when it is not theirs. */
+export async function updateSender(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+  patch: SenderPatch,
+): Promise<Sender | undefined> {
+  const changes = definedOnly(patch);
+  if (Object.keys(changes).length === 0) return (await getSendersByIds(db, businessUnitId, [id]))[0];
+  return db
+    .updateTable('senders')
+    .set(changes)
+    .where('id', '=', id)
+    .where('business_unit_id', '=', businessUnitId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * reserveSendSlots books `slots` consecutive send slots on a sender and returns when the first one starts (epoch ms).
+ * One row update serialises every worker on the sender, so its rate holds however many replicas send.
+ */
+export async function reserveSendSlots(db: Kysely<Database>, senderId: string, slots: number): Promise<{ startMs: number; mps: number }> {
+  const row = await sql<{ start_ms: string; mps: number }>`
+    WITH prev AS (SELECT id, greatest(next_slot_at, clock_timestamp()) AS start FROM senders WHERE id = ${senderId} FOR UPDATE)
+    UPDATE senders s
+       SET next_slot_at = prev.start + make_interval(secs => ${slots}::float8 / s.mps)
+      FROM prev
+     WHERE s.id = prev.id
+    RETURNING (extract(epoch FROM prev.start) * 1000)::float8 AS start_ms, s.mps`.execute(db);
+  const first = row.rows[0];
+  if (!first) throw new Error(`sender ${senderId} does not exist`);
+  return { startMs: Number(first.start_ms), mps: first.mps };
+}

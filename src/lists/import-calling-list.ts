@@ -1,0 +1,95 @@
+import type { Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import type { Kysely } from 'kysely';
+import { storeCallingList, ImportSummary } from '../db/calling-lists';
+import type { CallingList, Database } from '../db/schema';
+import { CsvInputError, utf8Validator } from './csv-input';
+import { ListMapping, ListRecordInput, RowError, toListRecord } from './list-record';
+
+/** MAX_REPORTED_ERRORS is how many row errors an import reports (the counts cover them all). */
+export const MAX_REPORTED_ERRORS = 100;
+
+/** ListImportRequest names the list and maps its columns. */
+export interface ListImportRequest extends ListMapping {
+  businessUnitId: string;
+  name: string;
+}
+
+/**
+ * importCallingList streams a CSV upload into a new calling list: the header names the fields, every data record
+ * with a usable phone is kept, the others are rejected and named by row. A broken file stores nothing.
+ */
+export async function importCallingList(db: Kysely<Database>, request: ListImportRequest, csv: Readable): Promise<CallingList> {
+  let header: string[] | null = null;
+  const parser = parse({
+    bom: true,
+    columns: (names: string[]) => {
+      header = checkHeader(names, request);
+      return header;
+    },
+    skip_empty_lines: true,
+    trim: false,
+  });
+  const validated = csv.pipe(utf8Validator());
+  validated.on('error', (error) => parser.destroy(error));
+  validated.pipe(parser);
+  csv.on('error', (error) => parser.destroy(error));
+
+  const summary: ImportSummary = { accepted: 0, rejected: 0, errors: [] };
+  const report = (error: RowError) => {
+    if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(error);
+  };
+  async function* records(): AsyncGenerator<ListRecordInput> {
+    let row = 0;
+    try {
+      for await (const fields of parser as AsyncIterable<Record<string, string>>) {
+        row += 1;
+        const result = toListRecord(row, fields, request);
+        if ('error' in result) {
+          summary.rejected += 1;
+          report(result.error);
+          continue;
+        }
+        result.warnings.forEach(report);
+        summary.accepted += 1;
+        yield result.record;
+      }
+    } catch (error) {
+      throw describeCsvError(error);
+    }
+  }
+
+  return storeCallingList(
+    db,
+    async () => {
+      if (!header) throw new CsvInputError('the file is empty: it needs a header row naming the fields', 1);
+      return { ...request, fields: header };
+    },
+    records(),
+    () => summary,
+  );
+}
+
+function checkHeader(names: string[], mapping: ListMapping): string[] {
+  const header = names.map((n) => n.trim());
+  const seen = new Set<string>();
+  header.forEach((name, i) => {
+    if (!name) throw new CsvInputError(`header column ${i + 1} has no name`, 1);
+    if (seen.has(name)) throw new CsvInputError(`header names the field "${name}" twice`, 1);
+    seen.add(name);
+  });
+  for (const [param, field] of Object.entries({ phoneField: mapping.phoneField, mobileField: mapping.mobileField, timezoneField: mapping.timezoneField })) {
+    if (field && !seen.has(field)) {
+      throw new CsvInputError(`${param} "${field}" is not a column of the file (columns: ${header.join(', ')})`, 1);
+    }
+  }
+  return header;
+}
+
+function describeCsvError(error: unknown): unknown {
+  if (error instanceof CsvError) {
+    const line = (error as CsvError & { lines?: number }).lines ?? null;
+    return new CsvInputError(`line ${line ?? '?'}: ${error.message.replace(/^Invalid Record Length: /, '')}`, line);
+  }
+  return error;
+}

@@ -1,0 +1,81 @@
+// What the simulator knows: its mode, the messages it accepted and the counters the control API reports.
+import { MessageLog } from './message-log';
+import { initialMode, type SimulatorMode } from './mode';
+import { SlidingWindowCounter } from './sliding-window';
+
+/** Counters since the last reset; accepted is the message log's size and not kept here. */
+export interface SimulatorCounters {
+  /** Repeat attempts with an Idempotency-Key already accepted (answered with the original sid). */
+  duplicates: number;
+  /** Duplicates whose To, From or Body differ from the original: a key reused for another message. */
+  keyConflicts: number;
+  /** 400 answers: invalid number, carrier opt-out, missing or malformed field. */
+  rejected: number;
+  /** 503 answers from failNext, failRatio or outage. */
+  failedInjected: number;
+  /** 429 answers from throttleNext or a sender's MPS ceiling. */
+  throttled: number;
+  /** 401 answers. */
+  unauthorized: number;
+  receiptsSent: number;
+  receiptsFailed: number;
+}
+
+export interface SimulatorStats extends SimulatorCounters {
+  accepted: number;
+  /** Highest number of accepted messages per From within any sliding one-second window. */
+  maxPerSecondBySender: Record<string, number>;
+}
+
+/** SimulatorState holds everything a reset clears; the HTTP layers read and update it. */
+export class SimulatorState {
+  mode: SimulatorMode;
+  messages = new MessageLog();
+  counters: SimulatorCounters = emptyCounters();
+  /** Bumped by reset so work scheduled before it (delivery receipts) can tell it is stale. */
+  generation = 0;
+  private senderWindows = new Map<string, SlidingWindowCounter>();
+
+  constructor(private readonly defaults: { autoDeliver: boolean; deliveryDelayMs: number }) {
+    this.mode = initialMode(defaults.autoDeliver, defaults.deliveryDelayMs);
+  }
+
+  /** reset forgets messages and counters and restores the mode given at creation. */
+  reset(): void {
+    this.mode = initialMode(this.defaults.autoDeliver, this.defaults.deliveryDelayMs);
+    this.messages = new MessageLog();
+    this.counters = emptyCounters();
+    this.senderWindows = new Map();
+    this.generation++;
+  }
+
+  /** senderWindow is the one-second send-rate window of a From address, created on first use. */
+  senderWindow(from: string): SlidingWindowCounter {
+    let window = this.senderWindows.get(from);
+    if (!window) {
+      window = new SlidingWindowCounter(1000);
+      this.senderWindows.set(from, window);
+    }
+    return window;
+  }
+
+  /** stats is the GET /control/stats body. */
+  stats(): SimulatorStats {
+    const maxPerSecondBySender: Record<string, number> = {};
+    for (const [from, window] of this.senderWindows) if (window.max > 0) maxPerSecondBySender[from] = window.max;
+    return { accepted: this.messages.size, ...this.counters, maxPerSecondBySender };
+  }
+}
+
+function emptyCounters(): SimulatorCounters {
+  return {
+    duplicates: 0,
+    keyConflicts: 0,
+    rejected: 0,
+    failedInjected: 0,
+    throttled: 0,
+    unauthorized: 0,
+    receiptsSent: 0,
+    receiptsFailed: 0,
+  };
+}

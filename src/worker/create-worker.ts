@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../../activities';
+import type { Carrier } from '../carrier/carrier';
+import type { AppConfig } from '../config';
+import type { Database } from '../db/schema';
+
+/** WorkerDeps are the connections a worker runs on. */
+export interface WorkerDeps {
+  config: AppConfig;
+  db: Kysely<Database>;
+  carrier: Carrier;
+  /** A prebuilt workflow bundle (tests build one for every worker); otherwise workflows/ is bundled at start. */
+  workflowBundlePath?: string;
+  carrierPatienceMs?: number;
+}
+
+/** createWorker connects to Temporal and builds the worker for every workflow and activity. */
+export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: deps.config.temporalAddress });
+  const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = deps.workflowBundlePath
+    ? { workflowBundle: { codePath: deps.workflowBundlePath } }
+    : { workflowsPath: path.join(__dirname, '../../workflows') };
+  const worker = await Worker.create({
+    connection,
+    namespace: deps.config.temporalNamespace,
+    taskQueue: deps.config.taskQueue,
+    ...workflows,
+    activities: createActivities({ db: deps.db, carrier: deps.carrier, publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs }),
+    maxConcurrentActivityTaskExecutions: 20,
+  });
+  return { worker, connection };
+}

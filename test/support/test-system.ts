@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createApp } from '../../src/api/app';
+import { createTwilioCarrier } from '../../src/carrier/twilio-carrier';
+import { AppConfig, readConfig } from '../../src/config';
+import { createDb } from '../../src/db/connection';
+import type { Database } from '../../src/db/schema';
+import { createSimulator, Simulator } from '../../src/simulator/simulator';
+import type { RecordedMessage } from '../../src/simulator/message-log';
+import { createWorker } from '../../src/worker/create-worker';
+import { freePort } from '../../scripts/lib/free-port';
+import { ApiClient } from './api-client';
+
+/** ADMIN_TOKEN is the admin token every test system's API accepts. */
+export const ADMIN_TOKEN = 'test-admin-token';
+
+/** TestSystem is the whole product wired in one process: API, worker, simulator, on the real Temporal and PostgreSQL. */
+export interface TestSystem {
+  config: AppConfig;
+  db: Kysely<Database>;
+  temporal: Client;
+  sim: Simulator;
+  admin: ApiClient;
+  anonymous: ApiClient;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  sentMessages(): RecordedMessage[];
+  shutdown(): Promise<void>;
+}
+
+function listen(app: { listen: (port: number, host: string, cb: () => void) => Server }, port: number): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** startTestSystem needs DATABASE_URL and TEMPORAL_ADDRESS, which `npm test` provides. Each system has its own task queue. */
+export async function startTestSystem(options: { carrierPatienceMs?: number; autoDeliver?: boolean } = {}): Promise<TestSystem> {
+  if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS) throw new Error('run the integration tests with `npm test`');
+  const apiPort = await freePort();
+  const publicUrl = `http://127.0.0.1:${apiPort}`;
+  const sim = createSimulator({ accountSid: 'ACtest', authToken: 'test-auth-token', webhookUrl: publicUrl, autoDeliver: options.autoDeliver ?? false, deliveryDelayMs: 20 });
+  const simServer = await listen(sim.app, 0);
+  const simPort = (simServer.address() as { port: number }).port;
+  const config = readConfig({
+    ...process.env,
+    PORT: String(apiPort),
+    PUBLIC_URL: publicUrl,
+    ADMIN_TOKEN,
+    TWILIO_API_URL: `http://127.0.0.1:${simPort}`,
+    TWILIO_ACCOUNT_SID: 'ACtest',
+    TWILIO_AUTH_TOKEN: 'test-auth-token',
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+  });
+  const db = createDb(config.databaseUrl, 10);
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const apiServer = await listen(createApp({ db, temporal, config }), apiPort);
+  const carrier = createTwilioCarrier({ apiUrl: config.twilioApiUrl, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken });
+
+  let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
+  const system: TestSystem = {
+    config,
+    db,
+    temporal,
+    sim,
+    admin: new ApiClient(publicUrl, ADMIN_TOKEN),
+    anonymous: new ApiClient(publicUrl),
+    async startWorker() {
+      if (running) return;
+      const { worker, connection: workerConnection } = await createWorker({
+        config,
+        db,
+        carrier,
+        workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+        carrierPatienceMs: options.carrierPatienceMs ?? 2000,
+      });
+      running = { worker, connection: workerConnection, done: worker.run() };
+    },
+    async stopWorker() {
+      if (!running) return;
+      const { worker, connection: workerConnection, done } = running;
+      running = null;
+      worker.shutdown();
+      await done;
+      await workerConnection.close();
+    },
+    sentMessages() {
+      return [...sim.state.messages.page(0, Number.MAX_SAFE_INTEGER)];
+    },
+    async shutdown() {
+      await system.stopWorker();
+      sim.stop();
+      await Promise.all([close(apiServer), close(simServer)]);
+      await connection.close();
+      await db.destroy();
+    },
+  };
+  await system.startWorker();
+  return system;
+}
+
+/** TenantClient is a business unit with its API key, as a test user sees it. */
+export interface Tenant {
+  id: string;
+  defaultDncGroupId: string;
+  api: ApiClient;
+}
+
+/** createTenant makes a business unit through the admin route. */
+export async function createTenant(system: TestSystem, name = `BU ${randomUUID().slice(0, 8)}`): Promise<Tenant> {
+  const res = await system.admin.post('/v1/business-units', { name });
+  if (res.status !== 201) throw new Error(`could not create business unit: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, defaultDncGroupId: res.body.defaultDncGroupId, api: system.anonymous.as(res.body.apiKey) };
+}
+
+/** eventually polls until the check returns a value other than undefined, or fails with the last value seen. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** waitForCampaignStatus polls GET /campaigns/:id until it reaches the status and returns the campaign. */
+export async function waitForCampaignStatus(tenant: Tenant, campaignId: string, status: string, timeoutMs = 60_000) {
+  return eventually(`campaign ${campaignId} to be ${status}`, async () => {
+    const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+    return res.body.status === status ? res.body : undefined;
+  }, timeoutMs);
+}
+
+let phoneCounter = Math.floor(Math.random() * 9000);
+/** uniquePhone returns a valid US mobile-style number no other test uses (area code 212, 555-01xx avoided). */
+export function uniquePhone(): string {
+  phoneCounter += 1;
+  const line = String(1000 + (phoneCounter % 9000)).padStart(4, '0');
+  let exchange = 200 + Math.floor(Math.random() * 700);
+  if (exchange % 100 === 11) exchange += 1; // N11 exchanges are service codes, not subscriber numbers
+  return `+1212${exchange}${line}`;
+}

@@ -1,0 +1,183 @@
+import express from 'express';
+import { CarrierUnavailableError, type OutboundSms } from '../../../src/carrier/carrier';
+import { createTwilioCarrier, interpretResponse, parseRetryAfter } from '../../../src/carrier/twilio-carrier';
+import { ACCOUNT_SID, AUTH_TOKEN, listen, startSimulator, type RunningSimulator } from './harness';
+
+let sim: RunningSimulator;
+let keySeq = 0;
+
+const sms = (overrides: Partial<OutboundSms> = {}): OutboundSms => ({
+  to: '+15551230001',
+  from: '+15559870001',
+  body: 'Hello from the campaign',
+  idempotencyKey: `test-key-${++keySeq}`,
+  ...overrides,
+});
+const carrier = (overrides: { authToken?: string; timeoutMs?: number; apiUrl?: string } = {}) =>
+  createTwilioCarrier({ apiUrl: sim.url, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, ...overrides });
+
+// Resolves with the thrown CarrierUnavailableError, failing the test if the send did anything else.
+async function unavailable(promise: Promise<unknown>): Promise<CarrierUnavailableError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!('error' in outcome)) throw new Error(`expected CarrierUnavailableError, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(CarrierUnavailableError);
+  return outcome.error as CarrierUnavailableError;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+beforeEach(async () => {
+  await sim.control('POST', '/reset');
+});
+
+describe('createTwilioCarrier against the simulator', () => {
+  it('returns accepted with the sid on 201 and sends every field', async () => {
+    const message = sms({ statusCallback: 'http://127.0.0.1:1/webhooks/twilio/status' });
+    const outcome = await carrier({ apiUrl: `${sim.url}/` }).send(message);
+    expect(outcome).toEqual({ kind: 'accepted', sid: expect.stringMatching(/^SM[0-9a-f]{32}$/) });
+
+    const { json } = await sim.control('GET', '/messages');
+    expect(json).toEqual([
+      {
+        index: 0,
+        sid: outcome.kind === 'accepted' ? outcome.sid : '',
+        to: message.to,
+        from: message.from,
+        body: message.body,
+        idempotencyKey: message.idempotencyKey,
+        statusCallback: message.statusCallback,
+        receivedAt: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('returns rejected with code 21211 for an invalid number', async () => {
+    await sim.control('PATCH', '/mode', { invalidNumbers: ['+15550000000'] });
+    await expect(carrier().send(sms({ to: '+15550000000' }))).resolves.toEqual({
+      kind: 'rejected',
+      code: 21211,
+      message: expect.stringContaining('not a valid phone number'),
+    });
+    // A number that is not E.164 at all gets the same verdict from the carrier.
+    await expect(carrier().send(sms({ to: '555-1234' }))).resolves.toMatchObject({ kind: 'rejected', code: 21211 });
+  });
+
+  it('returns opted_out for 400 with code 21610', async () => {
+    await sim.control('PATCH', '/mode', { optedOutNumbers: ['+15550000001'] });
+    await expect(carrier().send(sms({ to: '+15550000001' }))).resolves.toEqual({
+      kind: 'opted_out',
+      code: 21610,
+      message: 'Attempt to send to unsubscribed recipient',
+    });
+  });
+
+  it('returns rejected for other 4xx, such as bad credentials', async () => {
+    await expect(carrier({ authToken: 'wrong' }).send(sms())).resolves.toEqual({
+      kind: 'rejected',
+      code: 20003,
+      message: 'Authenticate',
+    });
+  });
+
+  it('throws CarrierUnavailableError with Retry-After on 429, then succeeds', async () => {
+    await sim.control('PATCH', '/mode', { throttleNext: 1, retryAfterSeconds: 7 });
+    const error = await unavailable(carrier().send(sms()));
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 7000 });
+    await expect(carrier().send(sms())).resolves.toMatchObject({ kind: 'accepted' });
+  });
+
+  it('throws CarrierUnavailableError on 503, from failNext and from an outage', async () => {
+    await sim.control('PATCH', '/mode', { failNext: 1 });
+    expect(await unavailable(carrier().send(sms()))).toMatchObject({ status: 503, retryAfterMs: null });
+    await sim.control('PATCH', '/mode', { outage: true });
+    expect(await unavailable(carrier().send(sms()))).toMatchObject({ status: 503 });
+    await sim.control('PATCH', '/mode', { outage: false });
+    await expect(carrier().send(sms())).resolves.toMatchObject({ kind: 'accepted' });
+    expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, failedInjected: 2 });
+  });
+
+  it('throws CarrierUnavailableError on timeout; the retry with the same key gets the late-accepted sid', async () => {
+    await sim.control('PATCH', '/mode', { latencyMs: 300 });
+    const message = sms();
+    const error = await unavailable(carrier({ timeoutMs: 50 }).send(message));
+    expect(error.status).toBeNull();
+    expect(error.message).toMatch(/did not answer within 50 ms/);
+
+    // The carrier still accepted the first attempt after its latency: exactly the case idempotency exists for.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sim.control('PATCH', '/mode', { latencyMs: 0 });
+    const retry = await carrier().send(message);
+    const { json: messages } = await sim.control('GET', '/messages');
+    expect(messages).toHaveLength(1);
+    expect(retry).toEqual({ kind: 'accepted', sid: messages[0].sid });
+    expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it('throws CarrierUnavailableError when the connection is refused', async () => {
+    const closed = await listen(express());
+    await closed.close();
+    const error = await unavailable(carrier({ apiUrl: closed.url }).send(sms()));
+    expect(error.status).toBeNull();
+    expect(error.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('records a repeated idempotency key once and answers with the same sid', async () => {
+    const message = sms();
+    const first = await carrier().send(message);
+    const again = await carrier().send(message);
+    const concurrent = await Promise.all([carrier().send(message), carrier().send(message)]);
+    expect(first.kind).toBe('accepted');
+    for (const outcome of [again, ...concurrent]) expect(outcome).toEqual(first);
+    expect((await sim.control('GET', '/messages')).json).toHaveLength(1);
+    expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, duplicates: 3, keyConflicts: 0 });
+  });
+
+  it('counts a key reused for a different message as a conflict, keeping the original', async () => {
+    const first = await carrier().send(sms({ idempotencyKey: 'shared' }));
+    const other = await carrier().send(sms({ idempotencyKey: 'shared', to: '+15551239999' }));
+    expect(other).toEqual(first);
+    expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, duplicates: 1, keyConflicts: 1 });
+  });
+});
+
+describe('interpretResponse', () => {
+  const headers = (init: Record<string, string> = {}) => new Headers(init);
+
+  it('treats 5xx without a JSON body as unavailable, keeping the text', () => {
+    expect(() => interpretResponse(502, headers({ 'retry-after': '3' }), '<html>Bad gateway</html>')).toThrow(
+      expect.objectContaining({ status: 502, retryAfterMs: 3000, message: expect.stringContaining('Bad gateway') }),
+    );
+  });
+
+  it('treats a 2xx without a sid as unavailable rather than accepted', () => {
+    expect(() => interpretResponse(201, headers(), '{}')).toThrow(CarrierUnavailableError);
+  });
+
+  it('treats 408 and redirects as unavailable, other 4xx as rejected', () => {
+    expect(() => interpretResponse(408, headers(), '')).toThrow(CarrierUnavailableError);
+    expect(() => interpretResponse(302, headers(), '')).toThrow(CarrierUnavailableError);
+    expect(interpretResponse(404, headers(), '{"code":20404,"message":"Not found"}')).toEqual({
+      kind: 'rejected',
+      code: 20404,
+      message: 'Not found',
+    });
+    expect(interpretResponse(413, headers(), '')).toEqual({ kind: 'rejected', code: null, message: 'HTTP 413' });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta seconds and HTTP dates, and ignores garbage', () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    expect(parseRetryAfter('2', now)).toBe(2000);
+    expect(parseRetryAfter('0.5', now)).toBe(500);
+    expect(parseRetryAfter('Tue, 01 Jan 2030 00:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('Mon, 31 Dec 2029 23:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+});

@@ -1,0 +1,35 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+// Signals and queries shared by workflows and the API (one file, as in Temporal's samples).
+
+/** CampaignProgress is what the campaign workflow reports about itself. */
+export interface CampaignProgress {
+  status: string;
+  reason: string | null;
+  afterRecordId: string;
+  batches: number;
+  attempted: number;
+  failed: number;
+}
+
+/** campaignControlSignal tells a campaign workflow that its status was changed by a user (pause, resume, cancel). */
+export const campaignControlSignal = defineSignal<[{ action: 'pause' | 'resume' | 'cancel' }]>('campaignControl');
+
+/** campaignProgressQuery reads a campaign workflow's status and checkpoint. */
+export const campaignProgressQuery = defineQuery<CampaignProgress>('campaignProgress');
+
+/** campaignWorkflowId is the readable id of a campaign's workflow (API.md). */
+export function campaignWorkflowId(campaignId: string): string {
+  return `campaign-${campaignId}`;
+}
+
+/** conversationWorkflowId is the id of the workflow that handles one contact's replies in one business unit. */
+export function conversationWorkflowId(businessUnitId: string, phone: string): string {
+  return `conversation-${businessUnitId}-${phone}`;
+}
+
+/** Search attributes that let an operator find a campaign in the Temporal Web UI (registered by the start scripts). */
+export const campaignIdKey = defineSearchAttributeKey('CampaignId', SearchAttributeType.KEYWORD);
+export const businessUnitIdKey = defineSearchAttributeKey('BusinessUnitId', SearchAttributeType.KEYWORD);
+export const campaignStatusKey = defineSearchAttributeKey('CampaignStatus', SearchAttributeType.KEYWORD);

@@ -1,0 +1,3 @@
+// Every workflow the worker runs.
+export { sendCampaignWorkflow } from './send-campaign';
+export type { CampaignWorkflowInput } from './send-campaign';
