@@ -26,7 +26,12 @@ export function createActivities(deps: ActivityDeps) {
             carrier: deps.carrier,
             statusCallbackUrl: `${deps.publicUrl}/webhooks/twilio/status`,
             carrierPatienceMs: deps.carrierPatienceMs ?? 10_000,
-            heartbeat: () => Context.current().heartbeat(input.afterRecordId),
+            heartbeat: () => {
+              const context = Context.current();
+              context.heartbeat(input.afterRecordId);
+              // Stop between chunks when Temporal cancels us (worker shutdown, timeout): the retry resumes from the rows.
+              if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+            },
           },
           input,
         );

@@ -37,8 +37,11 @@ export class CarrierOutageError extends Error {
   override readonly name = 'CarrierOutageError';
 }
 
-// Messages sent per reservation: small enough that a pause, cancel or STOP takes effect within a chunk.
-const CHUNK_SIZE = 50;
+// Messages sent per reservation: at most about one second of the sender's rate, so a pause, cancel or STOP takes
+// effect within a second, and at most 50 so one chunk's rows stay one cheap statement.
+function chunkSize(mps: number): number {
+  return Math.max(1, Math.min(50, mps));
+}
 
 /**
  * dispatchBatch sends the next page of a campaign's recipients. It is safe to run again after any crash: message rows
@@ -84,8 +87,8 @@ async function sendThroughSender(deps: DispatchDeps, context: CampaignContext, s
   let failingSince: number | null = null;
   let backoffMs = 250;
   while (queue.length > 0) {
-    const chunk = queue.slice(0, CHUNK_SIZE);
-    queue = queue.slice(CHUNK_SIZE);
+    const chunk = queue.slice(0, chunkSize(sender.mps));
+    queue = queue.slice(chunk.length);
     // Re-read the status and the DNC lists per chunk: a pause, cancel or STOP takes effect before the next send.
     const status = (await getCampaignById(deps.db, context.campaign.id))?.status ?? 'cancelled';
     if (!isSending(status)) return { ...tally, stoppedBy: status };

@@ -70,16 +70,15 @@ function nanpAddress(label: string, address: string, defaultRegion: string): Tra
   // NANP area codes never start with 1, so an 11-digit number that does is the country code and 10 digits.
   const withCountryCode = digits.length === 11 && digits.startsWith('1');
   if (international && !withCountryCode) return invalid(`a ${label} is a North American number: +1 and 10 digits`);
-  if (!international && !withCountryCode && digits.length !== 10) {
-    return invalid(`a ${label} has 10 digits (this one has ${digits.length})`);
-  }
-  if (!international && !withCountryCode && !isNanpRegion(defaultRegion.toUpperCase())) {
-    return invalid(
-      `a ${label} written without +1 is read as a number of ${defaultRegion}; write it as +1 and 10 digits`,
-    );
+  if (!international && !withCountryCode) {
+    if (digits.length !== 10) return invalid(`a ${label} has 10 digits (this one has ${digits.length})`);
+    if (!isNanpRegion(defaultRegion.toUpperCase())) {
+      return invalid(`a ${label} without +1 is read as a number of ${defaultRegion}; write it as +1 and 10 digits`);
+    }
   }
   const national = withCountryCode ? digits.slice(1) : digits;
-  // Only the area code's first digit is checked: test fixtures use unassigned 555 numbers that carriers accept.
+  // Only the area code's first digit is checked. Whether a range is assigned is the carrier's business, and carrier
+  // test numbers and fixtures (+1 500 555 0006, 555 exchanges) live in ranges libphonenumber calls invalid.
   if (!/^[2-9]/.test(national)) return invalid(`a ${label}'s area code starts with a digit from 2 to 9`);
   return { ok: true, address: `+1${national}` };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../src/api/app';
 import { createTwilioCarrier } from '../../src/carrier/twilio-carrier';
@@ -13,6 +13,13 @@ import type { RecordedMessage } from '../../src/simulator/message-log';
 import { createWorker } from '../../src/worker/create-worker';
 import { freePort } from '../../scripts/lib/free-port';
 import { ApiClient } from './api-client';
+
+// The SDK's own INFO lines (worker state changes) would drown the test output.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed by another test file in this Jest worker
+}
 
 /** ADMIN_TOKEN is the admin token every test system's API accepts. */
 export const ADMIN_TOKEN = 'test-admin-token';
