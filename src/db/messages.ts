@@ -1,19 +1,6 @@
 import { Insertable, Kysely, sql } from 'kysely';
 import type { Database, Message, MessageTable } from './schema';
 
-/** MessageState is the life of one outbound SMS; a state never moves back to an earlier rank. */
-export const MESSAGE_STATE_RANK: Record<string, number> = {
-  pending: 0,
-  sending: 1,
-  sent: 2,
-  delivered: 3,
-  undelivered: 3,
-  failed: 3,
-  skipped_dnc: 3,
-  skipped_invalid: 3,
-  opted_out: 3,
-};
-
 /** insertMessagesOnce stores campaign recipients; a (campaign, record) that already has its row keeps it. */
 export async function insertMessagesOnce(db: Kysely<Database>, rows: Insertable<MessageTable>[]): Promise<void> {
   if (rows.length === 0) return;
@@ -80,6 +67,13 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
            error_code = v.code, error_message = v.message, sent_at = coalesce(m.sent_at, now()), updated_at = now()
       FROM (VALUES ${values}) AS v(id, state, sid, code, message)
      WHERE m.id = v.id`.execute(db);
+  // Receipts that arrived before this bookkeeping (a fast carrier) are applied now.
+  const sids = results.map((r) => r.carrierSid).filter((sid): sid is string => sid !== null);
+  if (sids.length === 0) return;
+  await sql`
+    UPDATE messages m SET state = r.status, error_code = r.error_code, updated_at = now()
+      FROM delivery_receipts r
+     WHERE r.carrier_sid IN (${sql.join(sids)}) AND m.carrier_sid = r.carrier_sid AND m.state = 'sent'`.execute(db);
 }
 
 /** insertMessage stores one outbound message that is not a campaign recipient (agent reply, cadence, confirmation). */
@@ -93,16 +87,25 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
   return inserted ?? (await db.selectFrom('messages').selectAll().where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow());
 }
 
-const RECEIPT_STATES = ['queued', 'sent', 'delivered', 'undelivered', 'failed'];
+const FINAL_RECEIPT_STATES = ['delivered', 'undelivered', 'failed'];
 
-/** applyDeliveryReceipt moves a message forward on a carrier receipt; repeats and stale receipts change nothing. */
+/**
+ * applyDeliveryReceipt keeps a final carrier receipt and moves its message forward; repeats change nothing. A receipt
+ * that outruns the send's own bookkeeping is kept and applied by recordSendResults.
+ */
 export async function applyDeliveryReceipt(
   db: Kysely<Database>,
   carrierSid: string,
   status: string,
   errorCode: string | null,
 ): Promise<boolean> {
-  if (!RECEIPT_STATES.includes(status) || status === 'queued' || status === 'sent') return false;
+  // queued and sent say nothing the send did not already record.
+  if (!FINAL_RECEIPT_STATES.includes(status)) return false;
+  await db
+    .insertInto('delivery_receipts')
+    .values({ carrier_sid: carrierSid, status, error_code: errorCode })
+    .onConflict((oc) => oc.column('carrier_sid').doNothing())
+    .execute();
   const result = await db
     .updateTable('messages')
     .set({ state: status, error_code: errorCode, updated_at: sql`now()` })
@@ -110,4 +113,31 @@ export async function applyDeliveryReceipt(
     .where('state', 'in', ['sending', 'sent'])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** getMessageById loads one outbound message for the engine, which acts on behalf of its business unit. */
+export async function getMessageById(db: Kysely<Database>, id: string): Promise<Message | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** lastCampaignIdMessaging finds the campaign that last sent a contact a message from a sender, if any did. */
+export async function lastCampaignIdMessaging(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  contact: string,
+  senderId: string,
+): Promise<string | null> {
+  // Only messages that went out count: a pending row is a campaign that has not reached the contact yet.
+  const row = await db
+    .selectFrom('messages')
+    .select('campaign_id')
+    .where('business_unit_id', '=', businessUnitId)
+    .where('to_phone', '=', contact)
+    .where('sender_id', '=', senderId)
+    .where('campaign_id', 'is not', null)
+    .where('sent_at', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.campaign_id ?? null;
 }

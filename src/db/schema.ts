@@ -153,6 +153,8 @@ export interface ConversationTable {
   agent: string | null;
   last_message_at: Generated<Timestamp>;
   created_at: Generated<Timestamp>;
+  closed_reason: string | null;
+  closed_at: Timestamp | null;
 }
 
 export interface MessageTable {
@@ -197,9 +199,20 @@ export interface InboundMessageTable {
   rule: string | null;
   processed_at: Timestamp | null;
   received_at: Generated<Timestamp>;
+  outcome: string | null;
+  conversation_id: string | null;
+  confirmation_message_id: ColumnType<string | null, string | null, string | null>;
+}
+
+export interface DeliveryReceiptTable {
+  carrier_sid: string;
+  status: string;
+  error_code: string | null;
+  received_at: Generated<Timestamp>;
 }
 
 export interface Database {
+  delivery_receipts: DeliveryReceiptTable;
   business_units: BusinessUnitTable;
   senders: SenderTable;
   dnc_groups: DncGroupTable;
@@ -227,3 +240,5 @@ export type Skill = Selectable<SkillTable>;
 export type Campaign = Selectable<CampaignTable>;
 export type Message = Selectable<MessageTable>;
 export type Conversation = Selectable<ConversationTable>;
+export type ConversationMessage = Selectable<ConversationMessageTable>;
+export type InboundMessage = Selectable<InboundMessageTable>;

@@ -1,0 +1,48 @@
+import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
+import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus } from '../support/test-system';
+
+let system: TestSystem;
+beforeAll(async () => {
+  system = await startTestSystem({ autoDeliver: true });
+});
+afterAll(async () => {
+  await system?.shutdown();
+});
+
+describe('delivery receipts', () => {
+  it('move every message to delivered, even receipts that outrun the send bookkeeping, and never move back', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant, 200);
+    const listId = await uploadList(tenant, makeRecipients(20));
+    const campaignId = await createCampaign(tenant, { listId, message: 'Your parcel is on its way', senderIds: [sender.id] });
+    await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
+    await waitForCampaignStatus(tenant, campaignId, 'completed');
+    const delivered = await eventually('every receipt to be applied', async () => {
+      const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+      return res.body.counts.delivered === 20 ? res.body.counts : undefined;
+    });
+    expect(delivered).toMatchObject({ total: 20, delivered: 20, sent: 0, pending: 0 });
+
+    // A late, contradictory receipt for a delivered message changes nothing; a repeated one neither.
+    const [first] = system.sentMessages().filter((m) => m.from === sender.address);
+    const late = await fetch(`${system.config.twilioApiUrl}/control/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sid: first.sid, status: 'sent' }),
+    });
+    expect(late.status).toBeLessThan(300);
+    const after = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+    expect(after.body.counts).toMatchObject({ delivered: 20, sent: 0 });
+  });
+
+  it('refuses an unsigned receipt with 403 and changes nothing', async () => {
+    const res = await fetch(`${system.config.publicUrl}/webhooks/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'MessageSid=SM123&MessageStatus=failed',
+    });
+    expect(res.status).toBe(403);
+    const stored = await system.db.selectFrom('delivery_receipts').selectAll().where('carrier_sid', '=', 'SM123').execute();
+    expect(stored).toEqual([]);
+  });
+});
