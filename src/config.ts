@@ -13,6 +13,18 @@ export interface AppConfig {
   twilioApiUrl: string;
   twilioAccountSid: string;
   twilioAuthToken: string;
+  /** Engine tuning, read by the API when it starts a campaign and by the worker. */
+  campaign: { batchSize: number; batchesPerRun: number; failureThreshold: number; carrierPatienceMs: number };
+  /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
+  conversationIdleMs: number;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
 }
 
 /** EMBEDDED_DATABASE_URL is where the all-in-one start puts its own PostgreSQL. */
@@ -35,5 +47,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     twilioApiUrl: (env.TWILIO_API_URL || `http://127.0.0.1:${env.SIM_PORT || SIMULATOR_PORT}`).replace(/\/+$/, ''),
     twilioAccountSid: env.TWILIO_ACCOUNT_SID || SIMULATOR_ACCOUNT_SID,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || SIMULATOR_AUTH_TOKEN,
+    campaign: {
+      batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
+      // About ten history events per batch: 200 batches keep every run far below Temporal's limits.
+      batchesPerRun: positiveNumber(env, 'CAMPAIGN_BATCHES_PER_RUN', 200),
+      failureThreshold: positiveNumber(env, 'CAMPAIGN_FAILURE_THRESHOLD', 0.5),
+      carrierPatienceMs: positiveNumber(env, 'CARRIER_PATIENCE_MS', 10_000),
+    },
+    conversationIdleMs: positiveNumber(env, 'CONVERSATION_IDLE_MS', 24 * 60 * 60 * 1000),
   };
 }

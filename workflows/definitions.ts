@@ -7,8 +7,10 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 export interface CampaignProgress {
   status: string;
   reason: string | null;
-  afterRecordId: string;
+  phase: 'walk' | 'sweep';
+  afterId: string;
   batches: number;
+  held: number;
   attempted: number;
   failed: number;
 }
@@ -33,3 +35,30 @@ export function conversationWorkflowId(businessUnitId: string, phone: string): s
 export const campaignIdKey = defineSearchAttributeKey('CampaignId', SearchAttributeType.KEYWORD);
 export const businessUnitIdKey = defineSearchAttributeKey('BusinessUnitId', SearchAttributeType.KEYWORD);
 export const campaignStatusKey = defineSearchAttributeKey('CampaignStatus', SearchAttributeType.KEYWORD);
+
+/** ConversationEvent is one thing a conversation workflow handles, in the order it arrived. */
+export type ConversationEvent =
+  | { type: 'inbound'; messageSid: string }
+  | { type: 'agentReply'; conversationId: string; messageId: string }
+  | { type: 'closed'; conversationId: string };
+
+/** ConversationState is what the conversation workflow reports about itself. */
+export interface ConversationState {
+  openConversationId: string | null;
+  lastMessageAt: number | null;
+  pending: number;
+  handled: number;
+  sending: number;
+}
+
+/** inboundReplySignal hands a recorded inbound message (by MessageSid) to the contact's conversation workflow. */
+export const inboundReplySignal = defineSignal<[{ messageSid: string }]>('inboundReply');
+
+/** agentReplySignal asks the conversation workflow to send an agent's stored reply. */
+export const agentReplySignal = defineSignal<[{ conversationId: string; messageId: string }]>('agentReply');
+
+/** conversationClosedSignal tells the workflow an agent closed the conversation, so its idle timer can stop. */
+export const conversationClosedSignal = defineSignal<[{ conversationId: string }]>('conversationClosed');
+
+/** conversationStateQuery reads a conversation workflow's open conversation and queue. */
+export const conversationStateQuery = defineQuery<ConversationState>('conversationState');

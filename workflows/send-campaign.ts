@@ -17,22 +17,28 @@ import { campaignControlSignal, campaignProgressQuery, campaignStatusKey } from 
 /** CampaignWorkflowInput is everything that must survive continueAsNew. */
 export interface CampaignWorkflowInput {
   campaignId: string;
-  /** ISO time to start at; the durable timer waits for it (only on the first run). */
+  /** ISO time to start at; the durable timer waits for it (only while the status is scheduled). */
   startAt: string | null;
-  afterRecordId: string;
+  /** walk: page through the list; sweep: come back for recipients held by quiet hours. */
+  phase: 'walk' | 'sweep';
+  /** Keyset checkpoint: a list record id while walking, a message id while sweeping. */
+  afterId: string;
   attempted: number;
   failed: number;
   /** Carried over continueAsNew so a paused campaign stays paused in the next run. */
   status: string;
-  batchSize?: number;
-  batchesPerRun?: number;
+  batchSize: number;
+  batchesPerRun: number;
   /** Share of permanent failures past which the campaign pauses itself (after at least 50 attempts). */
-  failureThreshold?: number;
+  failureThreshold: number;
+  /** Recipients held in the current sweep pass, and when the first of them may be sent. */
+  held?: number;
+  nextOpenAt?: number | null;
 }
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { dispatchCampaignBatch } = proxyActivities<Activities>({
+const { dispatchCampaignBatch, dispatchHeldMessages } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   // A killed worker is noticed within the heartbeat timeout and the batch is retried elsewhere.
   heartbeatTimeout: '20 seconds',
@@ -53,50 +59,55 @@ function isCarrierOutage(error: unknown): boolean {
 
 /** sendCampaignWorkflow walks a campaign's list batch by batch until every recipient has had its message. */
 export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promise<string> {
-  let status = input.status;
+  const state = { ...input, held: input.held ?? 0, nextOpenAt: input.nextOpenAt ?? null };
   let reason: string | null = null;
-  let afterRecordId = input.afterRecordId;
-  let attempted = input.attempted;
-  let failed = input.failed;
   let batches = 0;
-  const batchSize = input.batchSize ?? 500;
-  const batchesPerRun = input.batchesPerRun ?? 200;
 
-  setHandler(campaignProgressQuery, () => ({ status, reason, afterRecordId, batches, attempted, failed }));
+  setHandler(campaignProgressQuery, () => ({
+    status: state.status,
+    reason,
+    phase: state.phase,
+    afterId: state.afterId,
+    batches,
+    attempted: state.attempted,
+    failed: state.failed,
+    held: state.held,
+  }));
   setHandler(campaignControlSignal, ({ action }) => {
     // The API has already moved the campaign's row; the workflow mirrors it.
-    status = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
+    state.status = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
     // A resumed campaign starts its failure share afresh, or a self-pause would trigger again at once.
-    if (action === 'resume') attempted = failed = 0;
+    if (action === 'resume') state.attempted = state.failed = 0;
     publish();
   });
 
   function publish() {
-    upsertSearchAttributes([{ key: campaignStatusKey, value: status }]);
+    upsertSearchAttributes([{ key: campaignStatusKey, value: state.status }]);
   }
   async function moveTo(from: string[], to: string, why: string | null = null) {
-    status = await transitionCampaignStatus({ campaignId: input.campaignId, from, to, reason: why });
+    state.status = await transitionCampaignStatus({ campaignId: input.campaignId, from, to, reason: why });
     reason = why;
     publish();
   }
 
-  if (status === 'scheduled') {
-    const wait = input.startAt ? Math.max(0, Date.parse(input.startAt) - Date.now()) : 0;
-    await condition(() => status !== 'scheduled', wait);
-    if (status === 'scheduled') await moveTo(['scheduled'], 'running');
+  if (state.status === 'scheduled') {
+    const wait = state.startAt ? Math.max(0, Date.parse(state.startAt) - Date.now()) : 0;
+    await condition(() => state.status !== 'scheduled', wait);
+    if (state.status === 'scheduled') await moveTo(['scheduled'], 'running');
   }
   publish();
 
   let outageBackoffMs = 1000;
   for (;;) {
-    await condition(() => status !== 'paused');
-    if (status === 'cancelled') return 'cancelled';
+    await condition(() => state.status !== 'paused');
+    if (state.status === 'cancelled') return 'cancelled';
+    const step = state.phase === 'walk' ? dispatchCampaignBatch : dispatchHeldMessages;
     let result;
     try {
-      result = await dispatchCampaignBatch({ campaignId: input.campaignId, afterRecordId, batchSize });
+      result = await step({ campaignId: input.campaignId, afterId: state.afterId, batchSize: state.batchSize });
     } catch (error) {
       if (!isCarrierOutage(error)) throw error;
-      if (status === 'running') await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');
+      if (state.status === 'running') await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');
       await sleep(outageBackoffMs);
       outageBackoffMs = Math.min(outageBackoffMs * 2, 30_000);
       continue;
@@ -104,29 +115,36 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     outageBackoffMs = 1000;
     if (result.outcome === 'stopped') {
       // The row says paused or cancelled before our signal arrived: adopt it and wait for the user.
-      if (result.status !== status) {
-        status = result.status;
+      if (result.status !== state.status) {
+        state.status = result.status;
         publish();
       }
-      if (status === 'completed') return status;
+      if (state.status === 'completed') return state.status;
       continue;
     }
-    if (status === 'waiting_for_carrier') await moveTo(['waiting_for_carrier'], 'running');
-    afterRecordId = result.lastRecordId;
-    attempted += result.attempted;
-    failed += result.failed;
+    if (state.status === 'waiting_for_carrier') await moveTo(['waiting_for_carrier'], 'running');
+    state.afterId = result.lastId;
+    state.attempted += result.attempted;
+    state.failed += result.failed;
+    state.held += result.held;
+    if (result.nextOpenAt !== null) state.nextOpenAt = Math.min(state.nextOpenAt ?? result.nextOpenAt, result.nextOpenAt);
     batches += 1;
-    const threshold = input.failureThreshold ?? 0.5;
-    if (attempted >= 50 && failed / attempted > threshold) {
-      await moveTo(['running'], 'paused', `paused itself: ${failed} of ${attempted} messages failed permanently`);
+    if (state.attempted >= 50 && state.failed / state.attempted > state.failureThreshold) {
+      await moveTo(['running'], 'paused', `paused itself: ${state.failed} of ${state.attempted} messages failed permanently`);
       continue;
     }
     if (result.done) {
-      await moveTo(['running', 'waiting_for_carrier'], 'completed');
-      return status;
+      if (state.held === 0) {
+        await moveTo(['running', 'waiting_for_carrier'], 'completed');
+        return state.status;
+      }
+      // Some recipients were outside their quiet-hours window: wait (durably) until the first window opens, then
+      // sweep the campaign's unsent messages again from the start.
+      await sleep(Math.max(1000, (state.nextOpenAt ?? 0) - Date.now()));
+      Object.assign(state, { phase: 'sweep', afterId: '0', held: 0, nextOpenAt: null });
     }
-    if (batches >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof sendCampaignWorkflow>({ ...input, startAt: null, afterRecordId, attempted, failed, status });
+    if (batches >= state.batchesPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof sendCampaignWorkflow>({ ...state, startAt: null });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { AppConfig } from '../config';
 import type { CampaignWorkflowInput } from '../../workflows';
 import { businessUnitIdKey, campaignControlSignal, campaignIdKey, campaignStatusKey, campaignWorkflowId } from '../../workflows/definitions';
 import { getCampaign, transitionCampaign } from '../db/campaigns';
@@ -22,6 +23,7 @@ export interface CampaignControlDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
+  tuning: AppConfig['campaign'];
 }
 
 /**
@@ -72,10 +74,14 @@ async function startCampaignWorkflow(deps: CampaignControlDeps, campaign: Campai
   const input: CampaignWorkflowInput = {
     campaignId: campaign.id,
     startAt: campaign.start_at ? new Date(campaign.start_at).toISOString() : null,
-    afterRecordId: '0',
+    phase: 'walk',
+    afterId: '0',
     attempted: 0,
     failed: 0,
     status: campaign.status,
+    batchSize: deps.tuning.batchSize,
+    batchesPerRun: deps.tuning.batchesPerRun,
+    failureThreshold: deps.tuning.failureThreshold,
   };
   await deps.temporal.workflow.start('sendCampaignWorkflow', {
     workflowId: campaignWorkflowId(campaign.id),

@@ -11,22 +11,36 @@ export async function insertMessagesOnce(db: Kysely<Database>, rows: Insertable<
     .execute();
 }
 
-/** unsentCampaignMessages returns the batch's messages still to send (pending, or sending when a run was cut off). */
+/** CampaignMessage is a recipient's message with the time zone its list record gives (for quiet hours). */
+export type CampaignMessage = Message & { record_timezone: string | null };
+
+function campaignMessages(db: Kysely<Database>, campaignId: string) {
+  return db
+    .selectFrom('messages')
+    .leftJoin('list_records', 'list_records.id', 'messages.record_id')
+    .selectAll('messages')
+    .select('list_records.timezone as record_timezone')
+    .where('messages.campaign_id', '=', campaignId)
+    .where('messages.state', 'in', ['pending', 'sending']);
+}
+
+/** unsentCampaignMessages returns a batch's messages still to send (pending, or sending when a run was cut off). */
 export async function unsentCampaignMessages(
   db: Kysely<Database>,
   campaignId: string,
   recordIdFrom: string,
   recordIdTo: string,
-): Promise<Message[]> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('campaign_id', '=', campaignId)
-    .where('record_id', '>', recordIdFrom)
-    .where('record_id', '<=', recordIdTo)
-    .where('state', 'in', ['pending', 'sending'])
-    .orderBy('record_id')
+): Promise<CampaignMessage[]> {
+  return campaignMessages(db, campaignId)
+    .where('messages.record_id', '>', recordIdFrom)
+    .where('messages.record_id', '<=', recordIdTo)
+    .orderBy('messages.record_id')
     .execute();
+}
+
+/** heldCampaignMessages pages by message id through every message of a campaign still unsent (held for quiet hours). */
+export async function heldCampaignMessages(db: Kysely<Database>, campaignId: string, afterId: string, limit: number): Promise<CampaignMessage[]> {
+  return campaignMessages(db, campaignId).where('messages.id', '>', afterId).orderBy('messages.id').limit(limit).execute();
 }
 
 /** markMessages moves messages to a state (with an optional error) in one statement. */

@@ -27,7 +27,7 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
     namespace: deps.config.temporalNamespace,
     taskQueue: deps.config.taskQueue,
     ...workflows,
-    activities: createActivities({ db: deps.db, carrier: deps.carrier, publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs }),
+    activities: createActivities({ db: deps.db, carrier: deps.carrier, publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs }),
     maxConcurrentActivityTaskExecutions: 20,
   });
   return { worker, connection };

@@ -49,8 +49,17 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** startTestSystem needs DATABASE_URL and TEMPORAL_ADDRESS, which `npm test` provides. Each system has its own task queue. */
-export async function startTestSystem(options: { carrierPatienceMs?: number; autoDeliver?: boolean } = {}): Promise<TestSystem> {
+export interface TestSystemOptions {
+  carrierPatienceMs?: number;
+  autoDeliver?: boolean;
+  /** Extra environment for the configuration (engine tuning such as CAMPAIGN_BATCH_SIZE). */
+  env?: Record<string, string>;
+  /** false when the test runs its workers as separate processes. */
+  inProcessWorker?: boolean;
+}
+
+/** startTestSystem needs DATABASE_URL and TEMPORAL_ADDRESS (from `npm test`, or env overrides). Each system has its own task queue. */
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS) throw new Error('run the integration tests with `npm test`');
   const apiPort = await freePort();
   const publicUrl = `http://127.0.0.1:${apiPort}`;
@@ -66,6 +75,7 @@ export async function startTestSystem(options: { carrierPatienceMs?: number; aut
     TWILIO_ACCOUNT_SID: 'ACtest',
     TWILIO_AUTH_TOKEN: 'test-auth-token',
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ...options.env,
   });
   const db = createDb(config.databaseUrl, 10);
   const connection = await Connection.connect({ address: config.temporalAddress });
@@ -111,8 +121,25 @@ export async function startTestSystem(options: { carrierPatienceMs?: number; aut
       await db.destroy();
     },
   };
-  await system.startWorker();
+  if (options.inProcessWorker !== false) await system.startWorker();
   return system;
+}
+
+/** workerProcessEnv is the environment a separate `npm run worker` process needs to serve this test system. */
+export function workerProcessEnv(system: TestSystem): NodeJS.ProcessEnv {
+  const { config } = system;
+  return {
+    ...process.env,
+    DATABASE_URL: config.databaseUrl,
+    TEMPORAL_ADDRESS: config.temporalAddress,
+    TEMPORAL_TASK_QUEUE: config.taskQueue,
+    PUBLIC_URL: config.publicUrl,
+    TWILIO_API_URL: config.twilioApiUrl,
+    TWILIO_ACCOUNT_SID: config.twilioAccountSid,
+    TWILIO_AUTH_TOKEN: config.twilioAuthToken,
+    CARRIER_PATIENCE_MS: '2000',
+    LOG_LEVEL: 'warn',
+  };
 }
 
 /** TenantClient is a business unit with its API key, as a test user sees it. */

@@ -91,7 +91,7 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
   router.post('/campaigns/:id/:action', async (req, res) => {
     const { id, action } = parseInput(idParamSchema.extend({ action: campaignActionSchema }), req.params);
     try {
-      const campaign = await applyCampaignAction({ db, temporal, taskQueue: config.taskQueue }, businessUnitOf(res).id, id, action);
+      const campaign = await applyCampaignAction({ db, temporal, taskQueue: config.taskQueue, tuning: config.campaign }, businessUnitOf(res).id, id, action);
       res.status(202).json({ id: campaign.id, status: campaign.status });
     } catch (error) {
       if (error instanceof CampaignControlError) throw new ApiError(error.status, error.status === 404 ? 'not_found' : 'conflict', error.message);
