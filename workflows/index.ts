@@ -1,3 +1,5 @@
 // Every workflow the worker runs.
 export { sendCampaignWorkflow } from './send-campaign';
 export type { CampaignWorkflowInput } from './send-campaign';
+export { handleConversationWorkflow } from './handle-conversation';
+export type { ConversationWorkflowInput } from './handle-conversation';

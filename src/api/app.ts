@@ -5,6 +5,7 @@ import { ApiError, errorHandler } from './errors';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
 import { callingListRoutes } from './routes/calling-lists';
 import { campaignRoutes } from './routes/campaigns';
+import { conversationRoutes } from './routes/conversations';
 import { dncRoutes } from './routes/dnc';
 import { healthRoutes } from './routes/health';
 import { senderRoutes } from './routes/senders';
@@ -24,7 +25,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(express.json({ limit: '1mb' }));
   v1.use(businessUnitRoutes(deps));
   v1.use(requireApiKey(deps.db));
-  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes]) {
+  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes, conversationRoutes]) {
     v1.use(routes(deps));
   }
   app.use('/v1', v1);

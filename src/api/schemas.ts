@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONVERSATION_STATUSES } from '../replies/conversation-status';
 
 // Request schemas: they validate input and (issue: OpenAPI) are the single source of the published contract.
 
@@ -102,3 +103,21 @@ export const campaignActionSchema = z.enum(['start', 'pause', 'resume', 'cancel'
 
 /** idParamSchema checks an :id path parameter. */
 export const idParamSchema = z.object({ id: uuid });
+
+/** conversationListQuerySchema is the query of GET /conversations. */
+export const conversationListQuerySchema = z.object({
+  status: z.enum(CONVERSATION_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** assignConversationSchema is POST /conversations/:id/assign. */
+export const assignConversationSchema = z.object({ agent: name });
+
+/** agentReplySchema is POST /conversations/:id/messages: the agent defaults to the one the conversation is assigned to. */
+export const agentReplySchema = z.object({
+  body: z
+    .string()
+    .max(1600)
+    .refine((body) => body.trim().length > 0, 'must contain some text'),
+  agent: name.optional(),
+});

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import { Kysely, sql } from 'kysely';
+import type { Database, InboundMessage } from './schema';
 
 /** recordInboundMessage stores an inbound webhook once per MessageSid; false when it was already recorded. */
 export async function recordInboundMessage(
@@ -22,4 +22,40 @@ export async function recordInboundMessage(
     .returning('message_sid')
     .executeTakeFirst();
   return !!row;
+}
+
+/** getInboundMessage loads a recorded inbound message by its MessageSid. */
+export async function getInboundMessage(db: Kysely<Database>, messageSid: string): Promise<InboundMessage | undefined> {
+  return db.selectFrom('inbound_messages').selectAll().where('message_sid', '=', messageSid).executeTakeFirst();
+}
+
+/** InboundOutcome is what handling an inbound message decided and did. */
+export interface InboundOutcome {
+  classification: string;
+  rule: string | null;
+  outcome: string;
+  conversationId: string | null;
+  confirmationMessageId: string | null;
+}
+
+/** markInboundProcessed stores what handling did; the first handling wins, so a retry cannot rewrite the record. */
+export async function markInboundProcessed(
+  db: Kysely<Database>,
+  messageSid: string,
+  result: InboundOutcome,
+): Promise<InboundMessage> {
+  await db
+    .updateTable('inbound_messages')
+    .set({
+      classification: result.classification,
+      rule: result.rule,
+      outcome: result.outcome,
+      conversation_id: result.conversationId,
+      confirmation_message_id: result.confirmationMessageId,
+      processed_at: sql`now()`,
+    })
+    .where('message_sid', '=', messageSid)
+    .where('processed_at', 'is', null)
+    .execute();
+  return (await getInboundMessage(db, messageSid))!;
 }

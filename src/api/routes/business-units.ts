@@ -2,17 +2,11 @@ import { Router } from 'express';
 import { generateApiKey, hashApiKey } from '../../auth/api-keys';
 import { insertBusinessUnit, updateBusinessUnitSettings } from '../../db/business-units';
 import type { BusinessUnit } from '../../db/schema';
+import { DEFAULT_CONFIRMATIONS } from '../../replies/confirmations';
 import { businessUnitOf, requireAdmin } from '../auth';
 import type { ApiDeps } from '../deps';
 import { createBusinessUnitSchema, updateSettingsSchema } from '../schemas';
 import { parseInput } from '../validation';
-
-/** DEFAULT_CONFIRMATIONS are the texts sent when a business unit has not written its own. */
-export const DEFAULT_CONFIRMATIONS = {
-  optOutText: 'You have been unsubscribed and will receive no more messages. Reply START to opt back in.',
-  optInText: 'You are subscribed again. Reply STOP to unsubscribe, HELP for help.',
-  helpText: 'Reply STOP to unsubscribe. Msg&data rates may apply.',
-};
 
 /** businessUnitRoutes is POST /business-units (admin token). */
 export function businessUnitRoutes({ db, config }: ApiDeps): Router {

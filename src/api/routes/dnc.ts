@@ -57,13 +57,10 @@ export function dncRoutes({ db }: ApiDeps): Router {
   router.get('/dnc-groups/:id/entries/:phone', async (req, res) => {
     const { group, phone } = await resolveEntry(req.params, businessUnitOf(res).id);
     const [entry, history] = await Promise.all([getDncEntry(db, group.id, phone), getDncAudit(db, group.id, phone)]);
-    if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history });
-    res.json({
-      phone: entry.phone,
-      source: entry.source,
-      createdAt: entry.created_at,
-      history: history.map((h) => ({ action: h.action, source: h.source, rule: h.rule, messageSid: h.message_sid, at: h.created_at })),
-    });
+    const audit = history.map((h) => ({ action: h.action, source: h.source, rule: h.rule, messageSid: h.message_sid, at: h.created_at }));
+    // A contact who opted back in is not on the group, but who took them off and why is still part of the answer.
+    if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history: audit });
+    res.json({ phone: entry.phone, source: entry.source, createdAt: entry.created_at, history: audit });
   });
   return router;
 }

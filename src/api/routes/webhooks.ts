@@ -1,8 +1,7 @@
 import express, { RequestHandler, Router } from 'express';
 import { isValidTwilioSignature } from '../../carrier/webhook-signature';
-import { recordInboundMessage } from '../../db/inbound-messages';
 import { applyDeliveryReceipt } from '../../db/messages';
-import { findSenderByAddress } from '../../db/senders';
+import { receiveInboundMessage } from '../../replies/conversation-client';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 
@@ -25,8 +24,9 @@ function required(body: Record<string, unknown>, field: string): string {
 }
 
 /** webhookRoutes receives the carrier's inbound messages and delivery receipts (form-encoded, signed). */
-export function webhookRoutes({ db, config }: ApiDeps): Router {
+export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
   const router = Router();
+  const conversations = { db, temporal, taskQueue: config.taskQueue, idleMs: config.conversationIdleMs };
   router.use(express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(config.publicUrl, config.twilioAuthToken));
 
   router.post('/twilio/status', async (req, res) => {
@@ -41,9 +41,8 @@ export function webhookRoutes({ db, config }: ApiDeps): Router {
     const from = required(req.body, 'From');
     const to = required(req.body, 'To');
     const body = typeof req.body.Body === 'string' ? req.body.Body : '';
-    const sender = await findSenderByAddress(db, to);
-    // A number nobody owns is still recorded and answered 200, so the carrier does not retry forever.
-    await recordInboundMessage(db, { messageSid, businessUnitId: sender?.business_unit_id ?? null, from, to, body });
+    // Recorded, then handed to the contact's conversation workflow: the answer does not wait for the work.
+    await receiveInboundMessage(conversations, { messageSid, from, to, body });
     res.status(200).type('text/xml').send('<Response/>');
   });
   return router;

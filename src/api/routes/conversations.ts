@@ -1,0 +1,153 @@
+import { Router, type Response } from 'express';
+import {
+  conversationThread,
+  ConversationView,
+  getConversation,
+  listConversations,
+  ThreadEntry,
+  transitionConversation,
+} from '../../db/conversations';
+import { markMessages } from '../../db/messages';
+import { acceptAgentReply, AgentReplyRefusal } from '../../replies/agent-replies';
+import { closeConversation } from '../../replies/close-conversation';
+import { ConversationClientDeps, signalAgentReply, signalConversationClosed } from '../../replies/conversation-client';
+import { conversationAllowedFrom } from '../../replies/conversation-status';
+import { businessUnitOf } from '../auth';
+import type { ApiDeps } from '../deps';
+import { ApiError, notFound } from '../errors';
+import { agentReplySchema, assignConversationSchema, conversationListQuerySchema, idParamSchema } from '../schemas';
+import { parseInput } from '../validation';
+
+function presentConversation(conversation: ConversationView) {
+  return {
+    id: conversation.id,
+    contact: conversation.contact,
+    sender: conversation.sender_address,
+    senderId: conversation.sender_id,
+    campaignId: conversation.campaign_id,
+    status: conversation.status,
+    agent: conversation.agent,
+    lastMessageAt: conversation.last_message_at,
+    createdAt: conversation.created_at,
+    closedAt: conversation.closed_at,
+    closedReason: conversation.closed_reason,
+  };
+}
+
+function presentThreadEntry(entry: ThreadEntry) {
+  return {
+    id: entry.id,
+    direction: entry.direction,
+    body: entry.body,
+    agent: entry.agent,
+    messageSid: entry.inbound_sid,
+    // An inbound message has no delivery state; an outbound one follows its SMS (pending, sent, delivered, ...).
+    state: entry.direction === 'inbound' ? 'received' : entry.state,
+    errorCode: entry.error_code,
+    createdAt: entry.created_at,
+  };
+}
+
+function notAllowed(action: string, conversation: ConversationView): ApiError {
+  return new ApiError(
+    409,
+    'conflict',
+    `cannot ${action} conversation ${conversation.id} while it is ${conversation.status}`,
+  );
+}
+
+/** conversationRoutes is the agents' queue: list, read, assign, reply and close, all within the caller's business unit. */
+export function conversationRoutes({ db, temporal, config }: ApiDeps): Router {
+  const router = Router();
+  const conversations: ConversationClientDeps = {
+    db,
+    temporal,
+    taskQueue: config.taskQueue,
+    idleMs: config.conversationIdleMs,
+  };
+
+  async function load(res: Response, params: unknown): Promise<ConversationView> {
+    const { id } = parseInput(idParamSchema, params);
+    const conversation = await getConversation(db, businessUnitOf(res).id, id);
+    if (!conversation) throw notFound('conversation', id);
+    return conversation;
+  }
+
+  async function reloaded(res: Response, id: string) {
+    return presentConversation((await getConversation(db, businessUnitOf(res).id, id))!);
+  }
+
+  router.get('/conversations', async (req, res) => {
+    const filter = parseInput(conversationListQuerySchema, req.query);
+    res.json((await listConversations(db, businessUnitOf(res).id, filter)).map(presentConversation));
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const thread = await conversationThread(db, conversation.id);
+    res.json({ ...presentConversation(conversation), messages: thread.map(presentThreadEntry) });
+  });
+
+  router.post('/conversations/:id/assign', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const { agent } = parseInput(assignConversationSchema, req.body);
+    const allowed = conversationAllowedFrom('assign');
+    const moved = await transitionConversation(db, conversation.business_unit_id, conversation.id, allowed, {
+      status: 'assigned',
+      agent,
+    });
+    if (!moved) throw notAllowed('assign', conversation);
+    res.json(await reloaded(res, conversation.id));
+  });
+
+  router.post('/conversations/:id/messages', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const input = parseInput(agentReplySchema, req.body);
+    let accepted;
+    try {
+      accepted = await acceptAgentReply(db, conversation, { body: input.body, agent: input.agent ?? null });
+    } catch (error) {
+      if (error instanceof AgentReplyRefusal) throw new ApiError(409, error.code, error.message);
+      throw error;
+    }
+    const { message, threadEntryId } = accepted;
+    try {
+      await signalAgentReply(conversations, {
+        businessUnitId: conversation.business_unit_id,
+        contact: conversation.contact,
+        conversationId: conversation.id,
+        messageId: message.id,
+      });
+    } catch (error) {
+      // Nobody will send it: say so in the thread rather than leave it pending forever.
+      await markMessages(db, [message.id], 'failed', {
+        code: 'not_queued',
+        message: 'the reply could not be handed to the sending workflow',
+      });
+      throw error;
+    }
+    res.status(202).json({
+      id: threadEntryId,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      body: message.body,
+      agent: input.agent ?? conversation.agent,
+      from: conversation.sender_address,
+      state: message.state,
+      createdAt: message.created_at,
+    });
+  });
+
+  router.post('/conversations/:id/close', async (req, res) => {
+    const conversation = await load(res, req.params);
+    if (!(await closeConversation(db, conversation.business_unit_id, conversation.id, 'agent')))
+      throw notAllowed('close', conversation);
+    await signalConversationClosed(conversations, {
+      businessUnitId: conversation.business_unit_id,
+      contact: conversation.contact,
+      conversationId: conversation.id,
+    });
+    res.json(await reloaded(res, conversation.id));
+  });
+  return router;
+}

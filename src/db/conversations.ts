@@ -1,0 +1,206 @@
+import { Kysely, sql } from 'kysely';
+import type { ConversationStatus } from '../replies/conversation-status';
+import type { Conversation, Database, Message } from './schema';
+
+/** ConversationView is a conversation with the address the contact wrote to. */
+export type ConversationView = Conversation & { sender_address: string };
+
+function conversationsWithSender(db: Kysely<Database>, businessUnitId: string) {
+  return db
+    .selectFrom('conversations')
+    .innerJoin('senders', 'senders.id', 'conversations.sender_id')
+    .selectAll('conversations')
+    .select('senders.address as sender_address')
+    .where('conversations.business_unit_id', '=', businessUnitId);
+}
+
+/**
+ * openOrJoinConversation returns the contact's open conversation, creating it (queued) when there is none. The latest
+ * inbound decides the sender agents answer from; the campaign is kept when this reply cannot be attributed to one.
+ */
+export async function openOrJoinConversation(
+  db: Kysely<Database>,
+  conversation: { businessUnitId: string; contact: string; senderId: string; campaignId: string | null },
+): Promise<Conversation> {
+  return db
+    .insertInto('conversations')
+    .values({
+      business_unit_id: conversation.businessUnitId,
+      contact: conversation.contact,
+      sender_id: conversation.senderId,
+      campaign_id: conversation.campaignId,
+      status: 'queued',
+      agent: null,
+      closed_reason: null,
+      closed_at: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['business_unit_id', 'contact'])
+        .where('status', '<>', 'closed')
+        .doUpdateSet({
+          sender_id: (eb) => eb.ref('excluded.sender_id'),
+          campaign_id: sql`coalesce(excluded.campaign_id, conversations.campaign_id)`,
+          last_message_at: sql`now()`,
+        }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** findOpenConversation returns the contact's open conversation in a business unit, if there is one. */
+export async function findOpenConversation(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  contact: string,
+): Promise<Conversation | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('contact', '=', contact)
+    .where('status', '<>', 'closed')
+    .executeTakeFirst();
+}
+
+/** appendInboundToThread adds a contact's message to a conversation once per MessageSid and marks it active. */
+export async function appendInboundToThread(
+  db: Kysely<Database>,
+  conversationId: string,
+  inbound: { messageSid: string; body: string },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('conversation_messages')
+      .values({
+        conversation_id: conversationId,
+        direction: 'inbound',
+        body: inbound.body,
+        inbound_sid: inbound.messageSid,
+        agent: null,
+      })
+      .onConflict((oc) => oc.column('inbound_sid').doNothing())
+      .execute();
+    await trx
+      .updateTable('conversations')
+      .set({ last_message_at: sql`now()` })
+      .where('id', '=', conversationId)
+      .execute();
+  });
+}
+
+/** recordAgentReply stores an agent's answer as a pending outbound SMS and a thread entry, atomically. */
+export async function recordAgentReply(
+  db: Kysely<Database>,
+  conversation: Conversation,
+  reply: { body: string; agent: string | null; segments: number; idempotencyKey: string },
+): Promise<{ message: Message; threadEntryId: string }> {
+  return db.transaction().execute(async (trx) => {
+    const message = await trx
+      .insertInto('messages')
+      .values({
+        business_unit_id: conversation.business_unit_id,
+        kind: 'agent_reply',
+        campaign_id: null,
+        record_id: null,
+        conversation_id: conversation.id,
+        to_phone: conversation.contact,
+        sender_id: conversation.sender_id,
+        body: reply.body,
+        segments: reply.segments,
+        state: 'pending',
+        idempotency_key: reply.idempotencyKey,
+        carrier_sid: null,
+        error_code: null,
+        error_message: null,
+        sent_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const entry = await trx
+      .insertInto('conversation_messages')
+      .values({
+        conversation_id: conversation.id,
+        direction: 'outbound',
+        body: reply.body,
+        message_id: message.id,
+        inbound_sid: null,
+        agent: reply.agent,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('conversations')
+      .set({ last_message_at: sql`now()` })
+      .where('id', '=', conversation.id)
+      .execute();
+    return { message, threadEntryId: entry.id };
+  });
+}
+
+/** getConversation loads a conversation only if it belongs to the business unit. */
+export async function getConversation(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+): Promise<ConversationView | undefined> {
+  return conversationsWithSender(db, businessUnitId).where('conversations.id', '=', id).executeTakeFirst();
+}
+
+/** listConversations returns a business unit's conversations, longest waiting first, optionally of one status. */
+export async function listConversations(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  filter: { status?: ConversationStatus; limit: number },
+): Promise<ConversationView[]> {
+  let query = conversationsWithSender(db, businessUnitId);
+  if (filter.status) query = query.where('conversations.status', '=', filter.status);
+  return query.orderBy('conversations.last_message_at').orderBy('conversations.id').limit(filter.limit).execute();
+}
+
+/** conversationThread returns a conversation's messages oldest first, each outbound one with its delivery state. */
+export async function conversationThread(db: Kysely<Database>, conversationId: string) {
+  return db
+    .selectFrom('conversation_messages as cm')
+    .leftJoin('messages as m', 'm.id', 'cm.message_id')
+    .select([
+      'cm.id',
+      'cm.direction',
+      'cm.body',
+      'cm.agent',
+      'cm.inbound_sid',
+      'cm.message_id',
+      'm.state',
+      'm.error_code',
+      'cm.created_at',
+    ])
+    .where('cm.conversation_id', '=', conversationId)
+    .orderBy('cm.id')
+    .execute();
+}
+
+/** transitionConversation changes a conversation of the business unit only if it is in one of `from`. */
+export async function transitionConversation(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+  from: readonly ConversationStatus[],
+  change: { status: ConversationStatus; agent?: string; closedReason?: string },
+): Promise<Conversation | undefined> {
+  const closing = change.status === 'closed';
+  return db
+    .updateTable('conversations')
+    .set({
+      status: change.status,
+      ...(change.agent === undefined ? {} : { agent: change.agent }),
+      ...(closing ? { closed_reason: change.closedReason ?? null, closed_at: sql`now()` } : {}),
+    })
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** ThreadEntry is one message of a conversation with, for outbound ones, the carrier state of its SMS. */
+export type ThreadEntry = Awaited<ReturnType<typeof conversationThread>>[number];

@@ -1,0 +1,108 @@
+import { twilioSignature } from '../../src/carrier/webhook-signature';
+import { getInboundMessage } from '../../src/db/inbound-messages';
+import { createSender } from '../support/campaign-fixtures';
+import { dncEntry, eventuallyTextsTo, handled, reply, replyAndWait, textsTo } from '../support/reply-fixtures';
+import { createTenant, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+
+let system: TestSystem;
+let tenant: Tenant;
+let sender: { id: string; address: string };
+beforeAll(async () => {
+  system = await startTestSystem();
+  tenant = await createTenant(system);
+  sender = await createSender(tenant, 50);
+});
+afterAll(async () => {
+  await system?.shutdown();
+});
+
+function inboundParams(from: string, body: string, sid: string) {
+  return { MessageSid: sid, AccountSid: 'ACtest', From: from, To: sender.address, Body: body };
+}
+
+async function postInbound(params: Record<string, string>, signature: string | null) {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (signature !== null) headers['x-twilio-signature'] = signature;
+  return fetch(`${system.config.publicUrl}/webhooks/twilio/inbound`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(params),
+  });
+}
+
+describe('the inbound webhook', () => {
+  it.each([
+    ['a missing signature', () => null],
+    [
+      'a signature made with another auth token',
+      (p: Record<string, string>) =>
+        twilioSignature('not-the-token', `${system.config.publicUrl}/webhooks/twilio/inbound`, p),
+    ],
+    [
+      'a signature over other parameters',
+      (p: Record<string, string>) =>
+        twilioSignature('test-auth-token', `${system.config.publicUrl}/webhooks/twilio/inbound`, {
+          ...p,
+          Body: 'HELLO',
+        }),
+    ],
+  ])('refuses %s with 403 and changes nothing', async (_what, sign) => {
+    const contact = uniquePhone();
+    const params = inboundParams(contact, 'STOP', `SMforged${contact.slice(1)}`);
+    const res = await postInbound(params, sign(params));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as any).error.code).toBe('bad_signature');
+    expect(await getInboundMessage(system.db, params.MessageSid)).toBeUndefined();
+    expect((await dncEntry(tenant, tenant.defaultDncGroupId, contact)).onList).toBe(false);
+  });
+
+  it('accepts a correctly signed message and answers with empty TwiML', async () => {
+    const contact = uniquePhone();
+    const params = inboundParams(contact, 'HELP', `SMsigned${contact.slice(1)}`);
+    const res = await postInbound(
+      params,
+      twilioSignature('test-auth-token', `${system.config.publicUrl}/webhooks/twilio/inbound`, params),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<Response/>');
+    expect(await handled(system, params.MessageSid)).toMatchObject({ classification: 'help', from_phone: contact });
+  });
+
+  it('handles a repeated MessageSid once, even when it arrives after a later message', async () => {
+    const contact = uniquePhone();
+    const stop = await replyAndWait(system, { from: contact, to: sender.address, body: 'STOP' });
+    await replyAndWait(system, { from: contact, to: sender.address, body: 'START' });
+    // The carrier retries the STOP (same MessageSid): it must not opt the contact out again or answer again.
+    const repeat = await reply(system, { from: contact, to: sender.address, body: 'STOP', sid: stop.message_sid });
+    expect(repeat.status).toBe(200);
+    await replyAndWait(system, { from: contact, to: sender.address, body: 'HELP' });
+    const entry = await dncEntry(tenant, tenant.defaultDncGroupId, contact);
+    expect(entry.onList).toBe(false);
+    expect(entry.history.map((h) => h.action)).toEqual(['add', 'remove']);
+    await eventuallyTextsTo(system, sender.address, contact, 3);
+    expect(textsTo(system, sender.address, contact)).toHaveLength(3);
+  });
+
+  it('handles the same MessageSid sent twice at once only once', async () => {
+    const contact = uniquePhone();
+    const sid = `SMtwice${contact.slice(1)}`;
+    const answers = await Promise.all(
+      [1, 2].map(() => reply(system, { from: contact, to: sender.address, body: 'STOP', sid })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await handled(system, sid);
+    expect((await dncEntry(tenant, tenant.defaultDncGroupId, contact)).history).toHaveLength(1);
+    await eventuallyTextsTo(system, sender.address, contact, 1);
+    await replyAndWait(system, { from: contact, to: sender.address, body: 'HELP' });
+    await eventuallyTextsTo(system, sender.address, contact, 2);
+    expect(textsTo(system, sender.address, contact)).toHaveLength(2);
+  });
+
+  it('records a message to a number no business unit owns and answers 200, so the carrier does not retry', async () => {
+    const contact = uniquePhone();
+    const nobodys = uniquePhone().replace('+1212', '+1646');
+    const inbound = await replyAndWait(system, { from: contact, to: nobodys, body: 'STOP' });
+    expect(inbound).toMatchObject({ business_unit_id: null, to_address: nobodys, body: 'STOP', outcome: 'unowned' });
+    expect(system.sentMessages().filter((m) => m.to === contact)).toHaveLength(0);
+  });
+});
