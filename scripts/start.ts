@@ -7,7 +7,7 @@ import path from 'node:path';
 import { readConfig } from '../src/config';
 import { createDb } from '../src/db/connection';
 import { migrateToLatest } from '../src/db/migrate';
-import { ManagedProcess, startProcess, stopProcess } from './lib/child-process';
+import { ManagedProcess, startTsProcess, stopProcess } from './lib/child-process';
 import { LocalPostgres } from './lib/local-postgres';
 import { LocalTemporal } from './lib/local-temporal';
 
@@ -52,9 +52,8 @@ async function main(): Promise<void> {
   await db.destroy();
   console.log(`[start] database schema ready${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
 
-  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const launch = (name: string, entry: string) => {
-    const child = startProcess(name, tsx, [entry], { cwd: root, env, showOutput: true });
+    const child = startTsProcess(name, entry, { cwd: root, env, showOutput: true });
     children.push(child);
     void child.exited.then((code) => {
       if (!stopping) {

@@ -52,3 +52,15 @@ export async function stopProcess(proc: ManagedProcess, signal: NodeJS.Signals =
   await proc.exited;
   clearTimeout(timer);
 }
+
+/**
+ * startTsProcess runs a TypeScript entry point in ONE node process (tsx as a loader, not as a wrapper), so a signal
+ * sent to the child (SIGTERM, or SIGKILL in the fault tests) reaches the program itself.
+ */
+export function startTsProcess(
+  name: string,
+  entry: string,
+  options: SpawnOptions & { showOutput?: boolean } = {},
+): ManagedProcess {
+  return startProcess(name, process.execPath, ['--import', 'tsx', entry], options);
+}

@@ -5,7 +5,8 @@ import { CONVERSATION_STATUSES } from '../replies/conversation-status';
 
 const uuid = z.uuid();
 const name = z.string().trim().min(1).max(200);
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
+// HH:MM as in the contract; optional :SS lets short windows be tested without waiting minutes.
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'expected a time as HH:MM (or HH:MM:SS)');
 const confirmationText = z.string().trim().min(1).max(1600).nullable();
 
 /** createBusinessUnitSchema is POST /business-units. */

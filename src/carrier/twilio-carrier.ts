@@ -58,8 +58,9 @@ export function interpretResponse(status: number, headers: Headers, text: string
   }
   const code = typeof payload?.code === 'number' ? payload.code : null;
   const message = typeof payload?.message === 'string' && payload.message ? payload.message : summarize(status, text);
-  // 408 is the server giving up on us, as transient as a 5xx.
-  if (status === 429 || status === 408 || status >= 500) {
+  // 408 is the server giving up on us, as transient as a 5xx. 401/403 say our credentials are wrong, which is about
+  // every message, not this one: the campaign waits for the carrier (and an operator) instead of failing its list.
+  if (status === 429 || status === 408 || status === 401 || status === 403 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     throw new CarrierUnavailableError(`carrier unavailable (${status}): ${message}`, { status, retryAfterMs });
   }
