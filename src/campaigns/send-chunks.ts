@@ -6,6 +6,7 @@ import { CampaignMessage, markMessages, recordSendResults, SendResult } from '..
 import type { Database } from '../db/schema';
 import { timeZonesForNumber } from '../phones/phone-number';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
+import { sendResultOf } from '../senders/send-single';
 import type { CampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
@@ -150,9 +151,7 @@ async function sendOne(deps: SendDeps, from: string, message: CampaignMessage): 
       idempotencyKey: message.idempotency_key,
       statusCallback: deps.statusCallbackUrl,
     });
-    if (outcome.kind === 'accepted') return { id: message.id, state: 'sent', carrierSid: outcome.sid, errorCode: null, errorMessage: null };
-    const state = outcome.kind === 'opted_out' || outcome.code === OPTED_OUT_CODE ? 'opted_out' : 'failed';
-    return { id: message.id, state, carrierSid: null, errorCode: String(outcome.code ?? 'rejected'), errorMessage: outcome.message };
+    return sendResultOf(message.id, outcome);
   } catch (error) {
     if (error instanceof CarrierUnavailableError) return 'retry';
     throw error;
