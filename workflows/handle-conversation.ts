@@ -1,4 +1,12 @@
-import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createReplyActivities } from '../activities/replies';
 import {
   agentReplySignal,
@@ -27,8 +35,10 @@ export interface ConversationWorkflowInput {
 
 type Activities = ReturnType<typeof createReplyActivities>;
 
-// Applying a reply is quick database work: retry it soon, a STOP must take effect at once.
-const { applyInboundReply, closeIdleConversation } = proxyActivities<Activities>({
+// Applying a reply is quick, idempotent database work: a local activity runs it inside the workflow task, which saves
+// the server a round of task dispatch per reply (the inbound load is many short workflows). Retry soon: a STOP must
+// take effect at once.
+const { applyInboundReply, closeIdleConversation } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
