@@ -5,6 +5,7 @@ import { CampaignStatus } from '../src/campaigns/campaign-status';
 import { BatchInput, BatchResult, CarrierOutageError, dispatchBatch, dispatchHeld, DispatchDeps } from '../src/campaigns/dispatch-batch';
 import { getCampaignById, transitionCampaign } from '../src/db/campaigns';
 import type { Database } from '../src/db/schema';
+import { createCadenceActivities } from './cadence';
 import { createReplyActivities } from './replies';
 
 /** ActivityDeps are what the activities are built from (a factory, so tests and the worker inject their own). */
@@ -57,5 +58,6 @@ export function createActivities(deps: ActivityDeps) {
       return current.status;
     },
     ...createReplyActivities(deps),
+    ...createCadenceActivities(deps),
   };
 }

@@ -26,6 +26,11 @@ export function campaignWorkflowId(campaignId: string): string {
   return `campaign-${campaignId}`;
 }
 
+/** cadenceWorkflowId is the id of the workflow that sends one cadence step: one per skill, list row and call outcome. */
+export function cadenceWorkflowId(event: { skillId: string; listId: string; row: number; outcome: string }): string {
+  return `cadence-${event.skillId}-${event.listId}-row${event.row}-${event.outcome}`;
+}
+
 /** conversationWorkflowId is the id of the workflow that handles one contact's replies in one business unit. */
 export function conversationWorkflowId(businessUnitId: string, phone: string): string {
   return `conversation-${businessUnitId}-${phone}`;

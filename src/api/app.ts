@@ -3,6 +3,7 @@ import { requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
+import { cadenceEventRoutes } from './routes/cadence-events';
 import { callingListRoutes } from './routes/calling-lists';
 import { campaignRoutes } from './routes/campaigns';
 import { conversationRoutes } from './routes/conversations';
@@ -25,7 +26,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(express.json({ limit: '1mb' }));
   v1.use(businessUnitRoutes(deps));
   v1.use(requireApiKey(deps.db));
-  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes, conversationRoutes]) {
+  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes, cadenceEventRoutes, conversationRoutes]) {
     v1.use(routes(deps));
   }
   app.use('/v1', v1);

@@ -61,6 +61,7 @@ export const createTemplateSchema = z.object({
   name,
   body: z.string().min(1).max(5000),
   direction: directionSchema.default('auto'),
+  smartEncoding: z.boolean().default(false),
 });
 
 /** previewTemplateSchema is POST /templates/preview. */
@@ -68,6 +69,7 @@ export const previewTemplateSchema = z.object({
   body: z.string().min(1).max(5000),
   fields: z.record(z.string(), z.string()).default({}),
   direction: directionSchema.default('auto'),
+  smartEncoding: z.boolean().default(false),
 });
 
 /** createSkillSchema is POST /skills. */
@@ -88,6 +90,7 @@ export const createCampaignSchema = z
     templateId: uuid.optional(),
     message: z.string().min(1).max(5000).optional(),
     direction: directionSchema.optional(),
+    smartEncoding: z.boolean().optional(),
     senderIds: z.array(uuid).min(1),
     skillId: uuid.optional(),
     dncGroupId: uuid.optional(),
@@ -98,6 +101,17 @@ export const createCampaignSchema = z
     message: 'give exactly one of templateId and message',
     path: ['templateId'],
   });
+
+/** cadenceEventSchema is POST /cadence-events: a call outcome for the record at a 1-based row of a calling list. */
+export const cadenceEventSchema = z.object({
+  skillId: uuid,
+  listId: uuid,
+  row: z.number().int().min(1),
+  outcome: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a call outcome such as answering_machine'),
+});
 
 /** campaignActionSchema is the :action of POST /campaigns/:id/:action. */
 export const campaignActionSchema = z.enum(['start', 'pause', 'resume', 'cancel']);

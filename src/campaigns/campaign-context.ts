@@ -31,7 +31,7 @@ export async function loadCampaignContext(db: Kysely<Database>, campaignId: stri
   const dncGroupIds = [unit?.default_dnc_group_id, campaign.dnc_group_id].filter((g): g is string => !!g);
   return {
     campaign,
-    template: parseTemplate(body),
+    template: parseTemplate(body, { smartEncoding: campaign.smart_encoding }),
     direction: (template?.direction ?? campaign.direction) as DirectionSetting,
     senders,
     dncGroupIds: [...new Set(dncGroupIds)],

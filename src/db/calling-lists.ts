@@ -6,6 +6,8 @@ import type { ListRecordInput, RowError } from '../lists/list-record';
 import { poolOf } from './connection';
 import type { CallingList, Database, ListRecord } from './schema';
 
+const COPY_CHUNK_CHARS = 64 * 1024;
+
 /** NewCallingList is the list's header: who owns it, its columns and their mapping. */
 export interface NewCallingList {
   businessUnitId: string;
@@ -47,12 +49,20 @@ export async function storeCallingList(
       [list.businessUnitId, list.name, list.fields, list.phoneField, list.mobileField, list.timezoneField, list.region],
     );
     const listId = rows[0].id;
-    async function* copyLines() {
-      if (!first.done) yield copyLine(listId, first.value);
-      for (let next = await recordLines.next(); !next.done; next = await recordLines.next()) yield copyLine(listId, next.value);
+    // Lines go to COPY in chunks of about 64 kB: one socket write per record would cost more than the parsing.
+    async function* copyChunks() {
+      let chunk = first.done ? '' : copyLine(listId, first.value);
+      for (let next = await recordLines.next(); !next.done; next = await recordLines.next()) {
+        chunk += copyLine(listId, next.value);
+        if (chunk.length >= COPY_CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
     }
     await pipeline(
-      Readable.from(copyLines()),
+      Readable.from(copyChunks()),
       client.query(copyFrom('COPY list_records (list_id, row_number, phone, mobile, timezone, fields) FROM STDIN')),
     );
     // A phone that appears twice is messaged once per campaign: later records are marked duplicate.
@@ -78,7 +88,14 @@ export async function storeCallingList(
 }
 
 function copyLine(listId: string, record: ListRecordInput): string {
-  const cols = [listId, String(record.row), record.phone, record.mobile, record.timezone, JSON.stringify(record.fields)];
+  const cols = [
+    listId,
+    String(record.row),
+    record.phone,
+    record.mobile,
+    record.timezone,
+    JSON.stringify(record.fields),
+  ];
   return cols.map(copyText).join('\t') + '\n';
 }
 
@@ -89,12 +106,26 @@ function copyText(value: string | null): string {
 }
 
 /** getCallingList loads a list only if it belongs to the business unit. */
-export async function getCallingList(db: Kysely<Database>, businessUnitId: string, id: string): Promise<CallingList | undefined> {
-  return db.selectFrom('calling_lists').selectAll().where('business_unit_id', '=', businessUnitId).where('id', '=', id).executeTakeFirst();
+export async function getCallingList(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+): Promise<CallingList | undefined> {
+  return db
+    .selectFrom('calling_lists')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** nextCampaignRecords pages the recipients of a list by keyset, leaving out duplicate phones. */
-export async function nextCampaignRecords(db: Kysely<Database>, listId: string, afterId: string, limit: number): Promise<ListRecord[]> {
+export async function nextCampaignRecords(
+  db: Kysely<Database>,
+  listId: string,
+  afterId: string,
+  limit: number,
+): Promise<ListRecord[]> {
   return db
     .selectFrom('list_records')
     .selectAll()
@@ -107,8 +138,17 @@ export async function nextCampaignRecords(db: Kysely<Database>, listId: string, 
 }
 
 /** getListRecordByRow finds a record by its 1-based row number in the uploaded file. */
-export async function getListRecordByRow(db: Kysely<Database>, listId: string, row: number): Promise<ListRecord | undefined> {
-  return db.selectFrom('list_records').selectAll().where('list_id', '=', listId).where('row_number', '=', row).executeTakeFirst();
+export async function getListRecordByRow(
+  db: Kysely<Database>,
+  listId: string,
+  row: number,
+): Promise<ListRecord | undefined> {
+  return db
+    .selectFrom('list_records')
+    .selectAll()
+    .where('list_id', '=', listId)
+    .where('row_number', '=', row)
+    .executeTakeFirst();
 }
 
 /** countListRecords is the number of stored records of a list (duplicates included). */
@@ -120,3 +160,4 @@ export async function countListRecords(db: Kysely<Database>, listId: string): Pr
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+

@@ -134,24 +134,24 @@ export async function getMessageById(db: Kysely<Database>, id: string): Promise<
   return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** lastCampaignIdMessaging finds the campaign that last sent a contact a message from a sender, if any did. */
-export async function lastCampaignIdMessaging(
+/** lastAttributedMessage finds what last sent a contact a message from a sender: a campaign or a cadence step's skill. */
+export async function lastAttributedMessage(
   db: Kysely<Database>,
   businessUnitId: string,
   contact: string,
   senderId: string,
-): Promise<string | null> {
+): Promise<{ campaignId: string | null; skillId: string | null } | null> {
   // Only messages that went out count: a pending row is a campaign that has not reached the contact yet.
   const row = await db
     .selectFrom('messages')
-    .select('campaign_id')
+    .select(['campaign_id', 'skill_id'])
     .where('business_unit_id', '=', businessUnitId)
     .where('to_phone', '=', contact)
     .where('sender_id', '=', senderId)
-    .where('campaign_id', 'is not', null)
+    .where((eb) => eb.or([eb('campaign_id', 'is not', null), eb('skill_id', 'is not', null)]))
     .where('sent_at', 'is not', null)
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.campaign_id ?? null;
+  return row ? { campaignId: row.campaign_id, skillId: row.skill_id } : null;
 }

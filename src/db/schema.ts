@@ -31,6 +31,7 @@ export interface SenderTable {
   help_text: string | null;
   next_slot_at: Generated<Timestamp>;
   created_at: Generated<Timestamp>;
+  provisioning_started_at: Timestamp | null;
 }
 
 export interface DncGroupTable {
@@ -101,6 +102,7 @@ export interface TemplateTable {
   encoding: string;
   segments: number;
   created_at: Generated<Timestamp>;
+  smart_encoding: Generated<boolean>;
 }
 
 export interface CadenceStepJson {
@@ -141,6 +143,7 @@ export interface CampaignTable {
   status_reason: string | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+  smart_encoding: Generated<boolean>;
 }
 
 export interface ConversationTable {
@@ -176,6 +179,8 @@ export interface MessageTable {
   created_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
+  /** The skill of a cadence message (campaign messages reach theirs through the campaign). */
+  skill_id: string | null;
 }
 
 export interface ConversationMessageTable {

@@ -29,7 +29,7 @@ export async function findSenderByAddress(db: Kysely<Database>, address: string)
 }
 
 /** SenderPatch is what PATCH /senders/:id may change. */
-export type SenderPatch = Partial<Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text'>>;
+export type SenderPatch = Partial<Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at'>>;
 
 /** updateSender changes a sender of the business unit; undefined when it is not theirs. */
 export async function updateSender(

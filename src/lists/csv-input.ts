@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { Transform, TransformCallback } from 'node:stream';
+import { CsvError } from 'csv-parse';
 
 /** CsvInputError is a problem with the uploaded file itself, located by its line. */
 export class CsvInputError extends Error {
@@ -11,54 +13,113 @@ export class CsvInputError extends Error {
 }
 
 /**
- * utf8Validator passes bytes through unchanged and fails with the line number at the first byte sequence that is
- * not UTF-8, because a list saved in another encoding would silently turn names into mojibake.
+ * utf8Validator passes bytes through unchanged and fails with the line number at the first line that is not UTF-8
+ * (or holds a NUL byte), because a list saved in another encoding would silently turn names into mojibake.
  */
 export function utf8Validator(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 1;
   let first = true;
+  // The start of a character split between two chunks waits for the rest of it.
+  let pending = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      if (first) {
-        first = false;
-        if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
-          return callback(new CsvInputError('the file is UTF-16; save it as UTF-8 (with or without BOM)', 1));
-        }
+      if (
+        first &&
+        chunk.length >= 2 &&
+        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+      ) {
+        return callback(new CsvInputError('the file is UTF-16; save it as UTF-8 (with or without BOM)', 1));
       }
-      try {
-        decoder.decode(chunk, { stream: true });
-      } catch {
-        // Locate the bad line: count newlines up to the first byte the decoder rejects.
-        const probe = new TextDecoder('utf-8', { fatal: true });
-        let good = 0;
-        for (let end = 1; end <= chunk.length; end++) {
-          try {
-            probe.decode(chunk.subarray(good, end), { stream: true });
-            good = end;
-          } catch {
-            break;
-          }
-        }
-        const badLine = line + countNewlines(chunk.subarray(0, good));
-        return callback(new CsvInputError(`line ${badLine} is not valid UTF-8; save the file as UTF-8`, badLine));
-      }
-      line += countNewlines(chunk);
-      callback(null, chunk);
+      first = false;
+      const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+      const end = completeCharactersLength(bytes);
+      const whole = bytes.subarray(0, end);
+      // isUtf8 accepts NUL, but no text file has one (UTF-16 without a BOM does) and PostgreSQL text cannot store it.
+      if (!isUtf8(whole) || whole.includes(0)) return callback(notUtf8Error(whole, line));
+      line += countNewlines(whole);
+      pending = Buffer.from(bytes.subarray(end));
+      callback(null, whole);
     },
     flush(callback: TransformCallback) {
-      try {
-        decoder.decode();
-        callback();
-      } catch {
-        callback(new CsvInputError(`line ${line} ends in the middle of a UTF-8 character`, line));
-      }
+      if (pending.length > 0)
+        return callback(new CsvInputError(`line ${line} ends in the middle of a UTF-8 character`, line));
+      callback();
     },
   });
+}
+
+// Bytes up to the last complete character: a trailing lead byte and its continuation bytes wait for the next chunk.
+function completeCharactersLength(bytes: Buffer): number {
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 4); i--) {
+    const byte = bytes[i];
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte < 0xc0) return bytes.length;
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+    return bytes.length - i >= needed ? bytes.length : i;
+  }
+  return bytes.length;
+}
+
+function notUtf8Error(bytes: Buffer, firstLine: number): CsvInputError {
+  let line = firstLine;
+  for (let start = 0; start < bytes.length; line++) {
+    const newline = bytes.indexOf(10, start);
+    const text = bytes.subarray(start, newline === -1 ? bytes.length : newline);
+    if (text.includes(0))
+      return new CsvInputError(`line ${line} holds NUL bytes: the file looks like UTF-16; save it as UTF-8`, line);
+    if (!isUtf8(text)) {
+      return new CsvInputError(
+        `line ${line} is not valid UTF-8 (Latin-1 or Windows-1252, perhaps); save the file as UTF-8`,
+        line,
+      );
+    }
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  return new CsvInputError(`line ${line} is not valid UTF-8; save the file as UTF-8`, line);
 }
 
 function countNewlines(bytes: Buffer): number {
   let n = 0;
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
   return n;
+}
+
+/** RecordPosition is where the parser is: the data records read so far and the line the last one ended on. */
+export interface RecordPosition {
+  records: number;
+  lastRecordEndLine: number;
+  emptyLinesBefore: number;
+}
+
+type ParseFailure = CsvError & { lines?: number; empty_lines?: number; record?: string[]; columns?: unknown[] };
+
+/** describeCsvError turns csv-parse's error into one that names the line where the broken record starts, and its row. */
+export function describeCsvError(error: unknown, position: RecordPosition): unknown {
+  if (!(error instanceof CsvError)) return error;
+  const failure = error as ParseFailure;
+  const row = position.records + 1;
+  // Blank lines between the last good record and the broken one are skipped, so they are counted in.
+  const line = position.lastRecordEndLine + 1 + Math.max(0, (failure.empty_lines ?? 0) - position.emptyLinesBefore);
+  const where = `line ${line} (row ${row})`;
+  switch (failure.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new CsvInputError(
+        `${where}: a quoted field is never closed; the file ends inside it at line ${failure.lines}`,
+        line,
+      );
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      return new CsvInputError(
+        `${where}: the record has ${failure.record?.length ?? '?'} fields but the header has ${failure.columns?.length ?? '?'}`,
+        line,
+      );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'INVALID_OPENING_QUOTE':
+      return new CsvInputError(
+        `${where}: a quote in the middle of a field; quote the whole field and write a quote inside it as ""`,
+        line,
+      );
+    default:
+      return new CsvInputError(`${where}: ${error.message}`, line);
+  }
 }

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import { storeCallingList, ImportSummary } from '../db/calling-lists';
 import type { CallingList, Database } from '../db/schema';
-import { CsvInputError, utf8Validator } from './csv-input';
+import { CsvInputError, describeCsvError, RecordPosition, utf8Validator } from './csv-input';
 import { ListMapping, ListRecordInput, RowError, toListRecord } from './list-record';
 
 /** MAX_REPORTED_ERRORS is how many row errors an import reports (the counts cover them all). */
@@ -19,8 +19,14 @@ export interface ListImportRequest extends ListMapping {
  * importCallingList streams a CSV upload into a new calling list: the header names the fields, every data record
  * with a usable phone is kept, the others are rejected and named by row. A broken file stores nothing.
  */
-export async function importCallingList(db: Kysely<Database>, request: ListImportRequest, csv: Readable): Promise<CallingList> {
+export async function importCallingList(
+  db: Kysely<Database>,
+  request: ListImportRequest,
+  csv: Readable,
+): Promise<CallingList> {
   let header: string[] | null = null;
+  // Kept by the parser itself (it reads ahead of the records we consume), so an error can name where it happened.
+  const position: RecordPosition = { records: 0, lastRecordEndLine: 1, emptyLinesBefore: 0 };
   const parser = parse({
     bom: true,
     columns: (names: string[]) => {
@@ -29,7 +35,17 @@ export async function importCallingList(db: Kysely<Database>, request: ListImpor
     },
     skip_empty_lines: true,
     trim: false,
+    on_record: (record: Record<string, string>, context) => {
+      position.records = context.records;
+      position.lastRecordEndLine = context.lines;
+      position.emptyLinesBefore = context.empty_lines;
+      return record;
+    },
   });
+  // The body flows into the parser before the records are read, so a broken header or first line fails the parser
+  // while nobody iterates it yet: this listener keeps that from being an unhandled 'error' event (a crashed API).
+  // The iteration below still throws it.
+  parser.on('error', () => undefined);
   const validated = csv.pipe(utf8Validator());
   validated.on('error', (error) => parser.destroy(error));
   validated.pipe(parser);
@@ -55,7 +71,7 @@ export async function importCallingList(db: Kysely<Database>, request: ListImpor
         yield result.record;
       }
     } catch (error) {
-      throw describeCsvError(error);
+      throw describeCsvError(error, position);
     }
   }
 
@@ -78,18 +94,14 @@ function checkHeader(names: string[], mapping: ListMapping): string[] {
     if (seen.has(name)) throw new CsvInputError(`header names the field "${name}" twice`, 1);
     seen.add(name);
   });
-  for (const [param, field] of Object.entries({ phoneField: mapping.phoneField, mobileField: mapping.mobileField, timezoneField: mapping.timezoneField })) {
+  for (const [param, field] of Object.entries({
+    phoneField: mapping.phoneField,
+    mobileField: mapping.mobileField,
+    timezoneField: mapping.timezoneField,
+  })) {
     if (field && !seen.has(field)) {
       throw new CsvInputError(`${param} "${field}" is not a column of the file (columns: ${header.join(', ')})`, 1);
     }
   }
   return header;
-}
-
-function describeCsvError(error: unknown): unknown {
-  if (error instanceof CsvError) {
-    const line = (error as CsvError & { lines?: number }).lines ?? null;
-    return new CsvInputError(`line ${line ?? '?'}: ${error.message.replace(/^Invalid Record Length: /, '')}`, line);
-  }
-  return error;
 }

@@ -9,6 +9,7 @@ import {
   type NumberType,
   type PhoneNumber,
 } from 'libphonenumber-js/max';
+import { validNanpNumber } from './nanp-fast-path';
 import { timeZonesForRegion } from './region-time-zones';
 
 /** NormalizedPhone is a usable number in E.164 with its region, or why the input is not one. */
@@ -57,6 +58,9 @@ export function normalizePhone(raw: string, defaultRegion: string): NormalizedPh
   if (!isSupportedCountry(region)) {
     return { ok: false, message: `region "${defaultRegion}" is not an ISO 3166 alpha-2 code such as US or GB` };
   }
+  // Most lists hold +1 and 10 digits; the fast path gives the library's verdict on those without its per-call cost.
+  const nanp = validNanpNumber(text, region);
+  if (nanp) return { ok: true, ...nanp };
   let phone: PhoneNumber;
   try {
     // extract: false makes the whole field the number, so "555-0100 call after 5" is refused rather than trimmed.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getBusinessUnit } from '../db/business-units';
 import { getCampaign } from '../db/campaigns';
-import { lastCampaignIdMessaging } from '../db/messages';
+import { lastAttributedMessage } from '../db/messages';
 import type { BusinessUnit, Campaign, Conversation, Database } from '../db/schema';
 import { getSkill } from '../db/skills';
 
@@ -27,9 +27,11 @@ export async function attributeReply(
   senderId: string,
   contact: string,
 ): Promise<ReplyAttribution> {
-  const campaignId = await lastCampaignIdMessaging(db, unit.id, contact, senderId);
-  const campaign = campaignId ? ((await getCampaign(db, unit.id, campaignId)) ?? null) : null;
-  const skill = campaign?.skill_id ? await getSkill(db, unit.id, campaign.skill_id) : undefined;
+  const last = await lastAttributedMessage(db, unit.id, contact, senderId);
+  const campaign = last?.campaignId ? ((await getCampaign(db, unit.id, last.campaignId)) ?? null) : null;
+  // A cadence message belongs to no campaign: the skill whose cadence sent it decides whether agents see the reply.
+  const skillId = campaign?.skill_id ?? last?.skillId;
+  const skill = skillId ? await getSkill(db, unit.id, skillId) : undefined;
   return {
     campaign,
     optOutGroupId: campaign?.dnc_group_id ?? defaultDncGroupOf(unit),

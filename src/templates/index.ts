@@ -1,9 +1,15 @@
 // Public surface of the template domain: parse a body, merge it per recipient, and measure what it costs.
 export { parseTemplate, TemplateSyntaxError } from './template-syntax';
-export type { ParsedTemplate, TemplatePart, TemplateTextPart, TemplateVariablePart } from './template-syntax';
+export type {
+  ParsedTemplate,
+  TemplateOptions,
+  TemplatePart,
+  TemplateTextPart,
+  TemplateVariablePart,
+} from './template-syntax';
 export { measureSms, smartEncode, MAX_TEMPLATE_SEGMENTS } from './sms-encoding';
 export type { SmsEncoding, SmsMeasurement } from './sms-encoding';
 export { resolveDirection, isolateForDirection } from './text-direction';
 export type { DirectionSetting, TextDirection } from './text-direction';
-export { mergeTemplate, missingFields } from './merge';
+export { mergeTemplate, missingFields, sampleMerge } from './merge';
 export type { MergeFields, MergeResult } from './merge';

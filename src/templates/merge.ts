@@ -1,4 +1,5 @@
-import type { ParsedTemplate } from './template-syntax';
+import { smartEncode } from './sms-encoding';
+import type { ParsedTemplate, TemplateVariablePart } from './template-syntax';
 import { isolateForDirection, resolveDirection, type DirectionSetting } from './text-direction';
 
 export type MergeResult = { ok: true; text: string } | { ok: false; reason: 'missing_value'; field: string };
@@ -25,7 +26,21 @@ export function mergeTemplate(template: ParsedTemplate, fields: MergeFields, dir
     if (chosen === null) return { ok: false, reason: 'missing_value', field: part.name };
     text += isolateForDirection(chosen, base);
   }
-  return { ok: true, text };
+  // After merging, so typographic quotes in list values (O’Brien) are replaced too.
+  return { ok: true, text: template.smartEncoding ? smartEncode(text) : text };
+}
+
+/**
+ * sampleMerge merges a template with each variable standing for itself (its fallback, else its name): what a saved
+ * template's encoding and segments are measured on, since real values are only known per recipient.
+ */
+export function sampleMerge(template: ParsedTemplate, direction: DirectionSetting): string {
+  const fields: MergeFields = {};
+  for (const part of template.parts.filter((p): p is TemplateVariablePart => p.kind === 'variable')) {
+    fields[part.name] ??= part.fallback || part.name;
+  }
+  const merged = mergeTemplate(template, fields, direction);
+  return merged.ok ? merged.text : '';
 }
 
 /** missingFields lists the template's variables that no available field matches, whether or not they have a fallback. */

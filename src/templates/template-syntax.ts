@@ -17,6 +17,13 @@ export type TemplatePart = TemplateTextPart | TemplateVariablePart;
 export interface ParsedTemplate {
   parts: TemplatePart[];
   variables: string[];
+  /** Set when merged messages should have typographic characters replaced so they can stay GSM-7. */
+  smartEncoding?: true;
+}
+
+/** TemplateOptions are the author's choices that change how a body is merged. */
+export interface TemplateOptions {
+  smartEncoding?: boolean;
 }
 
 /** TemplateSyntaxError reports where a body is malformed so the author can fix it in the editor. */
@@ -40,7 +47,7 @@ const FALLBACK_SEPARATOR = '|';
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /** parseTemplate splits a body into text and `{Field|fallback}` parts, throwing TemplateSyntaxError on bad braces. */
-export function parseTemplate(body: string): ParsedTemplate {
+export function parseTemplate(body: string, options: TemplateOptions = {}): ParsedTemplate {
   const parts: TemplatePart[] = [];
   const variables: string[] = [];
   let text = '';
@@ -74,7 +81,7 @@ export function parseTemplate(body: string): ParsedTemplate {
   }
 
   if (text) parts.push({ kind: 'text', text });
-  return { parts, variables };
+  return options.smartEncoding ? { parts, variables, smartEncoding: true } : { parts, variables };
 }
 
 // The name is trimmed because `{ FirstName }` is a common way to write it; the fallback is kept verbatim

@@ -22,7 +22,7 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (this.key) headers.authorization = `Bearer ${this.key}`;
     if (body !== undefined) headers['content-type'] = contentType;
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const payload = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
     const text = await res.text();
     let parsed: unknown = text;
@@ -50,7 +50,7 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
   /** uploadCsv posts a calling list. */
-  uploadCsv<T = any>(query: string, csv: string) {
+  uploadCsv<T = any>(query: string, csv: string | Uint8Array) {
     return this.request<T>('POST', `/v1/calling-lists?${query}`, csv, 'text/csv');
   }
 }

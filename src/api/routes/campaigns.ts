@@ -9,7 +9,7 @@ import type { Campaign, Database } from '../../db/schema';
 import { getSendersByIds } from '../../db/senders';
 import { getSkill } from '../../db/skills';
 import { getTemplate } from '../../db/templates';
-import { missingFields } from '../../templates';
+import { DirectionSetting, missingFields } from '../../templates';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -27,6 +27,7 @@ async function presentCampaign(db: Kysely<Database>, campaign: Campaign) {
     listId: campaign.list_id,
     templateId: campaign.template_id,
     message: campaign.message_body,
+    smartEncoding: campaign.smart_encoding,
     senderIds: campaign.sender_ids,
     skillId: campaign.skill_id,
     dncGroupId: campaign.dnc_group_id,
@@ -48,7 +49,9 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
     const template = input.templateId ? await getTemplate(db, unitId, input.templateId) : undefined;
     if (input.templateId && !template) throw notFound('template', input.templateId, 'templateId');
     const body = template?.body ?? input.message!;
-    const { parsed } = checkedTemplate(body, template ? 'templateId' : 'message');
+    const direction = (input.direction ?? template?.direction ?? 'auto') as DirectionSetting;
+    const smartEncoding = input.smartEncoding ?? template?.smart_encoding ?? false;
+    const { parsed } = checkedTemplate(body, template ? 'templateId' : 'message', { smartEncoding, direction });
     const missing = missingFields(parsed, list.fields);
     if (missing.length > 0) {
       throw new ApiError(422, 'unknown_variable', `${template ? 'templateId' : 'message'}: the list has no field for ${missing.map((m) => `{${m}}`).join(', ')} (fields: ${list.fields.join(', ')})`, { missing });
@@ -65,7 +68,8 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
       list_id: list.id,
       template_id: template?.id ?? null,
       message_body: template ? null : input.message!,
-      direction: input.direction ?? template?.direction ?? 'auto',
+      direction,
+      smart_encoding: smartEncoding,
       sender_ids: [...new Set(input.senderIds)],
       skill_id: input.skillId ?? null,
       dnc_group_id: input.dncGroupId ?? null,

@@ -9,6 +9,7 @@ import {
   TransportCodeKind,
   validateTransportCode,
 } from '../../senders/transport-codes';
+import { provisioningOutlook } from '../../senders/provisioning';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -25,6 +26,7 @@ export function presentSender(sender: Sender) {
     mps: sender.mps,
     status: sender.status,
     canReceive: canReceiveReplies(kind),
+    ...provisioningOutlook(kind, sender.status, sender.provisioning_started_at),
     optOutText: sender.opt_out_text,
     optInText: sender.opt_in_text,
     helpText: sender.help_text,
@@ -37,7 +39,10 @@ export function senderRoutes({ db }: ApiDeps): Router {
   router.post('/senders', async (req, res) => {
     const input = parseInput(createSenderSchema, req.body);
     const checked = validateTransportCode(input.kind, input.address);
-    if (!checked.ok) throw new ApiError(400, 'invalid_request', `address: ${checked.message}`, [{ field: 'address', message: checked.message }]);
+    if (!checked.ok)
+      throw new ApiError(400, 'invalid_request', `address: ${checked.message}`, [
+        { field: 'address', message: checked.message },
+      ]);
     try {
       const sender = await insertSender(db, {
         business_unit_id: businessUnitOf(res).id,
@@ -45,6 +50,7 @@ export function senderRoutes({ db }: ApiDeps): Router {
         address: checked.address,
         mps: input.mps ?? DEFAULT_MPS[input.kind],
         status: input.status ?? 'active',
+        provisioning_started_at: input.status === 'provisioning' ? new Date() : null,
         opt_out_text: null,
         opt_in_text: null,
         help_text: null,
@@ -72,13 +78,20 @@ export function senderRoutes({ db }: ApiDeps): Router {
     if (carrierManagesOptConfirmations(current.kind as TransportCodeKind)) {
       for (const field of ['optOutText', 'optInText'] as const) {
         if (input[field] !== undefined) {
-          throw new ApiError(400, 'invalid_request', `${field}: toll-free opt-out and opt-in confirmations are sent by the carrier and cannot be customised`);
+          throw new ApiError(
+            400,
+            'invalid_request',
+            `${field}: toll-free opt-out and opt-in confirmations are sent by the carrier and cannot be customised`,
+          );
         }
       }
     }
     const sender = await updateSender(db, unitId, id, {
       mps: input.mps,
       status: input.status,
+      // The expected ready date counts from the moment the sender went (back) into provisioning.
+      provisioning_started_at:
+        input.status === 'provisioning' && current.status !== 'provisioning' ? new Date() : undefined,
       opt_out_text: input.optOutText,
       opt_in_text: input.optInText,
       help_text: input.helpText,

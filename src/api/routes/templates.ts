@@ -1,7 +1,17 @@
 import { Router } from 'express';
 import { getTemplate, insertTemplate, listTemplates } from '../../db/templates';
 import type { Template } from '../../db/schema';
-import { measureSms, mergeTemplate, MAX_TEMPLATE_SEGMENTS, parseTemplate, ParsedTemplate, TemplateSyntaxError } from '../../templates';
+import {
+  DirectionSetting,
+  measureSms,
+  mergeTemplate,
+  MAX_TEMPLATE_SEGMENTS,
+  parseTemplate,
+  ParsedTemplate,
+  sampleMerge,
+  TemplateOptions,
+  TemplateSyntaxError,
+} from '../../templates';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -9,18 +19,26 @@ import { createTemplateSchema, idParamSchema, previewTemplateSchema } from '../s
 import { parseInput } from '../validation';
 
 /** checkedTemplate parses a body and refuses bad syntax or more than MAX_TEMPLATE_SEGMENTS segments (400, naming `field`). */
-export function checkedTemplate(body: string, field: string): { parsed: ParsedTemplate; encoding: string; segments: number } {
+export function checkedTemplate(
+  body: string,
+  field: string,
+  options: TemplateOptions & { direction?: DirectionSetting } = {},
+): { parsed: ParsedTemplate; encoding: string; segments: number } {
   let parsed: ParsedTemplate;
   try {
-    parsed = parseTemplate(body);
+    parsed = parseTemplate(body, options);
   } catch (error) {
     if (error instanceof TemplateSyntaxError) throw new ApiError(400, 'invalid_request', `${field}: ${error.message}`);
     throw error;
   }
-  // Measured on the literal text with each variable as its name: the real size is known per recipient.
-  const { encoding, segments } = measureSms(body);
+  // Measured with each variable standing for itself (fallback, else name): the real size is known per recipient.
+  const { encoding, segments } = measureSms(sampleMerge(parsed, options.direction ?? 'auto'));
   if (segments > MAX_TEMPLATE_SEGMENTS) {
-    throw new ApiError(400, 'invalid_request', `${field}: the template is ${segments} segments long; the limit is ${MAX_TEMPLATE_SEGMENTS}`);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `${field}: the template is ${segments} segments long; the limit is ${MAX_TEMPLATE_SEGMENTS}`,
+    );
   }
   return { parsed, encoding, segments };
 }
@@ -31,6 +49,7 @@ function presentTemplate(template: Template) {
     name: template.name,
     body: template.body,
     direction: template.direction,
+    smartEncoding: template.smart_encoding,
     variables: template.variables,
     encoding: template.encoding,
     segments: template.segments,
@@ -43,7 +62,7 @@ export function templateRoutes({ db }: ApiDeps): Router {
   const router = Router();
   router.post('/templates', async (req, res) => {
     const input = parseInput(createTemplateSchema, req.body);
-    const { parsed, encoding, segments } = checkedTemplate(input.body, 'body');
+    const { parsed, encoding, segments } = checkedTemplate(input.body, 'body', input);
     const template = await insertTemplate(db, {
       business_unit_id: businessUnitOf(res).id,
       name: input.name,
@@ -52,6 +71,7 @@ export function templateRoutes({ db }: ApiDeps): Router {
       variables: parsed.variables,
       encoding,
       segments,
+      smart_encoding: input.smartEncoding,
     });
     res.status(201).json(presentTemplate(template));
   });
@@ -69,9 +89,10 @@ export function templateRoutes({ db }: ApiDeps): Router {
 
   router.post('/templates/preview', (req, res) => {
     const input = parseInput(previewTemplateSchema, req.body);
-    const { parsed } = checkedTemplate(input.body, 'body');
+    const { parsed } = checkedTemplate(input.body, 'body', input);
     const merged = mergeTemplate(parsed, input.fields, input.direction);
-    if (!merged.ok) throw new ApiError(422, 'missing_value', `fields.${merged.field}: no value and the template gives no fallback`);
+    if (!merged.ok)
+      throw new ApiError(422, 'missing_value', `fields.${merged.field}: no value and the template gives no fallback`);
     const { encoding, segments, characters } = measureSms(merged.text);
     res.json({ text: merged.text, encoding, segments, characters });
   });
