@@ -159,9 +159,10 @@ export async function listConversations(
 }
 
 /** conversationThread returns a conversation's messages oldest first, each outbound one with its delivery state. */
-export async function conversationThread(db: Kysely<Database>, conversationId: string) {
+export async function conversationThread(db: Kysely<Database>, businessUnitId: string, conversationId: string) {
   return db
     .selectFrom('conversation_messages as cm')
+    .innerJoin('conversations as c', 'c.id', 'cm.conversation_id')
     .leftJoin('messages as m', 'm.id', 'cm.message_id')
     .select([
       'cm.id',
@@ -174,6 +175,7 @@ export async function conversationThread(db: Kysely<Database>, conversationId: s
       'm.error_code',
       'cm.created_at',
     ])
+    .where('c.business_unit_id', '=', businessUnitId)
     .where('cm.conversation_id', '=', conversationId)
     .orderBy('cm.id')
     .execute();

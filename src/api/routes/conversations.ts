@@ -84,7 +84,7 @@ export function conversationRoutes({ db, temporal, config }: ApiDeps): Router {
 
   router.get('/conversations/:id', async (req, res) => {
     const conversation = await load(res, req.params);
-    const thread = await conversationThread(db, conversation.id);
+    const thread = await conversationThread(db, conversation.business_unit_id, conversation.id);
     res.json({ ...presentConversation(conversation), messages: thread.map(presentThreadEntry) });
   });
 
