@@ -8,8 +8,11 @@ say() { printf '[setup] %s\n' "$*"; }
 
 # 1. npm packages, from package-lock.json exactly.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (npm ci)..."
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm packages from package-lock.json..."
+  # npm ci refuses a lockfile that lacks other platforms' optional packages (e.g. @swc/core-darwin-arm64), and the
+  # registry here does not serve those, so the lockfile can never list them. npm install --no-save installs the same
+  # locked versions and leaves package.json and the lockfile untouched.
+  npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --no-save --loglevel=error
 fi
 
 # 2. The real Temporal server: the Temporal CLI's dev server.
