@@ -53,3 +53,15 @@ if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   say "creating the 'postgres' system user to run PostgreSQL"
   useradd --system --no-create-home --shell /usr/sbin/nologin postgres
 fi
+
+# 4. Chromium for the web console's browser tests (driven by playwright-core; Debian's build, never a download).
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing chromium from Debian's packages (for the console's browser tests)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    # Only the browser tests need it, so `npm start` still works; those tests fail saying the same thing.
+    say "chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; the console's browser tests need it" >&2
+  fi
+fi

@@ -17,6 +17,8 @@ export interface AppConfig {
   campaign: { batchSize: number; batchesPerRun: number; failureThreshold: number; carrierPatienceMs: number };
   /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
   conversationIdleMs: number;
+  /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */
+  temporalUiUrl: string | null;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,5 +57,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       carrierPatienceMs: positiveNumber(env, 'CARRIER_PATIENCE_MS', 10_000),
     },
     conversationIdleMs: positiveNumber(env, 'CONVERSATION_IDLE_MS', 24 * 60 * 60 * 1000),
+    temporalUiUrl: env.TEMPORAL_UI_URL ? env.TEMPORAL_UI_URL.replace(/\/+$/, '') : null,
   };
 }

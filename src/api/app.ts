@@ -13,13 +13,16 @@ import { senderRoutes } from './routes/senders';
 import { skillRoutes } from './routes/skills';
 import { templateRoutes } from './routes/templates';
 import { webhookRoutes } from './routes/webhooks';
+import { consoleRoutes } from '../console/console-routes';
+import { metricsRoutes, observeWebhookDuration } from '../metrics/metrics-routes';
 
 /** createApp assembles the HTTP API: health, carrier webhooks, the admin route and the per-business-unit /v1 routes. */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(deps));
-  app.use('/webhooks', webhookRoutes(deps));
+  app.use('/webhooks', observeWebhookDuration(), webhookRoutes(deps));
+  app.use(metricsRoutes(deps.db), consoleRoutes(deps.config));
 
   const v1 = Router();
   // CSV uploads are streamed by their own route; every other body is small JSON.

@@ -6,6 +6,7 @@ import { businessUnitIdKey, campaignControlSignal, campaignIdKey, campaignStatus
 import { getCampaign, transitionCampaign } from '../db/campaigns';
 import type { Campaign, Database } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
+import { log } from '../log';
 import { allowedFrom, CampaignAction } from './campaign-status';
 
 /** CampaignControlError is a refused action: 404 unknown campaign, 409 not allowed now. */
@@ -54,6 +55,8 @@ export async function applyCampaignAction(
   } else if (campaign.status !== 'draft') {
     await signalCampaign(deps.temporal, campaign.id, action as Exclude<CampaignAction, 'start'>);
   }
+  const change = { previousStatus: campaign.status, status: moved.status };
+  log.info({ campaignId: campaign.id, businessUnitId, action, ...change }, `campaign ${action}`);
   return moved;
 }
 

@@ -1,6 +1,7 @@
 import { nextCampaignRecords } from '../db/calling-lists';
 import { phonesOnDnc } from '../db/dnc';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
+import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
 import { planRecipients } from './recipient-plan';
@@ -44,6 +45,9 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
   await insertMessagesOnce(deps.db, planRecipients(context, records, onDnc));
   const unsent = await unsentCampaignMessages(deps.db, input.campaignId, input.afterId, lastId);
   const tally = await sendCampaignMessages(deps, context, unsent);
+  const { attempted, failed, held, stoppedBy } = tally;
+  const batch = { records: records.length, attempted, failed, held, stoppedBy, lastId };
+  log.info({ campaignId: input.campaignId, ...batch }, 'campaign batch dispatched');
   return toResult(tally, lastId, records.length < input.batchSize);
 }
 

@@ -161,3 +161,13 @@ export async function countListRecords(db: Kysely<Database>, listId: string): Pr
   return Number(row.n);
 }
 
+/** listCallingLists returns a business unit's calling lists, newest first. */
+export async function listCallingLists(db: Kysely<Database>, businessUnitId: string): Promise<CallingList[]> {
+  return db
+    .selectFrom('calling_lists')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}

@@ -5,6 +5,7 @@ import { getConversation, recordAgentReply } from '../db/conversations';
 import { addDncEntry, phonesOnDnc } from '../db/dnc';
 import { getMessageById } from '../db/messages';
 import type { Conversation, Database, Message } from '../db/schema';
+import { log } from '../log';
 import { sendSingleMessage, SingleSendDeps } from '../senders/send-single';
 import { measureSms } from '../templates';
 import { isOpenConversation } from './conversation-status';
@@ -39,13 +40,17 @@ export async function acceptAgentReply(
       `the contact of conversation ${conversation.id} has opted out of messages`,
     );
   }
-  return recordAgentReply(db, conversation, {
+  const agent = reply.agent ?? conversation.agent;
+  const accepted = await recordAgentReply(db, conversation, {
     body: reply.body,
-    agent: reply.agent ?? conversation.agent,
+    agent,
     segments: measureSms(reply.body).segments,
     // Fixed now and stored with the row, so every retry of the send carries the same key.
     idempotencyKey: `agent-reply:${conversation.id}:${randomUUID()}`,
   });
+  const ids = { conversationId: conversation.id, messageId: accepted.message.id };
+  log.info({ ...ids, contact: conversation.contact, agent }, 'agent reply accepted');
+  return accepted;
 }
 
 /**
@@ -65,5 +70,6 @@ export async function sendAgentReply(deps: SingleSendDeps, messageId: string): P
       rule: `carrier:${OPTED_OUT_CODE}`,
     });
   }
+  log.info({ conversationId: conversation.id, messageId, to: sent.to_phone, state: sent.state }, 'agent reply sent');
   return sent;
 }

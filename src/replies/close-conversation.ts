@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { transitionConversation } from '../db/conversations';
 import type { Database } from '../db/schema';
+import { log } from '../log';
 import { conversationAllowedFrom } from './conversation-status';
 
 /** closeConversation closes an open conversation, saying why (agent, idle); false if it was not open. */
@@ -14,5 +15,6 @@ export async function closeConversation(
     status: 'closed',
     closedReason: reason,
   });
+  if (closed) log.info({ conversationId, businessUnitId, contact: closed.contact, reason }, 'conversation closed');
   return closed !== undefined;
 }

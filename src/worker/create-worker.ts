@@ -5,6 +5,7 @@ import { createActivities } from '../../activities';
 import type { Carrier } from '../carrier/carrier';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/schema';
+import { meteredCarrier } from '../metrics/metered-carrier';
 
 /** WorkerDeps are the connections a worker runs on. */
 export interface WorkerDeps {
@@ -27,7 +28,7 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
     namespace: deps.config.temporalNamespace,
     taskQueue: deps.config.taskQueue,
     ...workflows,
-    activities: createActivities({ db: deps.db, carrier: deps.carrier, publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs }),
+    activities: createActivities({ db: deps.db, carrier: meteredCarrier(deps.carrier), publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs }),
     maxConcurrentActivityTaskExecutions: 20,
   });
   return { worker, connection };

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { getCallingList } from '../../db/calling-lists';
+import { getCallingList, listCallingLists } from '../../db/calling-lists';
 import type { CallingList } from '../../db/schema';
 import { importCallingList } from '../../lists/import-calling-list';
 import { businessUnitOf } from '../auth';
@@ -24,7 +24,7 @@ function presentList(list: CallingList) {
   };
 }
 
-/** callingListRoutes is POST /calling-lists (a streamed text/csv body) and GET /calling-lists/:id. */
+/** callingListRoutes is POST /calling-lists (streamed text/csv), GET /calling-lists and GET /calling-lists/:id. */
 export function callingListRoutes({ db }: ApiDeps): Router {
   const router = Router();
   router.post('/calling-lists', async (req, res) => {
@@ -44,6 +44,10 @@ export function callingListRoutes({ db }: ApiDeps): Router {
       req,
     );
     res.status(201).json(presentList(list));
+  });
+
+  router.get('/calling-lists', async (_req, res) => {
+    res.json((await listCallingLists(db, businessUnitOf(res).id)).map(presentList));
   });
 
   router.get('/calling-lists/:id', async (req, res) => {

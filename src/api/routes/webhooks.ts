@@ -1,6 +1,7 @@
 import express, { RequestHandler, Router } from 'express';
 import { isValidTwilioSignature } from '../../carrier/webhook-signature';
 import { applyDeliveryReceipt } from '../../db/messages';
+import { log } from '../../log';
 import { receiveInboundMessage } from '../../replies/conversation-client';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -32,7 +33,9 @@ export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
   router.post('/twilio/status', async (req, res) => {
     const sid = required(req.body, 'MessageSid');
     const status = required(req.body, 'MessageStatus');
-    await applyDeliveryReceipt(db, sid, status, typeof req.body.ErrorCode === 'string' ? req.body.ErrorCode : null);
+    const errorCode = typeof req.body.ErrorCode === 'string' ? req.body.ErrorCode : null;
+    const applied = await applyDeliveryReceipt(db, sid, status, errorCode);
+    log.debug({ messageSid: sid, status, errorCode, applied }, 'delivery receipt');
     res.status(200).type('text/xml').send('<Response/>');
   });
 
@@ -43,6 +46,7 @@ export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
     const body = typeof req.body.Body === 'string' ? req.body.Body : '';
     // Recorded, then handed to the contact's conversation workflow: the answer does not wait for the work.
     await receiveInboundMessage(conversations, { messageSid, from, to, body });
+    log.info({ messageSid, from, sender: to, characters: body.length }, 'inbound message received');
     res.status(200).type('text/xml').send('<Response/>');
   });
   return router;

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import express, { Router } from 'express';
+import { allowedFrom, CampaignAction } from '../campaigns/campaign-status';
+import type { AppConfig } from '../config';
+
+/** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
+export const CONSOLE_DIR = path.join(__dirname, 'public');
+
+/** ConsoleConfig is what the page cannot know by itself: where the Temporal Web UI is and which namespace to open. */
+export interface ConsoleConfig {
+  temporalUiUrl: string | null;
+  temporalNamespace: string;
+  /** Which campaign statuses each button is offered in: the server's own rule, so page and API never disagree. */
+  campaignActionsFrom: Record<CampaignAction, string[]>;
+}
+
+const CAMPAIGN_ACTIONS: CampaignAction[] = ['start', 'pause', 'resume', 'cancel'];
+
+/** consoleConfig is the page's view of the configuration; it carries no secret, so it is served without a key. */
+export function consoleConfig(config: AppConfig): ConsoleConfig {
+  return {
+    temporalUiUrl: config.temporalUiUrl,
+    temporalNamespace: config.temporalNamespace,
+    campaignActionsFrom: Object.fromEntries(CAMPAIGN_ACTIONS.map((action) => [action, allowedFrom(action)])) as Record<
+      CampaignAction,
+      string[]
+    >,
+  };
+}
+
+/** consoleRoutes serves the web console under /console (no key: the page signs in with the API key itself). */
+export function consoleRoutes(config: AppConfig): Router {
+  const router = Router();
+  router.get('/', (_req, res) => res.redirect(302, '/console/'));
+  router.get('/console/config.json', (_req, res) => {
+    res.set('cache-control', 'no-store').json(consoleConfig(config));
+  });
+  // no-cache: a browser revalidates (cheap 304s) so an upgraded API never runs with yesterday's scripts.
+  router.use(
+    '/console',
+    express.static(CONSOLE_DIR, { index: 'index.html', cacheControl: true, maxAge: 0, etag: true }),
+  );
+  return router;
+}

@@ -1,0 +1,72 @@
+// The new-campaign form: a calling list, a saved template or a one-off message, and the senders to send from.
+import { api } from './api.js';
+import { field, h, showError } from './dom.js';
+
+function option(value, text) {
+  return h('option', { value }, text);
+}
+
+/** campaignForm builds the form; onCreated is called after a campaign was created (it starts as a draft). */
+export function campaignForm(onCreated) {
+  const name = h('input', { name: 'name', required: true, placeholder: 'June reminders' });
+  const list = h('select', { name: 'listId', required: true });
+  const template = h('select', { name: 'templateId' }, option('', 'One-off message (below)'));
+  const message = h('textarea', { name: 'message', rows: 3, dir: 'auto', placeholder: 'Hi {FirstName}, …' });
+  const senders = h('div', { class: 'checks', id: 'campaign-senders' });
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const done = h('p', { class: 'ok', role: 'status', hidden: true });
+
+  const load = async () => {
+    const [lists, templates, senderList] = await Promise.all([
+      api('GET', '/calling-lists'),
+      api('GET', '/templates'),
+      api('GET', '/senders'),
+    ]);
+    list.replaceChildren(...lists.map((l) => option(l.id, `${l.name} (${l.accepted} records)`)));
+    template.replaceChildren(option('', 'One-off message (below)'), ...templates.map((t) => option(t.id, t.name)));
+    senders.replaceChildren(
+      ...senderList.map((s) =>
+        h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', value: s.id, checked: senderList.length === 1 }),
+          ` ${s.address} (${s.kind.replace('_', ' ')}, ${s.mps}/s)`,
+        ),
+      ),
+    );
+  };
+  template.addEventListener('change', () => (message.disabled = template.value !== ''));
+
+  const form = h(
+    'form',
+    {
+      id: 'new-campaign',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        done.hidden = true;
+        const senderIds = [...senders.querySelectorAll('input:checked')].map((input) => input.value);
+        const body = { name: name.value.trim(), listId: list.value, senderIds };
+        if (template.value) body.templateId = template.value;
+        else body.message = message.value;
+        try {
+          const campaign = await api('POST', '/campaigns', body);
+          showError(error, null);
+          done.textContent = `Created “${campaign.name}” as a draft: start it from the table.`;
+          done.hidden = false;
+          form.reset();
+          onCreated(campaign);
+        } catch (failure) {
+          showError(error, failure);
+        }
+      },
+    },
+    h('div', { class: 'row' }, field('Name', name), field('Calling list', list), field('Template', template)),
+    field('Message', message),
+    field('Senders', senders),
+    h('button', { type: 'submit' }, 'Create campaign'),
+    error,
+    done,
+  );
+  load().catch((failure) => showError(error, failure));
+  return h('section', { class: 'card' }, h('h2', {}, 'New campaign'), form);
+}

@@ -1,0 +1,127 @@
+// Campaigns: live status, counts and progress (polled), the control buttons, and a link to each workflow in Temporal.
+import { api } from './api.js';
+import { every, h, showError, table } from './dom.js';
+import { campaignForm } from './campaign-form.js';
+
+const POLL_MS = 1500;
+const ACTIONS = ['start', 'pause', 'resume', 'cancel'];
+const COUNTS = [
+  ['sent', 'Sent'],
+  ['delivered', 'Delivered'],
+  ['failed', 'Failed'],
+  ['skippedDnc', 'Skipped (DNC)'],
+  ['optedOut', 'Opted out'],
+  ['pending', 'Pending'],
+];
+
+/** temporalWorkflowsUrl opens the Temporal Web UI filtered on one campaign's CampaignId search attribute. */
+export function temporalWorkflowsUrl(config, campaignId) {
+  const base = config.temporalUiUrl ?? `${location.protocol}//${location.hostname}:8233`;
+  const query = encodeURIComponent(`CampaignId="${campaignId}"`);
+  return `${base}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows?query=${query}`;
+}
+
+// One table row per campaign, updated in place so a poll never swallows a click on its buttons.
+function campaignRow(campaign, config, onAction) {
+  const status = h('span', { class: 'status' });
+  const progress = h('progress', { max: 1, value: 0 });
+  const progressText = h('span', { class: 'progress-text' });
+  const counts = Object.fromEntries(COUNTS.map(([key]) => [key, h('td', { class: 'num', 'data-count': key })]));
+  const buttons = Object.fromEntries(
+    ACTIONS.map((action) => [
+      action,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `action ${action}`,
+          'data-action': action,
+          onclick: () => onAction(campaign.id, action),
+        },
+        action,
+      ),
+    ]),
+  );
+  const el = h(
+    'tr',
+    { 'data-campaign-id': campaign.id },
+    h('td', {}, h('div', { class: 'name', dir: 'auto' }, campaign.name), h('div', { class: 'muted id' }, campaign.id)),
+    h('td', {}, status),
+    h('td', { class: 'progress-cell' }, progress, progressText),
+    COUNTS.map(([key]) => counts[key]),
+    h(
+      'td',
+      { class: 'actions' },
+      ACTIONS.map((action) => buttons[action]),
+    ),
+    h(
+      'td',
+      {},
+      h(
+        'a',
+        { href: temporalWorkflowsUrl(config, campaign.id), target: '_blank', rel: 'noopener', class: 'temporal-link' },
+        'Workflow ↗',
+      ),
+    ),
+  );
+  const update = (next) => {
+    status.textContent = next.status.replaceAll('_', ' ');
+    status.className = `status status-${next.status}`;
+    el.dataset.status = next.status;
+    const { total, pending } = next.counts;
+    const finished = total - pending;
+    progress.max = Math.max(total, 1);
+    progress.value = finished;
+    progressText.textContent = `${finished} / ${total} (${total ? Math.floor((finished / total) * 100) : 0}%)`;
+    for (const [key] of COUNTS) counts[key].textContent = String(next.counts[key]);
+    for (const action of ACTIONS) buttons[action].hidden = !config.campaignActionsFrom[action].includes(next.status);
+  };
+  update(campaign);
+  return { el, update };
+}
+
+/** mountCampaigns shows every campaign of the business unit and keeps them current until the view changes. */
+export function mountCampaigns(root, { config }) {
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const { el: grid, body } = table([
+    'Campaign',
+    'Status',
+    'Progress',
+    ...COUNTS.map(([, title]) => title),
+    '',
+    'Temporal',
+  ]);
+  grid.id = 'campaigns';
+  const empty = h('p', { class: 'muted', hidden: true }, 'No campaigns yet: create one below.');
+  const rows = new Map();
+
+  const refresh = async () => {
+    const campaigns = await api('GET', '/campaigns');
+    showError(error, null);
+    empty.hidden = campaigns.length > 0;
+    // Newest first, which is where a campaign someone just created appears.
+    for (const campaign of [...campaigns].reverse()) {
+      let row = rows.get(campaign.id);
+      if (!row) {
+        row = campaignRow(campaign, config, act);
+        rows.set(campaign.id, row);
+        body.prepend(row.el);
+      }
+      row.update(campaign);
+    }
+  };
+  async function act(id, action) {
+    try {
+      await api('POST', `/campaigns/${id}/${action}`);
+      await refresh();
+    } catch (failure) {
+      showError(error, failure);
+    }
+  }
+
+  root.append(
+    h('section', { class: 'card' }, h('h2', {}, 'Campaigns'), error, h('div', { class: 'scroll' }, grid), empty),
+    campaignForm(() => void refresh().catch((failure) => showError(error, failure))),
+  );
+  return every(POLL_MS, refresh, (failure) => showError(error, failure));
+}

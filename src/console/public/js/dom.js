@@ -1,0 +1,81 @@
+// Tiny DOM helpers: every text goes in as a text node (never parsed as HTML), and no inline styles or scripts are
+// produced, so the console runs under a strict Content-Security-Policy.
+
+const PROPERTIES = new Set(['value', 'checked', 'disabled', 'selected', 'hidden']);
+
+/** h builds an element: attributes, `on…` listeners and children (strings become text nodes; null is skipped). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null) continue;
+    if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), value);
+    else if (PROPERTIES.has(name)) el[name] = value;
+    else if (value !== false) el.setAttribute(name, value === true ? '' : String(value));
+  }
+  el.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  return el;
+}
+
+/** showError puts an error message into a status element, or clears it with null. */
+export function showError(el, error) {
+  el.textContent = error ? (error instanceof Error ? error.message : String(error)) : '';
+  el.hidden = !error;
+}
+
+/** every runs a task now and again `ms` after each run finishes (no overlap), until the returned stop is called. */
+export function every(ms, task, onError = (_error) => {}) {
+  let stopped = false;
+  let timer;
+  const run = async () => {
+    try {
+      await task();
+    } catch (error) {
+      onError(error);
+    }
+    if (!stopped) timer = setTimeout(run, ms);
+  };
+  void run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+/** debounce delays a call until `ms` have passed without another one (typing in an editor). */
+export function debounce(ms, fn) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** field wraps a control in a label with its caption. */
+export function field(caption, control) {
+  return h('label', { class: 'field' }, h('span', {}, caption), control);
+}
+
+/** formatTime shows a timestamp in the reader's locale. */
+export function formatTime(value) {
+  return value ? new Date(value).toLocaleString() : '';
+}
+
+/** table builds a table with a header row; rows are added by the caller to the returned tbody. */
+export function table(headers) {
+  const body = h('tbody');
+  const el = h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((title) => h('th', {}, title)),
+      ),
+    ),
+    body,
+  );
+  return { el, body };
+}

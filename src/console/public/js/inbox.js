@@ -1,0 +1,73 @@
+// The agents' inbox: the conversations waiting (and those in hand), polled so new replies appear without reloading.
+import { api } from './api.js';
+import { every, formatTime, h, showError } from './dom.js';
+import { conversationPane } from './conversation-pane.js';
+
+const POLL_MS = 1500;
+
+function queueItem(conversation, selected, onSelect) {
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `conversation${selected ? ' selected' : ''}`,
+        'data-conversation-id': conversation.id,
+        'data-status': conversation.status,
+        onclick: () => onSelect(conversation.id),
+      },
+      h('span', { class: 'contact', dir: 'ltr' }, conversation.contact),
+      h(
+        'span',
+        { class: `status status-${conversation.status}` },
+        conversation.agent ? `${conversation.status}: ${conversation.agent}` : conversation.status,
+      ),
+      h('span', { class: 'muted' }, `to ${conversation.sender} · ${formatTime(conversation.lastMessageAt)}`),
+    ),
+  );
+}
+
+/** mountInbox shows the queue on the left and the selected conversation on the right. */
+export function mountInbox(root, context) {
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const queue = h('ul', { class: 'queue', id: 'queue' });
+  const mine = h('ul', { class: 'queue', id: 'assigned' });
+  const paneSlot = h('div', { class: 'pane' }, h('p', { class: 'muted' }, 'Pick a conversation from the queue.'));
+  let selectedId = null;
+  let pane = null;
+
+  const select = (id) => {
+    selectedId = id;
+    pane?.dispose();
+    pane = conversationPane(id, context, () => void refresh());
+    paneSlot.replaceChildren(pane.el);
+    void refresh();
+  };
+  const refresh = async () => {
+    const [queued, assigned] = await Promise.all([
+      api('GET', '/conversations?status=queued'),
+      api('GET', '/conversations?status=assigned'),
+    ]);
+    showError(error, null);
+    queue.replaceChildren(...queued.map((c) => queueItem(c, c.id === selectedId, select)));
+    if (queued.length === 0) queue.append(h('li', { class: 'muted' }, 'Nobody is waiting.'));
+    mine.replaceChildren(...assigned.map((c) => queueItem(c, c.id === selectedId, select)));
+    if (assigned.length === 0) mine.append(h('li', { class: 'muted' }, 'None.'));
+  };
+
+  root.append(
+    h(
+      'section',
+      { class: 'card inbox' },
+      h('div', { class: 'sidebar' }, h('h2', {}, 'Waiting'), queue, h('h2', {}, 'Assigned'), mine, error),
+      paneSlot,
+    ),
+  );
+  const stop = every(POLL_MS, refresh, (failure) => showError(error, failure));
+  return () => {
+    stop();
+    pane?.dispose();
+  };
+}

@@ -1,0 +1,99 @@
+// Calling lists: what is loaded, and an upload form that maps the CSV's own columns (the file is sent as it is).
+import { api } from './api.js';
+import { field, formatTime, h, showError, table } from './dom.js';
+
+function columnOptions(select, columns, optional) {
+  select.replaceChildren(
+    ...(optional ? [h('option', { value: '' }, '(none)')] : []),
+    ...columns.map((c) => h('option', { value: c }, c)),
+  );
+}
+
+// The header row names the columns; reading the first 64 KiB is enough for it and never loads a big file.
+async function csvHeader(file) {
+  const head = await file.slice(0, 64 * 1024).text();
+  return head
+    .split(/\r?\n/)[0]
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, ''))
+    .filter(Boolean);
+}
+
+/** mountLists shows the business unit's calling lists and the upload form. */
+export function mountLists(root) {
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const { el: grid, body } = table(['Name', 'Fields', 'Accepted', 'Rejected', 'Loaded']);
+  grid.id = 'lists';
+  const refresh = async () => {
+    const lists = await api('GET', '/calling-lists');
+    body.replaceChildren(
+      ...lists.map((list) =>
+        h(
+          'tr',
+          {},
+          h('td', { dir: 'auto' }, list.name, h('div', { class: 'muted id' }, list.id)),
+          h('td', {}, list.fields.join(', ')),
+          h('td', { class: 'num' }, String(list.accepted)),
+          h('td', { class: 'num' }, String(list.rejected)),
+          h('td', {}, formatTime(list.createdAt)),
+        ),
+      ),
+    );
+  };
+
+  const file = h('input', { type: 'file', accept: '.csv,text/csv', required: true });
+  const name = h('input', { required: true, placeholder: 'Customers June' });
+  const phone = h('select', { required: true });
+  const mobile = h('select', {});
+  const result = h('p', { class: 'ok', role: 'status', hidden: true });
+  const upload = h('button', { type: 'submit' }, 'Upload');
+  file.addEventListener('change', async () => {
+    const picked = file.files[0];
+    if (!picked) return;
+    if (!name.value) name.value = picked.name.replace(/\.csv$/i, '');
+    const columns = await csvHeader(picked);
+    columnOptions(phone, columns, false);
+    columnOptions(mobile, columns, true);
+    phone.value = columns.find((c) => /phone/i.test(c)) ?? columns[0] ?? '';
+  });
+  const form = h(
+    'form',
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const query = new URLSearchParams({ name: name.value.trim(), phoneField: phone.value });
+        if (mobile.value) query.set('mobileField', mobile.value);
+        upload.disabled = true;
+        upload.textContent = 'Uploading…';
+        try {
+          const list = await api('POST', `/calling-lists?${query}`, file.files[0], 'text/csv');
+          const firstErrors = list.errors.slice(0, 3).map((e) => `row ${e.row} ${e.field}: ${e.message}`);
+          result.textContent = `“${list.name}”: ${list.accepted} accepted, ${list.rejected} rejected. ${firstErrors.join('; ')}`;
+          result.hidden = false;
+          showError(error, null);
+          await refresh();
+        } catch (failure) {
+          showError(error, failure);
+        } finally {
+          upload.disabled = false;
+          upload.textContent = 'Upload';
+        }
+      },
+    },
+    h(
+      'div',
+      { class: 'row' },
+      field('CSV file', file),
+      field('Name', name),
+      field('Phone column', phone),
+      field('Mobile column', mobile),
+    ),
+    upload,
+    result,
+  );
+  root.append(
+    h('section', { class: 'card' }, h('h2', {}, 'Calling lists'), error, h('div', { class: 'scroll' }, grid)),
+    h('section', { class: 'card' }, h('h2', {}, 'Upload a calling list'), form),
+  );
+  refresh().catch((failure) => showError(error, failure));
+}

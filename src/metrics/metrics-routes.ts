@@ -1,0 +1,40 @@
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { messageCountsByState, openConversationCounts } from '../db/metrics';
+import type { Database } from '../db/schema';
+import { conversationsByStatus, messagesByState, metricsRegistry, webhookDuration } from './registry';
+
+/** refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue). */
+export async function refreshDatabaseGauges(db: Kysely<Database>): Promise<void> {
+  const [messages, conversations] = await Promise.all([messageCountsByState(db), openConversationCounts(db)]);
+  // Reset first: a state that no message is in any more must drop to absent, not keep its last value.
+  messagesByState.reset();
+  for (const row of messages)
+    messagesByState.set({ business_unit_id: row.business_unit_id, kind: row.kind, state: row.state }, row.n);
+  conversationsByStatus.reset();
+  for (const row of conversations)
+    conversationsByStatus.set({ business_unit_id: row.business_unit_id, status: row.status }, row.n);
+}
+
+/** metricsRoutes is GET /metrics in Prometheus' text format (no key: scrapers sit on the operators' network). */
+export function metricsRoutes(db: Kysely<Database>): Router {
+  const router = Router();
+  router.get('/metrics', async (_req, res) => {
+    await refreshDatabaseGauges(db);
+    res.set('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
+  });
+  return router;
+}
+
+/** observeWebhookDuration times every carrier webhook from arrival to the last byte of its answer. */
+export function observeWebhookDuration(): RequestHandler {
+  return (req, res, next) => {
+    const end = webhookDuration.startTimer();
+    res.once('finish', () => {
+      // The last path segment names the webhook (inbound, status); anything else is grouped so labels stay few.
+      const webhook = /\/twilio\/(inbound|status)$/.exec(req.path)?.[1] ?? 'other';
+      end({ webhook, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
