@@ -50,18 +50,25 @@ export async function updateSender(
 }
 
 /**
- * reserveSendSlots books `slots` consecutive send slots on a sender and returns when the first one starts (epoch ms).
- * One row update serialises every worker on the sender, so its rate holds however many replicas send.
+ * reserveSendSlots books `slots` consecutive send slots on a sender, each 1 / (mps × rateShare) seconds long, and
+ * returns when the first one starts (epoch ms) and how long each lasts. One row update serialises every worker on the
+ * sender, so its rate holds however many replicas send; mps is read in the same statement, so a new limit holds at once.
  */
-export async function reserveSendSlots(db: Kysely<Database>, senderId: string, slots: number): Promise<{ startMs: number; mps: number }> {
-  const row = await sql<{ start_ms: string; mps: number }>`
+export async function reserveSendSlots(
+  db: Kysely<Database>,
+  senderId: string,
+  slots: number,
+  rateShare = 1,
+): Promise<{ startMs: number; slotMs: number }> {
+  const row = await sql<{ start_ms: number; slot_ms: number }>`
     WITH prev AS (SELECT id, greatest(next_slot_at, clock_timestamp()) AS start FROM senders WHERE id = ${senderId} FOR UPDATE)
     UPDATE senders s
-       SET next_slot_at = prev.start + make_interval(secs => ${slots}::float8 / s.mps)
+       SET next_slot_at = prev.start + make_interval(secs => ${slots}::float8 / (s.mps * ${rateShare}::float8))
       FROM prev
      WHERE s.id = prev.id
-    RETURNING (extract(epoch FROM prev.start) * 1000)::float8 AS start_ms, s.mps`.execute(db);
+    RETURNING (extract(epoch FROM prev.start) * 1000)::float8 AS start_ms,
+              (1000 / (s.mps * ${rateShare}::float8))::float8 AS slot_ms`.execute(db);
   const first = row.rows[0];
   if (!first) throw new Error(`sender ${senderId} does not exist`);
-  return { startMs: Number(first.start_ms), mps: first.mps };
+  return { startMs: Number(first.start_ms), slotMs: Number(first.slot_ms) };
 }

@@ -1,0 +1,149 @@
+// `npx tsx scripts/bench-ceiling.ts [--recipients 20000] [--rounds 2]` (npm run bench:ceiling): the engine's ceiling.
+// On an unthrottled simulator, campaigns go end to end through Temporal (API start, workflow, activities in a worker
+// process), and other campaigns over the same list are sent by a plain loop over the domain function the activity
+// calls (dispatchBatch), in this process, without Temporal; the two alternate over the rounds. Prints both rates and
+// their ratio (target at least 0.6).
+import { createTwilioCarrier } from '../src/carrier/twilio-carrier';
+import { dispatchBatch, DispatchDeps } from '../src/campaigns/dispatch-batch';
+import { readConfig } from '../src/config';
+import { createDb } from '../src/db/connection';
+import { transitionCampaign } from '../src/db/campaigns';
+import { BenchSystem, intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
+import {
+  BenchTenant,
+  createBenchCampaign,
+  createBenchSender,
+  createBenchTenant,
+  resetSimulator,
+  startBenchCampaign,
+  uploadBenchList,
+  waitForCampaigns,
+} from './lib/bench-workload';
+
+const TARGET_RATIO = 0.6;
+// The highest limit the API accepts: far above what one machine sends, so pacing never waits.
+const UNTHROTTLED_MPS = 10_000;
+const WARMUP_RECIPIENTS = 1000;
+
+/** throughTemporal starts the campaign through the API and times it until its workflow completes. */
+async function throughTemporal(system: BenchSystem, tenant: BenchTenant, campaignId: string, recipients: number) {
+  const started = performance.now();
+  await startBenchCampaign(tenant, campaignId);
+  const progress = async () =>
+    `through Temporal: ${(await system.simulatorStats()).accepted}/${recipients} accepted, load ${loadAverage()}`;
+  await waitForCampaigns(system, [campaignId], {
+    deadlineMs: Math.max(300, recipients / 20) * 1000,
+    progressMs: 10_000,
+    progress,
+  });
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * plainLoop is the same database and carrier work without Temporal: the campaign's row moves to running, dispatchBatch
+ * runs page after page with the engine's batch size and a worker's pool size, and the row moves to completed.
+ */
+async function plainLoop(system: BenchSystem, campaignId: string, recipients: number) {
+  const settings = readConfig(process.env).campaign;
+  const db = createDb(system.databaseUrl, 20);
+  const deps: DispatchDeps = {
+    db,
+    carrier: createTwilioCarrier(system.simulator),
+    statusCallbackUrl: `${system.apiUrl}/webhooks/twilio/status`,
+    carrierPatienceMs: settings.carrierPatienceMs,
+    heartbeat: () => undefined,
+  };
+  try {
+    const started = performance.now();
+    if (!(await transitionCampaign(db, campaignId, ['draft'], 'running')))
+      throw new Error(`campaign ${campaignId} is not a draft`);
+    let afterId = '0';
+    let lastProgress = started;
+    for (;;) {
+      const result = await dispatchBatch(deps, { campaignId, afterId, batchSize: settings.batchSize });
+      if (result.outcome === 'stopped')
+        throw new Error(`the plain loop's campaign ${campaignId} stopped: ${result.status}`);
+      afterId = result.lastId;
+      if (result.done) break;
+      if (performance.now() - lastProgress > 10_000) {
+        lastProgress = performance.now();
+        log(`plain loop: ${(await system.simulatorStats()).accepted}/${recipients} accepted, load ${loadAverage()}`);
+      }
+    }
+    await transitionCampaign(db, campaignId, ['running'], 'completed');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await db.destroy();
+  }
+}
+
+// Every recipient must have been accepted exactly once, or the rate would describe some other work.
+async function checkedAccepted(system: BenchSystem, recipients: number, what: string): Promise<number> {
+  const stats = await system.simulatorStats();
+  if (stats.accepted !== recipients || stats.duplicates !== 0) {
+    throw new Error(
+      `${what}: expected ${recipients} messages accepted once, the simulator saw ${JSON.stringify(stats)}`,
+    );
+  }
+  return stats.accepted;
+}
+
+runBenchmark('bench-ceiling', 1, async (system) => {
+  const recipients = intOption('recipients', 20_000);
+  const rounds = intOption('rounds', 2);
+  const tenant = await createBenchTenant(system);
+  const sender = await createBenchSender(tenant, 'short_code', 1, UNTHROTTLED_MPS);
+  log(`importing a ${recipients}-recipient list through the API...`);
+  const list = await uploadBenchList(system, tenant, recipients);
+  log(`imported in ${list.seconds.toFixed(1)} s`);
+
+  // A small untimed round through both paths first, so neither measurement pays for the other's cold start (JIT,
+  // connection pools, the simulator's first requests, PostgreSQL's caches).
+  log(`warming up both paths with ${WARMUP_RECIPIENTS} recipients each (not timed)...`);
+  const warmList = await uploadBenchList(system, tenant, WARMUP_RECIPIENTS);
+  const warmUp = (name: string) => createBenchCampaign(tenant, `warm-up ${name}`, warmList.id, [sender.id]);
+  await throughTemporal(system, tenant, await warmUp('through Temporal'), WARMUP_RECIPIENTS);
+  await plainLoop(system, await warmUp('plain loop'), WARMUP_RECIPIENTS);
+
+  // Each path gets a fresh campaign over the same list per round, and the order alternates between rounds, so
+  // neither path always runs first (colder caches, a smaller messages table) or last (the machine's load drifting).
+  const paths = {
+    'through Temporal': (id: string) => throughTemporal(system, tenant, id, recipients),
+    'plain loop': (id: string) => plainLoop(system, id, recipients),
+  };
+  const runs: { path: keyof typeof paths; round: number; seconds: number; load: string }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order = (
+      round % 2 === 1 ? ['through Temporal', 'plain loop'] : ['plain loop', 'through Temporal']
+    ) as (keyof typeof paths)[];
+    for (const path of order) {
+      const campaignId = await createBenchCampaign(tenant, `ceiling ${path} round ${round}`, list.id, [sender.id]);
+      await resetSimulator(system);
+      log(`round ${round}/${rounds}: sending ${recipients} messages ${path}...`);
+      const seconds = await paths[path](campaignId);
+      await checkedAccepted(system, recipients, `round ${round} ${path}`);
+      runs.push({ path, round, seconds, load: loadAverage() });
+    }
+  }
+
+  console.log(
+    `\nbench-ceiling: ${recipients} recipients per run, ${rounds} round(s), unthrottled (${UNTHROTTLED_MPS} mps)`,
+  );
+  for (const run of runs) {
+    const perSecond = (recipients / run.seconds).toFixed(0);
+    const figures = `${run.seconds.toFixed(1).padStart(7)} s  ${perSecond.padStart(6)} messages/s`;
+    console.log(`round ${run.round} ${run.path.padEnd(16)}  ${figures}  (load after: ${run.load})`);
+  }
+  // Each path's rate over all its rounds: every message it sent over all the time it took.
+  const rate = (path: keyof typeof paths) => {
+    const own = runs.filter((r) => r.path === path);
+    return (own.length * recipients) / own.reduce((sum, r) => sum + r.seconds, 0);
+  };
+  const [temporalRate, loopRate] = [rate('through Temporal'), rate('plain loop')];
+  const ratio = temporalRate / loopRate;
+  console.log(`through Temporal  ${temporalRate.toFixed(0).padStart(6)} messages/s over all rounds`);
+  console.log(`plain loop        ${loopRate.toFixed(0).padStart(6)} messages/s over all rounds`);
+  console.log(
+    `ratio             ${ratio.toFixed(3)}  (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`,
+  );
+});
