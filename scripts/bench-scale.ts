@@ -3,7 +3,8 @@
 // one worker process. Prints the import and total times, the largest history of any workflow run of the campaign
 // (target under 10,000 events) and the worker's resident memory sampled every second (target flat, under 500 MB).
 import os from 'node:os';
-import { intOption, loadAverage, log, MemorySampler, runBenchmark } from './lib/bench-system';
+import { MemorySampler } from './lib/bench-memory';
+import { intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
 import {
   campaignRuns,
   createBenchCampaign,
