@@ -59,3 +59,12 @@ export async function markInboundProcessed(
     .execute();
   return (await getInboundMessage(db, messageSid))!;
 }
+
+/** inboundMessageCounts counts every recorded inbound message and how many of them have been handled. */
+export async function inboundMessageCounts(db: Kysely<Database>): Promise<{ recorded: number; processed: number }> {
+  const row = await db
+    .selectFrom('inbound_messages')
+    .select((eb) => [eb.fn.countAll<string>().as('recorded'), eb.fn.count<string>('processed_at').as('processed')])
+    .executeTakeFirstOrThrow();
+  return { recorded: Number(row.recorded), processed: Number(row.processed) };
+}
