@@ -44,6 +44,9 @@ function chunkSize(mps: number): number {
   return Math.max(1, Math.min(50, mps));
 }
 
+// How late a send slot may be taken before it is given up: well inside the jitter margin the pacer keeps per second.
+const LATE_SLOT_MS = 5;
+
 /** sendCampaignMessages sends messages of one campaign through their senders, all senders at once. */
 export async function sendCampaignMessages(deps: SendDeps, context: CampaignContext, messages: CampaignMessage[]): Promise<SendTally> {
   const bySender = new Map<string, CampaignMessage[]>();
@@ -104,12 +107,16 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
     const slots = await scheduleSends(deps.db, senderId, sendable.map((m) => m.segments));
     await markMessages(deps.db, sendable.filter((m) => m.state === 'pending').map((m) => m.id), 'sending');
     const answers = await Promise.all(
-      sendable.map(async (message, i) => {
+      sendable.map(async (message, i): Promise<SendResult | 'retry' | 'late'> => {
         await sleepUntil(slots[i]);
+        // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
+        // the carrier: it gives its slot up and books a new one instead.
+        if (Date.now() - slots[i] > LATE_SLOT_MS) return 'late';
         return sendOne(deps, sender.address, message);
       }),
     );
-    const results = answers.filter((a): a is SendResult => a !== 'retry');
+    const late = sendable.filter((_, i) => answers[i] === 'late').map((m) => ({ ...m, state: 'sending' }));
+    const results = answers.filter((a): a is SendResult => a !== 'retry' && a !== 'late');
     await recordSendResults(deps.db, results);
     await recordCarrierOptOuts(deps, context, sendable, results);
     tally.attempted += results.length;
@@ -120,6 +127,7 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
     if (retry.length === 0) {
       failingSince = null;
       backoffMs = 250;
+      queue = [...late, ...queue];
       continue;
     }
     failingSince ??= Date.now();
@@ -128,7 +136,7 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
     }
     await new Promise((r) => setTimeout(r, backoffMs));
     backoffMs = Math.min(backoffMs * 2, 5000);
-    queue = [...retry, ...queue];
+    queue = [...retry, ...late, ...queue];
   }
   return tally;
 }
