@@ -36,6 +36,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 
   const app = express();
   app.disable('x-powered-by');
+  // ETags would hash every send's JSON answer for nothing: no client revalidates a POST.
+  app.set('etag', false);
   app.use(
     messagesEndpoint(state, {
       accountSid: options.accountSid,

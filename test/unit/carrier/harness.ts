@@ -70,7 +70,6 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 // Assertions dig into arbitrary response JSON; typing each shape would only restate the expectations.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /** A response with its body already parsed. */
