@@ -19,6 +19,8 @@ export interface AppConfig {
   conversationIdleMs: number;
   /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */
   temporalUiUrl: string | null;
+  /** Abuse limits: requests per minute per API key (API_RATE_LIMIT_PER_MINUTE, 0 = none), CSV upload size (CSV_UPLOAD_LIMIT_MB). */
+  apiLimits: { ratePerMinute: number; csvUploadBytes: number };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -26,6 +28,15 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number (0 or more), got "${raw}"`);
   return value;
 }
 
@@ -58,5 +69,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     conversationIdleMs: positiveNumber(env, 'CONVERSATION_IDLE_MS', 24 * 60 * 60 * 1000),
     temporalUiUrl: env.TEMPORAL_UI_URL ? env.TEMPORAL_UI_URL.replace(/\/+$/, '') : null,
+    apiLimits: {
+      // High enough that a benchmark or a dialer reporting call outcomes is never throttled; a runaway client is.
+      ratePerMinute: nonNegativeInteger(env, 'API_RATE_LIMIT_PER_MINUTE', 10_000),
+      csvUploadBytes: Math.floor(positiveNumber(env, 'CSV_UPLOAD_LIMIT_MB', 1024) * 1024 * 1024),
+    },
   };
 }

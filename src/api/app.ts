@@ -1,4 +1,5 @@
 import express, { Express, Router } from 'express';
+import { apiKeyRateLimit, securityHeaders } from './abuse-limits';
 import { requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
@@ -13,6 +14,7 @@ import { senderRoutes } from './routes/senders';
 import { skillRoutes } from './routes/skills';
 import { templateRoutes } from './routes/templates';
 import { webhookRoutes } from './routes/webhooks';
+import { allowedMethods, openApiRoutes } from './openapi/openapi-routes';
 import { consoleRoutes } from '../console/console-routes';
 import { metricsRoutes, observeWebhookDuration } from '../metrics/metrics-routes';
 
@@ -20,7 +22,8 @@ import { metricsRoutes, observeWebhookDuration } from '../metrics/metrics-routes
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRoutes(deps));
+  app.use(securityHeaders(), allowedMethods());
+  app.use(healthRoutes(deps), openApiRoutes());
   app.use('/webhooks', observeWebhookDuration(), webhookRoutes(deps));
   app.use(metricsRoutes(deps.db), consoleRoutes(deps.config));
 
@@ -28,7 +31,7 @@ export function createApp(deps: ApiDeps): Express {
   // CSV uploads are streamed by their own route; every other body is small JSON.
   v1.use(express.json({ limit: '1mb' }));
   v1.use(businessUnitRoutes(deps));
-  v1.use(requireApiKey(deps.db));
+  v1.use(requireApiKey(deps.db), apiKeyRateLimit(deps.config.apiLimits.ratePerMinute));
   for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes, cadenceEventRoutes, conversationRoutes]) {
     v1.use(routes(deps));
   }

@@ -119,6 +119,12 @@ export const campaignActionSchema = z.enum(['start', 'pause', 'resume', 'cancel'
 /** idParamSchema checks an :id path parameter. */
 export const idParamSchema = z.object({ id: uuid });
 
+/** campaignActionParamsSchema is the path of POST /campaigns/:id/:action. */
+export const campaignActionParamsSchema = idParamSchema.extend({ action: campaignActionSchema });
+
+/** dncEntryParamsSchema is the path of /dnc-groups/:id/entries/:phone (the phone is normalised by the route). */
+export const dncEntryParamsSchema = z.object({ id: uuid, phone: z.string().min(1) });
+
 /** conversationListQuerySchema is the query of GET /conversations. */
 export const conversationListQuerySchema = z.object({
   status: z.enum(CONVERSATION_STATUSES).optional(),
@@ -135,4 +141,22 @@ export const agentReplySchema = z.object({
     .max(1600)
     .refine((body) => body.trim().length > 0, 'must contain some text'),
   agent: name.optional(),
+});
+
+// Carrier webhooks are form-encoded and signed; Twilio posts many more fields than these, and they are let through.
+
+/** inboundWebhookSchema is the form of POST /webhooks/twilio/inbound. */
+export const inboundWebhookSchema = z.looseObject({
+  MessageSid: z.string().min(1),
+  AccountSid: z.string().optional(),
+  From: z.string().min(1),
+  To: z.string().min(1),
+  Body: z.string().default(''),
+});
+
+/** statusWebhookSchema is the form of POST /webhooks/twilio/status (MessageStatus: queued|sent|delivered|undelivered|failed). */
+export const statusWebhookSchema = z.looseObject({
+  MessageSid: z.string().min(1),
+  MessageStatus: z.string().min(1),
+  ErrorCode: z.string().optional(),
 });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { getCallingList, listCallingLists } from '../../db/calling-lists';
 import type { CallingList } from '../../db/schema';
 import { importCallingList } from '../../lists/import-calling-list';
+import { limitedUpload } from '../abuse-limits';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -25,12 +26,13 @@ function presentList(list: CallingList) {
 }
 
 /** callingListRoutes is POST /calling-lists (streamed text/csv), GET /calling-lists and GET /calling-lists/:id. */
-export function callingListRoutes({ db }: ApiDeps): Router {
+export function callingListRoutes({ db, config }: ApiDeps): Router {
   const router = Router();
   router.post('/calling-lists', async (req, res) => {
     const query = parseInput(callingListQuerySchema, req.query);
     if (!req.is('text/csv')) throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
     // The body is never buffered: the request stream goes through the CSV parser straight into COPY.
+    const csv = limitedUpload(req, res, config.apiLimits.csvUploadBytes);
     const list = await importCallingList(
       db,
       {
@@ -41,7 +43,7 @@ export function callingListRoutes({ db }: ApiDeps): Router {
         timezoneField: query.timezoneField ?? null,
         region: query.region,
       },
-      req,
+      csv,
     );
     res.status(201).json(presentList(list));
   });

@@ -13,7 +13,7 @@ import { DirectionSetting, missingFields } from '../../templates';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { campaignActionSchema, createCampaignSchema, idParamSchema } from '../schemas';
+import { campaignActionParamsSchema, createCampaignSchema, idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 import { checkedTemplate } from './templates';
 
@@ -93,7 +93,7 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
   });
 
   router.post('/campaigns/:id/:action', async (req, res) => {
-    const { id, action } = parseInput(idParamSchema.extend({ action: campaignActionSchema }), req.params);
+    const { id, action } = parseInput(campaignActionParamsSchema, req.params);
     try {
       const campaign = await applyCampaignAction({ db, temporal, taskQueue: config.taskQueue, tuning: config.campaign }, businessUnitOf(res).id, id, action);
       res.status(202).json({ id: campaign.id, status: campaign.status });

@@ -1,16 +1,13 @@
 import { Router } from 'express';
 import { DatabaseError } from 'pg';
-import { z } from 'zod';
 import { addDncEntry, getDncAudit, getDncEntry, getDncGroup, insertDncGroup, listDncGroups, removeDncEntry } from '../../db/dnc';
 import type { DncGroup } from '../../db/schema';
 import { normalizePhone } from '../../phones/phone-number';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { createDncGroupSchema } from '../schemas';
+import { createDncGroupSchema, dncEntryParamsSchema } from '../schemas';
 import { parseInput } from '../validation';
-
-const entryParams = z.object({ id: z.uuid(), phone: z.string().min(1) });
 
 function presentGroup(group: DncGroup) {
   return { id: group.id, name: group.name, createdAt: group.created_at };
@@ -34,7 +31,7 @@ export function dncRoutes({ db }: ApiDeps): Router {
   });
 
   async function resolveEntry(params: unknown, businessUnitId: string) {
-    const { id, phone } = parseInput(entryParams, params);
+    const { id, phone } = parseInput(dncEntryParamsSchema, params);
     const group = await getDncGroup(db, businessUnitId, id);
     if (!group) throw notFound('DNC group', id);
     const normalized = normalizePhone(phone, 'US');

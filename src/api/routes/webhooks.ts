@@ -5,6 +5,8 @@ import { log } from '../../log';
 import { receiveInboundMessage } from '../../replies/conversation-client';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
+import { inboundWebhookSchema, statusWebhookSchema } from '../schemas';
+import { parseInput } from '../validation';
 
 /** verifyTwilioSignature refuses (403) a webhook whose X-Twilio-Signature does not match PUBLIC_URL + path + params. */
 function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHandler {
@@ -18,12 +20,6 @@ function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHan
   };
 }
 
-function required(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== 'string' || value.length === 0) throw new ApiError(400, 'invalid_request', `${field}: required`);
-  return value;
-}
-
 /** webhookRoutes receives the carrier's inbound messages and delivery receipts (form-encoded, signed). */
 export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
   const router = Router();
@@ -31,19 +27,15 @@ export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(config.publicUrl, config.twilioAuthToken));
 
   router.post('/twilio/status', async (req, res) => {
-    const sid = required(req.body, 'MessageSid');
-    const status = required(req.body, 'MessageStatus');
-    const errorCode = typeof req.body.ErrorCode === 'string' ? req.body.ErrorCode : null;
+    const { MessageSid: sid, MessageStatus: status, ErrorCode } = parseInput(statusWebhookSchema, req.body);
+    const errorCode = ErrorCode ?? null;
     const applied = await applyDeliveryReceipt(db, sid, status, errorCode);
     log.debug({ messageSid: sid, status, errorCode, applied }, 'delivery receipt');
     res.status(200).type('text/xml').send('<Response/>');
   });
 
   router.post('/twilio/inbound', async (req, res) => {
-    const messageSid = required(req.body, 'MessageSid');
-    const from = required(req.body, 'From');
-    const to = required(req.body, 'To');
-    const body = typeof req.body.Body === 'string' ? req.body.Body : '';
+    const { MessageSid: messageSid, From: from, To: to, Body: body } = parseInput(inboundWebhookSchema, req.body);
     // Recorded, then handed to the contact's conversation workflow: the answer does not wait for the work.
     await receiveInboundMessage(conversations, { messageSid, from, to, body });
     log.info({ messageSid, from, sender: to, characters: body.length }, 'inbound message received');

@@ -1,0 +1,59 @@
+// Operations of the agents' reply queue.
+import { agentReplySchema, assignConversationSchema, conversationListQuerySchema, idParamSchema } from '../../schemas';
+import { ApiOperation, jsonBody } from '../operation';
+import { listOf } from '../resources';
+import { agentReplyResponse, conversationResponse, conversationThreadResponse } from '../sending-resources';
+
+const conversation = { security: 'apiKey', tag: 'conversations', params: idParamSchema } as const;
+
+/** conversationOperations are the agents' queue: list, read, assign, reply, close. */
+export const conversationOperations: ApiOperation[] = [
+  {
+    operationId: 'listConversations',
+    method: 'get',
+    path: '/v1/conversations',
+    summary: 'The queue, longest waiting first',
+    tag: 'conversations',
+    security: 'apiKey',
+    query: conversationListQuerySchema,
+    responses: { 200: { description: 'The conversations.', schema: listOf(conversationResponse) } },
+  },
+  {
+    ...conversation,
+    operationId: 'getConversation',
+    method: 'get',
+    path: '/v1/conversations/:id',
+    summary: 'A conversation with its messages, oldest first',
+    errors: [404],
+    responses: { 200: { description: 'The conversation.', schema: conversationThreadResponse } },
+  },
+  {
+    ...conversation,
+    operationId: 'assignConversation',
+    method: 'post',
+    path: '/v1/conversations/:id/assign',
+    summary: 'Give a conversation to an agent',
+    body: jsonBody(assignConversationSchema),
+    errors: [404, 409],
+    responses: { 200: { description: 'Assigned.', schema: conversationResponse } },
+  },
+  {
+    ...conversation,
+    operationId: 'replyToConversation',
+    method: 'post',
+    path: '/v1/conversations/:id/messages',
+    summary: 'An agent replies, from the number the contact wrote to',
+    body: jsonBody(agentReplySchema),
+    errors: [404, 409],
+    responses: { 202: { description: 'The reply is on its way.', schema: agentReplyResponse } },
+  },
+  {
+    ...conversation,
+    operationId: 'closeConversation',
+    method: 'post',
+    path: '/v1/conversations/:id/close',
+    summary: 'Close a conversation',
+    errors: [404, 409],
+    responses: { 200: { description: 'Closed.', schema: conversationResponse } },
+  },
+];

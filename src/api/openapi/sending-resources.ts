@@ -1,0 +1,147 @@
+// What the API answers about templates, skills, campaigns, cadence events and conversations (see resources.ts).
+import { z } from 'zod';
+import { CAMPAIGN_STATUSES } from '../../campaigns/campaign-status';
+import { CONVERSATION_STATUSES } from '../../replies/conversation-status';
+import { named, nullableText, timestamp } from './resources';
+
+const encoding = z.enum(['GSM-7', 'UCS-2']);
+
+/** templateResponse is a saved template with its variables and measured size. */
+export const templateResponse = named(
+  'Template',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    body: z.string(),
+    direction: z.string(),
+    smartEncoding: z.boolean(),
+    variables: z.array(z.string()),
+    encoding,
+    segments: z.int(),
+    createdAt: timestamp,
+  }),
+);
+
+/** templatePreviewResponse is POST /templates/preview. */
+export const templatePreviewResponse = named(
+  'TemplatePreview',
+  z.looseObject({ text: z.string(), encoding, segments: z.int(), characters: z.int() }),
+);
+
+/** skillResponse is a skill with its cadence. */
+export const skillResponse = named(
+  'Skill',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.string(),
+    replyHandling: z.boolean(),
+    cadence: z.array(z.looseObject({ outcome: z.string(), templateId: z.uuid(), senderIds: z.array(z.uuid()) })),
+    createdAt: timestamp,
+  }),
+);
+
+const campaignStatus = z.enum(CAMPAIGN_STATUSES);
+const count = z.int().min(0);
+
+/** campaignResponse is a campaign with its recipient counts. */
+export const campaignResponse = named(
+  'Campaign',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    status: campaignStatus,
+    statusReason: nullableText,
+    workflowId: z.string(),
+    listId: z.uuid(),
+    templateId: z.uuid().nullable(),
+    message: nullableText,
+    smartEncoding: z.boolean(),
+    senderIds: z.array(z.uuid()),
+    skillId: z.uuid().nullable(),
+    dncGroupId: z.uuid().nullable(),
+    startAt: timestamp.nullable(),
+    quietHours: z.looseObject({ start: z.string(), end: z.string() }).nullable(),
+    counts: z.looseObject({
+      total: count,
+      pending: count,
+      sent: count,
+      delivered: count,
+      failed: count,
+      skippedDnc: count,
+      skippedInvalid: count,
+      optedOut: count,
+    }),
+    createdAt: timestamp,
+  }),
+);
+
+/** campaignActionResponse is the 202 of POST /campaigns/:id/start|pause|resume|cancel. */
+export const campaignActionResponse = named('CampaignAction', z.looseObject({ id: z.uuid(), status: campaignStatus }));
+
+/** cadenceAnswerResponse is the 202 of POST /cadence-events: an SMS on its way, or nothing and why. */
+export const cadenceAnswerResponse = named(
+  'CadenceAnswer',
+  z.discriminatedUnion('action', [
+    z.looseObject({ action: z.literal('none'), reason: z.string() }),
+    z.looseObject({
+      action: z.literal('sms'),
+      to: z.string(),
+      senderId: z.uuid(),
+      workflowId: z.string(),
+      duplicate: z.boolean(),
+    }),
+  ]),
+);
+
+const conversationFields = {
+  id: z.uuid(),
+  contact: z.string(),
+  sender: z.string(),
+  senderId: z.uuid(),
+  campaignId: z.uuid().nullable(),
+  status: z.enum(CONVERSATION_STATUSES),
+  agent: nullableText,
+  lastMessageAt: timestamp,
+  createdAt: timestamp,
+  closedAt: timestamp.nullable(),
+  closedReason: nullableText,
+};
+
+/** conversationResponse is one conversation of the agents' queue. */
+export const conversationResponse = named('Conversation', z.looseObject(conversationFields));
+
+/** conversationThreadResponse is a conversation with its messages, oldest first. */
+export const conversationThreadResponse = named(
+  'ConversationThread',
+  z.looseObject({
+    ...conversationFields,
+    messages: z.array(
+      z.looseObject({
+        id: z.string(),
+        direction: z.enum(['inbound', 'outbound']),
+        body: z.string(),
+        agent: nullableText,
+        messageSid: nullableText,
+        state: nullableText,
+        errorCode: nullableText,
+        createdAt: timestamp,
+      }),
+    ),
+  }),
+);
+
+/** agentReplyResponse is the 202 of POST /conversations/:id/messages: the reply on its way. */
+export const agentReplyResponse = named(
+  'AgentReply',
+  z.looseObject({
+    id: z.string(),
+    conversationId: z.uuid(),
+    direction: z.literal('outbound'),
+    body: nullableText,
+    agent: nullableText,
+    from: z.string(),
+    state: z.string(),
+    createdAt: timestamp,
+  }),
+);
