@@ -65,3 +65,17 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     say "chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; the console's browser tests need it" >&2
   fi
 fi
+
+# 5. schemathesis (PyPI) for the fuzz test, in its own virtualenv in the cache folder, never in the repo.
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/proactive-sms/schemathesis"
+if [ -z "${SCHEMATHESIS_BIN:-}" ] && ! "$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  if command -v python3 >/dev/null 2>&1; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $SCHEMATHESIS_VENV (for the fuzz test)..."
+    python3 -m venv "$SCHEMATHESIS_VENV" && "$SCHEMATHESIS_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" ||
+      say "schemathesis could not be installed: the fuzz test will fail saying so" >&2
+  else
+    # Only the fuzz test needs it, so `npm start` still works; that test fails saying the same thing.
+    say "python3 not found: install it (apt-get install python3-venv) for the fuzz test's schemathesis" >&2
+  fi
+fi

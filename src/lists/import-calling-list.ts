@@ -70,6 +70,8 @@ export async function importCallingList(
         summary.accepted += 1;
         yield result.record;
       }
+      // A header with nothing under it is a mistake (the wrong file, or a field's name sent as the whole body).
+      if (row === 0 && header) throw new CsvInputError('the file has a header row but no records', 2);
     } catch (error) {
       throw describeCsvError(error, position);
     }

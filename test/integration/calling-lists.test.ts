@@ -225,6 +225,7 @@ describe('a broken or wrongly encoded file gets 400 naming the line, and nothing
     ],
     ['a header naming a field twice', 'Phone,Phone\n+14155552671,+14155552672\n', /twice/],
     ['an empty file', '', /empty/],
+    ['a header with no records', 'Name,Phone\n', /header row but no records/],
   ])('%s', async (_what, body, message) => {
     const tenant = await createTenant(system);
     const res = await tenant.api.uploadCsv('name=Broken&phoneField=Phone', body);
