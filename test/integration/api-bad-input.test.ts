@@ -1,13 +1,7 @@
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
-import { createTenant, startTestSystem, TestSystem } from '../support/test-system';
+import { createTenant, useTestSystem } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('authentication and tenancy', () => {
   it('refuses a missing or unknown API key with 401', async () => {
@@ -33,14 +27,23 @@ describe('authentication and tenancy', () => {
     expect((await stranger.api.get(`/v1/calling-lists/${listId}`)).status).toBe(404);
     expect((await stranger.api.get('/v1/campaigns')).body).toEqual([]);
     expect((await stranger.api.get('/v1/senders')).body).toEqual([]);
-    const theirs = await stranger.api.post('/v1/campaigns', { name: 'steal', listId, message: 'hi', senderIds: [sender.id] });
+    const theirs = await stranger.api.post('/v1/campaigns', {
+      name: 'steal',
+      listId,
+      message: 'hi',
+      senderIds: [sender.id],
+    });
     expect(theirs.status).toBe(404);
     expect(theirs.body.error.message).toContain('listId');
   });
 
   it('stores API keys only as a hash', async () => {
     const res = await system.admin.post('/v1/business-units', { name: 'Hash check' });
-    const row = await system.db.selectFrom('business_units').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    const row = await system.db
+      .selectFrom('business_units')
+      .selectAll()
+      .where('id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
     expect(row.api_key_hash).not.toContain(res.body.apiKey);
     expect(JSON.stringify(row)).not.toContain(res.body.apiKey);
   });
@@ -74,8 +77,16 @@ describe('bad input gets a clear error', () => {
     const tenant = await createTenant(system);
     const sender = await createSender(tenant);
     const listId = await uploadList(tenant, makeRecipients(2));
-    const template = await tenant.api.post('/v1/templates', { name: 'T', body: 'Hi {FirstName}, your balance is {Balance}' });
-    const res = await tenant.api.post('/v1/campaigns', { name: 'C', listId, templateId: template.body.id, senderIds: [sender.id] });
+    const template = await tenant.api.post('/v1/templates', {
+      name: 'T',
+      body: 'Hi {FirstName}, your balance is {Balance}',
+    });
+    const res = await tenant.api.post('/v1/campaigns', {
+      name: 'C',
+      listId,
+      templateId: template.body.id,
+      senderIds: [sender.id],
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('{Balance}');
     expect((await tenant.api.get('/v1/campaigns')).body).toEqual([]);

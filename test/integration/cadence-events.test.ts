@@ -1,14 +1,8 @@
 import { createSender } from '../support/campaign-fixtures';
 import { replyAndWait } from '../support/reply-fixtures';
-import { createTenant, eventually, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+import { createTenant, eventually, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 const TEMPLATE = 'Hi {FirstName}, we just tried to call you about {Topic|your account}. Reply here or call us back.';
 

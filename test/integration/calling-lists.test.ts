@@ -1,20 +1,7 @@
 import { createCampaign, createSender } from '../support/campaign-fixtures';
-import {
-  createTenant,
-  startTestSystem,
-  Tenant,
-  TestSystem,
-  uniquePhone,
-  waitForCampaignStatus,
-} from '../support/test-system';
+import { createTenant, Tenant, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 async function storedRecords(listId: string) {
   return system.db.selectFrom('list_records').selectAll().where('list_id', '=', listId).orderBy('row_number').execute();

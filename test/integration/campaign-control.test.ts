@@ -30,7 +30,9 @@ describe('pause, resume and cancel', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(sent()).toBe(atPause);
     expect(atPause).toBeLessThan(20);
-    const progress = await system.temporal.workflow.getHandle(campaignWorkflowId(campaignId)).query(campaignProgressQuery);
+    const progress = await system.temporal.workflow
+      .getHandle(campaignWorkflowId(campaignId))
+      .query(campaignProgressQuery);
     expect(progress.status).toBe('paused');
 
     expect((await tenant.api.post(`/v1/campaigns/${campaignId}/resume`)).body).toMatchObject({ status: 'running' });
@@ -72,7 +74,12 @@ describe('scheduling', () => {
     expect(system.sentMessages().filter((m) => m.from === sender.address)).toHaveLength(0);
     expect((await tenant.api.get(`/v1/campaigns/${campaignId}`)).body.status).toBe('scheduled');
     await waitForCampaignStatus(tenant, campaignId, 'completed');
-    const first = Math.min(...system.sentMessages().filter((m) => m.from === sender.address).map((m) => m.receivedAt));
+    const first = Math.min(
+      ...system
+        .sentMessages()
+        .filter((m) => m.from === sender.address)
+        .map((m) => m.receivedAt),
+    );
     expect(first).toBeGreaterThanOrEqual(Date.parse(startAt) - 50);
   });
 });
@@ -86,11 +93,17 @@ describe('bounded history', () => {
     await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
     await waitForCampaignStatus(tenant, campaignId, 'completed');
     const runs = [];
-    for await (const run of system.temporal.workflow.list({ query: `WorkflowId = '${campaignWorkflowId(campaignId)}'` })) runs.push(run);
+    for await (const run of system.temporal.workflow.list({
+      query: `WorkflowId = '${campaignWorkflowId(campaignId)}'`,
+    }))
+      runs.push(run);
     // 42 recipients in batches of 5 is 9 batches; 2 batches a run makes 5 runs.
     expect(runs.length).toBeGreaterThanOrEqual(4);
     for (const run of runs) expect(run.historyLength).toBeLessThan(200);
-    const phones = system.sentMessages().filter((m) => m.from === sender.address).map((m) => m.to);
+    const phones = system
+      .sentMessages()
+      .filter((m) => m.from === sender.address)
+      .map((m) => m.to);
     expect(phones).toHaveLength(42);
     expect(new Set(phones).size).toBe(42);
   });
@@ -99,7 +112,11 @@ describe('bounded history', () => {
 describe('sender pools', () => {
   it('spreads a campaign over its senders and keeps each recipient on the same sender in every campaign', async () => {
     const tenant = await createTenant(system);
-    const senders = await Promise.all([createSender(tenant, 100), createSender(tenant, 100), createSender(tenant, 100)]);
+    const senders = await Promise.all([
+      createSender(tenant, 100),
+      createSender(tenant, 100),
+      createSender(tenant, 100),
+    ]);
     const recipients = makeRecipients(30);
     const listId = await uploadList(tenant, recipients);
     const senderIds = senders.map((s) => s.id);

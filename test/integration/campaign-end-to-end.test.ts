@@ -1,14 +1,8 @@
 import { campaignWorkflowId } from '../../workflows/definitions';
 import { createCampaign, createSender, csvOf, makeRecipients } from '../support/campaign-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('a campaign from calling list to carrier', () => {
   it('sends every non-DNC recipient exactly one personalised message and none to DNC contacts', async () => {
@@ -18,7 +12,9 @@ describe('a campaign from calling list to carrier', () => {
     const dncContact = recipients[3];
     const group = await tenant.api.post('/v1/dnc-groups', { name: 'Complaints' });
     expect(group.status).toBe(201);
-    expect((await tenant.api.put(`/v1/dnc-groups/${group.body.id}/entries/${encodeURIComponent(dncContact.phone)}`)).status).toBe(204);
+    expect(
+      (await tenant.api.put(`/v1/dnc-groups/${group.body.id}/entries/${encodeURIComponent(dncContact.phone)}`)).status,
+    ).toBe(204);
 
     const csv = csvOf(recipients).replace('FirstName,Phone\n', 'FirstName,Phone\n') + 'Broken,12345\n';
     const list = await tenant.api.uploadCsv('name=Customers&phoneField=Phone', csv);
@@ -26,11 +22,19 @@ describe('a campaign from calling list to carrier', () => {
     expect(list.body).toMatchObject({ accepted: 12, rejected: 1, fields: ['FirstName', 'Phone'] });
     expect(list.body.errors[0]).toMatchObject({ row: 13, field: 'Phone' });
 
-    const template = await tenant.api.post('/v1/templates', { name: 'Greeting', body: 'Hi {FirstName}, your order has shipped.' });
+    const template = await tenant.api.post('/v1/templates', {
+      name: 'Greeting',
+      body: 'Hi {FirstName}, your order has shipped.',
+    });
     expect(template.status).toBe(201);
     expect(template.body).toMatchObject({ variables: ['FirstName'], encoding: 'GSM-7', segments: 1 });
 
-    const campaignId = await createCampaign(tenant, { listId: list.body.id, templateId: template.body.id, senderIds: [sender.id], dncGroupId: group.body.id });
+    const campaignId = await createCampaign(tenant, {
+      listId: list.body.id,
+      templateId: template.body.id,
+      senderIds: [sender.id],
+      dncGroupId: group.body.id,
+    });
     const created = await tenant.api.get(`/v1/campaigns/${campaignId}`);
     expect(created.body).toMatchObject({ status: 'draft', workflowId: `campaign-${campaignId}` });
 
@@ -52,7 +56,11 @@ describe('a campaign from calling list to carrier', () => {
     const tenant = await createTenant(system);
     const sender = await createSender(tenant, 100);
     const list = await tenant.api.uploadCsv('name=Team&phoneField=Phone', csvOf(makeRecipients(2)));
-    const campaignId = await createCampaign(tenant, { listId: list.body.id, message: 'Fire drill at 3pm', senderIds: [sender.id] });
+    const campaignId = await createCampaign(tenant, {
+      listId: list.body.id,
+      message: 'Fire drill at 3pm',
+      senderIds: [sender.id],
+    });
     await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
     await waitForCampaignStatus(tenant, campaignId, 'completed');
     const handle = system.temporal.workflow.getHandle(campaignWorkflowId(campaignId));
@@ -60,7 +68,10 @@ describe('a campaign from calling list to carrier', () => {
     expect(description.type).toBe('sendCampaignWorkflow');
     await eventually('search attributes to be indexed', async () => {
       const found = [];
-      for await (const wf of system.temporal.workflow.list({ query: `CampaignId = '${campaignId}' AND CampaignStatus = 'completed'` })) found.push(wf);
+      for await (const wf of system.temporal.workflow.list({
+        query: `CampaignId = '${campaignId}' AND CampaignStatus = 'completed'`,
+      }))
+        found.push(wf);
       return found.length === 1 ? found : undefined;
     });
     const final = await handle.describe();

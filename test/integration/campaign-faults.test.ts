@@ -3,7 +3,14 @@ import { ManagedProcess, startTsProcess, stopProcess } from '../../scripts/lib/c
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import { expectEachRecipientOnce } from '../support/exactly-once';
 import { OwnServers, startOwnServers } from '../support/own-servers';
-import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus, workerProcessEnv } from '../support/test-system';
+import {
+  createTenant,
+  eventually,
+  startTestSystem,
+  TestSystem,
+  waitForCampaignStatus,
+  workerProcessEnv,
+} from '../support/test-system';
 
 // Every fault ends the same way: every recipient messaged exactly once at the carrier.
 
@@ -82,7 +89,10 @@ describe('server restarts mid-campaign', () => {
 describe('carrier trouble', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ carrierPatienceMs: 2000, env: { CAMPAIGN_FAILURE_THRESHOLD: '0.3', CAMPAIGN_BATCH_SIZE: '20' } });
+    system = await startTestSystem({
+      carrierPatienceMs: 2000,
+      env: { CAMPAIGN_FAILURE_THRESHOLD: '0.3', CAMPAIGN_BATCH_SIZE: '20' },
+    });
   });
   afterAll(async () => {
     await system?.shutdown();
@@ -110,7 +120,12 @@ describe('carrier trouble', () => {
     system.sim.state.mode.optedOutNumbers = new Set([optedOut.phone]);
     const group = await tenant.api.post('/v1/dnc-groups', { name: 'Campaign DNC' });
     const listId = await uploadList(tenant, recipients);
-    const campaignId = await createCampaign(tenant, { listId, message: 'Hi', senderIds: [sender.id], dncGroupId: group.body.id });
+    const campaignId = await createCampaign(tenant, {
+      listId,
+      message: 'Hi',
+      senderIds: [sender.id],
+      dncGroupId: group.body.id,
+    });
     await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
     const done = await waitForCampaignStatus(tenant, campaignId, 'completed');
     expect(done.counts).toMatchObject({ total: 10, sent: 8, failed: 1, optedOut: 1, pending: 0 });

@@ -1,14 +1,8 @@
 import { localSecondsOfDay } from '../../src/campaigns/quiet-hours';
 import { createCampaign, createSender } from '../support/campaign-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem, uniquePhone, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 function clock(seconds: number): string {
   const s = ((seconds % 86_400) + 86_400) % 86_400;
@@ -27,13 +21,21 @@ describe('quiet hours', () => {
     const csv = `FirstName,Phone,TZ\nLena,${london},Europe/London\nPierre,${paris},Europe/Paris\n`;
     const list = await tenant.api.uploadCsv('name=Zones&phoneField=Phone&timezoneField=TZ', csv);
     expect(list.status).toBe(201);
-    const campaignId = await createCampaign(tenant, { listId: list.body.id, message: 'Hello {FirstName}', senderIds: [sender.id], quietHours: window });
+    const campaignId = await createCampaign(tenant, {
+      listId: list.body.id,
+      message: 'Hello {FirstName}',
+      senderIds: [sender.id],
+      quietHours: window,
+    });
     await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
 
     const to = (phone: string) => system.sentMessages().filter((m) => m.from === sender.address && m.to === phone);
     await eventually('Paris (window open) to be messaged', async () => (to(paris).length === 1 ? true : undefined));
     expect(to(london)).toHaveLength(0);
-    expect((await tenant.api.get(`/v1/campaigns/${campaignId}`)).body).toMatchObject({ status: 'running', counts: { sent: 1, pending: 1 } });
+    expect((await tenant.api.get(`/v1/campaigns/${campaignId}`)).body).toMatchObject({
+      status: 'running',
+      counts: { sent: 1, pending: 1 },
+    });
 
     const opensAt = Date.now() + 8000 - 1500;
     await waitForCampaignStatus(tenant, campaignId, 'completed', 60_000);

@@ -1,20 +1,18 @@
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem({ autoDeliver: true });
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem({ autoDeliver: true });
 
 describe('delivery receipts', () => {
   it('move every message to delivered, even receipts that outrun the send bookkeeping, and never move back', async () => {
     const tenant = await createTenant(system);
     const sender = await createSender(tenant, 200);
     const listId = await uploadList(tenant, makeRecipients(20));
-    const campaignId = await createCampaign(tenant, { listId, message: 'Your parcel is on its way', senderIds: [sender.id] });
+    const campaignId = await createCampaign(tenant, {
+      listId,
+      message: 'Your parcel is on its way',
+      senderIds: [sender.id],
+    });
     await tenant.api.post(`/v1/campaigns/${campaignId}/start`);
     await waitForCampaignStatus(tenant, campaignId, 'completed');
     const delivered = await eventually('every receipt to be applied', async () => {
@@ -42,7 +40,11 @@ describe('delivery receipts', () => {
       body: 'MessageSid=SM123&MessageStatus=failed',
     });
     expect(res.status).toBe(403);
-    const stored = await system.db.selectFrom('delivery_receipts').selectAll().where('carrier_sid', '=', 'SM123').execute();
+    const stored = await system.db
+      .selectFrom('delivery_receipts')
+      .selectAll()
+      .where('carrier_sid', '=', 'SM123')
+      .execute();
     expect(stored).toEqual([]);
   });
 });

@@ -1,13 +1,7 @@
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('durable campaign progress', () => {
   it('a worker stopped in the middle of a campaign and started again finishes it with nothing lost or doubled', async () => {

@@ -1,14 +1,8 @@
 import { conversationWorkflowId } from '../../workflows/definitions';
 import { agentDesk, eventuallyTextsTo, messagedByCampaign, replyAndWait } from '../support/reply-fixtures';
-import { createTenant, eventually, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+import { createTenant, eventually, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 /** routedConversation makes a contact of a reply-handling campaign ask a question, and returns its conversation. */
 async function routedConversation(tenant: Tenant, question = 'What time is my appointment?') {

@@ -1,16 +1,10 @@
 import { agentDesk, messagedByCampaign, replyAndWait } from '../support/reply-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem } from '../support/test-system';
+import { createTenant, eventually, useTestSystem } from '../support/test-system';
 
 // Conversations in this file close themselves after two quiet seconds (a workflow timer; the test only waits).
 process.env.CONVERSATION_IDLE_MS = '2000';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('idle conversations', () => {
   it('close themselves after the configured idle time, and a later question opens a new one', async () => {

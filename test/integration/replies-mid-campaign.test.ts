@@ -1,14 +1,8 @@
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import { dncEntry, eventuallyTextsTo, replyAndWait, textsTo } from '../support/reply-fixtures';
-import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('an opt-out during a running campaign', () => {
   it('a STOP in mid-campaign stops every later message to that contact', async () => {

@@ -1,20 +1,7 @@
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
-import {
-  createTenant,
-  startTestSystem,
-  Tenant,
-  TestSystem,
-  uniquePhone,
-  waitForCampaignStatus,
-} from '../support/test-system';
+import { createTenant, Tenant, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let serial = Math.floor(Math.random() * 100_000);

@@ -1,15 +1,9 @@
 // The three users of DESIGN.md, each played end to end through the public API, the workflows and the carrier.
 import { createCampaign, createSender, csvOf, makeRecipients } from '../support/campaign-fixtures';
 import { eventuallyTextsTo, replyAndWait, textsTo } from '../support/reply-fixtures';
-import { createTenant, startTestSystem, TestSystem, uniquePhone, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 describe('story 1: a contact-centre manager broadcasts a different message to the agents each time', () => {
   it('sends each one-off message to every agent once, and keeps no template', async () => {

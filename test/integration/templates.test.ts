@@ -1,21 +1,8 @@
 import { measureSms } from '../../src/templates';
 import { createCampaign, createSender } from '../support/campaign-fixtures';
-import {
-  createTenant,
-  startTestSystem,
-  Tenant,
-  TestSystem,
-  uniquePhone,
-  waitForCampaignStatus,
-} from '../support/test-system';
+import { createTenant, Tenant, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem();
 
 const LRI = '\u2066';
 const PDI = '\u2069';

@@ -38,7 +38,10 @@ export interface TestSystem {
   shutdown(): Promise<void>;
 }
 
-function listen(app: { listen: (port: number, host: string, cb: () => void) => Server }, port: number): Promise<Server> {
+function listen(
+  app: { listen: (port: number, host: string, cb: () => void) => Server },
+  port: number,
+): Promise<Server> {
   return new Promise((resolve) => {
     const server = app.listen(port, '127.0.0.1', () => resolve(server));
   });
@@ -60,10 +63,17 @@ export interface TestSystemOptions {
 
 /** startTestSystem needs DATABASE_URL and TEMPORAL_ADDRESS (from `npm test`, or env overrides). Each system has its own task queue. */
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS) throw new Error('run the integration tests with `npm test`');
+  if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS)
+    throw new Error('run the integration tests with `npm test`');
   const apiPort = await freePort();
   const publicUrl = `http://127.0.0.1:${apiPort}`;
-  const sim = createSimulator({ accountSid: 'ACtest', authToken: 'test-auth-token', webhookUrl: publicUrl, autoDeliver: options.autoDeliver ?? false, deliveryDelayMs: 20 });
+  const sim = createSimulator({
+    accountSid: 'ACtest',
+    authToken: 'test-auth-token',
+    webhookUrl: publicUrl,
+    autoDeliver: options.autoDeliver ?? false,
+    deliveryDelayMs: 20,
+  });
   const simServer = await listen(sim.app, 0);
   const simPort = (simServer.address() as { port: number }).port;
   const config = readConfig({
@@ -81,7 +91,11 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const apiServer = await listen(createApp({ db, temporal, config }), apiPort);
-  const carrier = createTwilioCarrier({ apiUrl: config.twilioApiUrl, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken });
+  const carrier = createTwilioCarrier({
+    apiUrl: config.twilioApiUrl,
+    accountSid: config.twilioAccountSid,
+    authToken: config.twilioAuthToken,
+  });
 
   let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
   const system: TestSystem = {
@@ -174,10 +188,14 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 
 /** waitForCampaignStatus polls GET /campaigns/:id until it reaches the status and returns the campaign. */
 export async function waitForCampaignStatus(tenant: Tenant, campaignId: string, status: string, timeoutMs = 60_000) {
-  return eventually(`campaign ${campaignId} to be ${status}`, async () => {
-    const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
-    return res.body.status === status ? res.body : undefined;
-  }, timeoutMs);
+  return eventually(
+    `campaign ${campaignId} to be ${status}`,
+    async () => {
+      const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+      return res.body.status === status ? res.body : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 let phoneCounter = Math.floor(Math.random() * 9000);
@@ -188,4 +206,24 @@ export function uniquePhone(): string {
   let exchange = 200 + Math.floor(Math.random() * 700);
   if (exchange % 100 === 11) exchange += 1; // N11 exchanges are service codes, not subscriber numbers
   return `+1212${exchange}${line}`;
+}
+
+/**
+ * useTestSystem starts one test system for the file (beforeAll) and shuts it down (afterAll). The returned object
+ * forwards to that system, so tests use it like the system itself.
+ */
+export function useTestSystem(options: TestSystemOptions = {}): TestSystem {
+  let current: TestSystem | undefined;
+  beforeAll(async () => {
+    current = await startTestSystem(options);
+  });
+  afterAll(async () => {
+    await current?.shutdown();
+  });
+  return new Proxy({} as TestSystem, {
+    get(_target, property) {
+      if (!current) throw new Error('the test system is used before beforeAll started it');
+      return current[property as keyof TestSystem];
+    },
+  });
 }

@@ -8,17 +8,12 @@ import {
   eventually,
   startTestSystem,
   TestSystem,
+  useTestSystem,
   waitForCampaignStatus,
   workerProcessEnv,
 } from '../../support/test-system';
 
-let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem({ autoDeliver: true });
-});
-afterAll(async () => {
-  await system?.shutdown();
-});
+const system = useTestSystem({ autoDeliver: true });
 
 /** scrape reads a /metrics endpoint (the API's by default) and returns a lookup of one sample's value by metric name and labels (0 when absent). */
 async function scrape(url = `${system.config.publicUrl}/metrics`): Promise<Sample> {
