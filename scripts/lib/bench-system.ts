@@ -39,6 +39,13 @@ export interface BenchSystem {
   admin: ApiClient;
   simulator: CarrierSettings;
   workers: ManagedProcess[];
+  api: ManagedProcess;
+  /** The servers under the product, for fault injection (scripts/chaos.ts). */
+  servers: { postgres: LocalPostgres; temporal: LocalTemporal };
+  /** startWorker starts one more worker process, e.g. to replace a killed one. */
+  startWorker(): ManagedProcess;
+  /** killWorker SIGKILLs a worker process, which from then on is no child that must keep running. */
+  killWorker(worker: ManagedProcess): Promise<void>;
   /** assertRunning throws if a child process (simulator, API, worker) has exited: its last output is printed above. */
   assertRunning(): void;
   /** simulatorStats is the simulator's GET /control/stats. */
@@ -120,8 +127,10 @@ export async function startBenchSystem(options: { workers: number }): Promise<Be
       return child;
     };
     spawnTs('simulator', 'src/simulator/main.ts');
-    spawnTs('api', 'src/api/main.ts');
-    const workers = Array.from({ length: options.workers }, (_, i) => spawnTs(`worker-${i + 1}`, 'src/worker/main.ts'));
+    const api = spawnTs('api', 'src/api/main.ts');
+    let workersStarted = 0;
+    const startWorker = () => spawnTs(`worker-${++workersStarted}`, 'src/worker/main.ts');
+    const workers = Array.from({ length: options.workers }, startWorker);
     const exited = () => children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
     const assertRunning = () => {
       const gone = exited();
@@ -152,6 +161,18 @@ export async function startBenchSystem(options: { workers: number }): Promise<Be
       admin: new ApiClient(apiUrl, adminToken),
       simulator,
       workers,
+      api,
+      servers: { postgres, temporal: temporalServer },
+      startWorker() {
+        const worker = startWorker();
+        workers.push(worker);
+        return worker;
+      },
+      async killWorker(worker) {
+        for (const list of [children, workers]) list.splice(list.indexOf(worker), 1);
+        worker.child.kill('SIGKILL');
+        await worker.exited;
+      },
       assertRunning,
       async simulatorStats() {
         const res = await fetch(`${simulator.apiUrl}/control/stats`);
