@@ -85,4 +85,13 @@ describe('GET /openapi.json', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual(JSON.parse(JSON.stringify(openApiDocument)));
   });
+
+  it('answers OPTIONS with the documented methods and any other method with 405 and Allow', async () => {
+    const preview = await system.anonymous.request('OPTIONS', '/v1/templates/preview');
+    expect([preview.status, preview.headers.get('allow')]).toEqual([204, 'POST, OPTIONS']);
+    const wrong = await system.anonymous.delete('/v1/senders');
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST, GET, HEAD, OPTIONS']);
+    expect(wrong.body.error.code).toBe('method_not_allowed');
+    expect((await system.anonymous.get('/openapiXjson')).status).toBe(404);
+  });
 });

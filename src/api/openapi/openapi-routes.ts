@@ -27,6 +27,10 @@ export function openApiRoutes(): Router {
   return router;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 // Each path the API serves with its Allow header; literal paths first, so /v1/templates/preview is not /v1/templates/:id.
 const allowedByPath = (() => {
   const methodsByPath = new Map<string, string[]>();
@@ -37,7 +41,7 @@ const allowedByPath = (() => {
       if (allow.includes('GET')) allow.push('HEAD'); // Express answers HEAD with the GET route
       const params = path.split(':').length - 1;
       return {
-        pattern: new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}/?$`),
+        pattern: new RegExp(`^${escapeRegExp(path).replace(/:\w+/g, '[^/]+')}/?$`),
         params,
         allow: [...allow, 'OPTIONS'].join(', '),
       };
