@@ -1,18 +1,14 @@
 import { DEFAULT_CONFIRMATIONS } from '../../src/replies/confirmations';
 import { createSender } from '../support/campaign-fixtures';
 import { dncEntry, eventuallyTextsTo, messagedByCampaign, replyAndWait } from '../support/reply-fixtures';
-import { createTenant, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+import { createTenant, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
-let system: TestSystem;
+const system = useTestSystem();
 let tenant: Tenant;
 let sender: { id: string; address: string };
 beforeAll(async () => {
-  system = await startTestSystem();
   tenant = await createTenant(system);
   sender = await createSender(tenant, 50);
-});
-afterAll(async () => {
-  await system?.shutdown();
 });
 
 describe('opt-out keywords', () => {

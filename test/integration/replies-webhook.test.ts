@@ -2,18 +2,14 @@ import { twilioSignature } from '../../src/carrier/webhook-signature';
 import { getInboundMessage } from '../../src/db/inbound-messages';
 import { createSender } from '../support/campaign-fixtures';
 import { dncEntry, eventuallyTextsTo, handled, reply, replyAndWait, textsTo } from '../support/reply-fixtures';
-import { createTenant, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+import { createTenant, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
-let system: TestSystem;
+const system = useTestSystem();
 let tenant: Tenant;
 let sender: { id: string; address: string };
 beforeAll(async () => {
-  system = await startTestSystem();
   tenant = await createTenant(system);
   sender = await createSender(tenant, 50);
-});
-afterAll(async () => {
-  await system?.shutdown();
 });
 
 function inboundParams(from: string, body: string, sid: string) {
