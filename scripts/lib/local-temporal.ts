@@ -42,6 +42,11 @@ export class LocalTemporal {
     return `127.0.0.1:${this.options.port}`;
   }
 
+  /** running is true from start until stop. */
+  get running(): boolean {
+    return this.proc !== null;
+  }
+
   /** start launches the dev server with the search attributes registered and waits until it answers. */
   async start(): Promise<void> {
     const { dbFile, port, uiPort, showOutput } = this.options;

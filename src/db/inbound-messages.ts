@@ -1,11 +1,26 @@
 import { Kysely, sql } from 'kysely';
 import type { Database, InboundMessage } from './schema';
 
-/** recordInboundMessage stores an inbound webhook once per MessageSid; false when it was already recorded. */
-export async function recordInboundMessage(
-  db: Kysely<Database>,
-  inbound: { messageSid: string; businessUnitId: string | null; from: string; to: string; body: string },
-): Promise<boolean> {
+/** NewInboundMessage is an inbound webhook as stored; `unowned` records one no business unit will handle. */
+export interface NewInboundMessage {
+  messageSid: string;
+  businessUnitId: string | null;
+  from: string;
+  to: string;
+  body: string;
+  /** For a message to a number no business unit owns: stored already handled, so it is never forwarded. */
+  unowned?: { classification: string; rule: string | null; outcome: string };
+  /** How long the receiving process keeps the message to forward itself before any forwarder may take it. */
+  forwardLeaseMs?: number;
+}
+
+/**
+ * recordInboundMessage stores an inbound webhook once per MessageSid; false when it was already recorded. A message
+ * for a business unit is stored unforwarded and claimed by the receiving process for forwardLeaseMs: the row is the
+ * durable hand-off, so the webhook can answer at once, and if that process dies the claim runs out.
+ */
+export async function recordInboundMessage(db: Kysely<Database>, inbound: NewInboundMessage): Promise<boolean> {
+  const handledNow = inbound.unowned ? sql<Date>`now()` : null;
   const row = await db
     .insertInto('inbound_messages')
     .values({
@@ -14,14 +29,90 @@ export async function recordInboundMessage(
       from_phone: inbound.from,
       to_address: inbound.to,
       body: inbound.body,
-      classification: null,
-      rule: null,
-      processed_at: null,
+      classification: inbound.unowned?.classification ?? null,
+      rule: inbound.unowned?.rule ?? null,
+      outcome: inbound.unowned?.outcome ?? null,
+      processed_at: handledNow,
+      forwarded_at: handledNow,
+      forward_after: sql<Date>`now() + make_interval(secs => ${(inbound.forwardLeaseMs ?? 0) / 1000}::float8)`,
     })
     .onConflict((oc) => oc.column('message_sid').doNothing())
     .returning('message_sid')
     .executeTakeFirst();
   return !!row;
+}
+
+/** InboundToForward is what signalling a conversation workflow needs from a stored inbound message. */
+export interface InboundToForward {
+  messageSid: string;
+  businessUnitId: string;
+  contact: string;
+}
+
+/**
+ * claimInboundToForward takes up to `limit` of the oldest unforwarded messages nobody holds (their receiver died, or
+ * their signal failed and its retry is due), oldest first, and holds them for `leaseMs` so no other forwarder takes
+ * them meanwhile. SKIP LOCKED lets several forwarders (API replicas) sweep side by side.
+ */
+export async function claimInboundToForward(
+  db: Kysely<Database>,
+  limit: number,
+  leaseMs: number,
+): Promise<InboundToForward[]> {
+  // The claimed rows come back in arrival order, which is the order each contact wrote them.
+  const { rows } = await sql<{ message_sid: string; business_unit_id: string; from_phone: string }>`
+    WITH due AS (
+      SELECT message_sid FROM inbound_messages
+       WHERE forwarded_at IS NULL AND (forward_after IS NULL OR forward_after <= now())
+       ORDER BY received_at
+       LIMIT ${limit}
+         FOR UPDATE SKIP LOCKED),
+    claimed AS (
+      UPDATE inbound_messages m
+         SET forward_after = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+        FROM due
+       WHERE m.message_sid = due.message_sid
+      RETURNING m.message_sid, m.business_unit_id, m.from_phone, m.received_at)
+    SELECT message_sid, business_unit_id, from_phone FROM claimed ORDER BY received_at, message_sid`.execute(db);
+  return rows.map((r) => ({ messageSid: r.message_sid, businessUnitId: r.business_unit_id, contact: r.from_phone }));
+}
+
+/**
+ * countInboundInHand counts messages forwarded in the last `windowMs` and not handled yet: the work Temporal has in
+ * hand. One that stays unhandled past the window (a failing workflow) stops counting, so it cannot stall forwarding.
+ */
+export async function countInboundInHand(db: Kysely<Database>, windowMs: number): Promise<number> {
+  const row = await db
+    .selectFrom('inbound_messages')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('processed_at', 'is', null)
+    .where('forwarded_at', '>', sql<Date>`now() - make_interval(secs => ${windowMs / 1000}::float8)`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** markInboundForwarded records that these messages' conversation workflows have them. */
+export async function markInboundForwarded(db: Kysely<Database>, messageSids: readonly string[]): Promise<void> {
+  if (messageSids.length === 0) return;
+  await db
+    .updateTable('inbound_messages')
+    .set({ forwarded_at: sql`now()`, forward_after: null })
+    .where('message_sid', 'in', messageSids)
+    .execute();
+}
+
+/** deferInboundForwarding holds messages whose forwarding failed back for `delayMs` before the next attempt. */
+export async function deferInboundForwarding(
+  db: Kysely<Database>,
+  messageSids: readonly string[],
+  delayMs: number,
+): Promise<void> {
+  if (messageSids.length === 0) return;
+  await db
+    .updateTable('inbound_messages')
+    .set({ forward_after: sql`now() + make_interval(secs => ${delayMs / 1000}::float8)` })
+    .where('message_sid', 'in', messageSids)
+    .execute();
 }
 
 /** getInboundMessage loads a recorded inbound message by its MessageSid. */

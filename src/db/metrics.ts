@@ -32,3 +32,15 @@ export async function openConversationCounts(
     .execute();
   return rows.map((row) => ({ ...row, n: Number(row.n) }));
 }
+
+/** unforwardedInboundCounts counts stored inbound messages not yet handed to their conversation workflow. */
+export async function unforwardedInboundCounts(db: Kysely<Database>): Promise<{ business_unit_id: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('inbound_messages')
+    .select(['business_unit_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('forwarded_at', 'is', null)
+    .where('business_unit_id', 'is not', null)
+    .groupBy('business_unit_id')
+    .execute();
+  return rows.map((row) => ({ business_unit_id: row.business_unit_id!, n: Number(row.n) }));
+}

@@ -207,6 +207,10 @@ export interface InboundMessageTable {
   outcome: string | null;
   conversation_id: string | null;
   confirmation_message_id: ColumnType<string | null, string | null, string | null>;
+  /** When the conversation workflow was signalled with it; null while it waits in the forwarding backlog. */
+  forwarded_at: Timestamp | null;
+  /** A claimed or failed row is not forwarded again before this. */
+  forward_after: Timestamp | null;
 }
 
 export interface DeliveryReceiptTable {

@@ -1,12 +1,25 @@
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { messageCountsByState, openConversationCounts } from '../db/metrics';
+import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../db/metrics';
 import type { Database } from '../db/schema';
-import { conversationsByStatus, messagesByState, metricsRegistry, webhookDuration } from './registry';
+import {
+  conversationsByStatus,
+  inboundUnforwarded,
+  messagesByState,
+  metricsRegistry,
+  webhookDuration,
+} from './registry';
 
-/** refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue). */
+/**
+ * refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue, the
+ * replies waiting to be forwarded).
+ */
 export async function refreshDatabaseGauges(db: Kysely<Database>): Promise<void> {
-  const [messages, conversations] = await Promise.all([messageCountsByState(db), openConversationCounts(db)]);
+  const [messages, conversations, unforwarded] = await Promise.all([
+    messageCountsByState(db),
+    openConversationCounts(db),
+    unforwardedInboundCounts(db),
+  ]);
   // Reset first: a state that no message is in any more must drop to absent, not keep its last value.
   messagesByState.reset();
   for (const row of messages)
@@ -14,6 +27,8 @@ export async function refreshDatabaseGauges(db: Kysely<Database>): Promise<void>
   conversationsByStatus.reset();
   for (const row of conversations)
     conversationsByStatus.set({ business_unit_id: row.business_unit_id, status: row.status }, row.n);
+  inboundUnforwarded.reset();
+  for (const row of unforwarded) inboundUnforwarded.set({ business_unit_id: row.business_unit_id }, row.n);
 }
 
 /** metricsRoutes is GET /metrics in Prometheus' text format (no key: scrapers sit on the operators' network). */

@@ -46,3 +46,11 @@ export const conversationsByStatus = new Gauge({
   labelNames: ['business_unit_id', 'status'] as const,
   registers: [metricsRegistry],
 });
+
+/** inboundUnforwarded is the replies stored but not yet handed to Temporal: it grows while Temporal is away. */
+export const inboundUnforwarded = new Gauge({
+  name: 'sms_inbound_unforwarded',
+  help: 'Inbound replies stored but not yet signalled to their conversation workflow, by business unit',
+  labelNames: ['business_unit_id'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,4 +1,4 @@
-// The API's side of the conversation workflow: it records, then signals; the work itself happens in the workflow.
+// The API's side of the conversation workflow: signals to it; the work itself happens in the workflow.
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
@@ -7,14 +7,9 @@ import {
   agentReplySignal,
   conversationClosedSignal,
   conversationWorkflowId,
-  inboundReplySignal,
 } from '../../workflows/definitions';
-import { getInboundMessage, markInboundProcessed, recordInboundMessage } from '../db/inbound-messages';
+import type { AppConfig } from '../config';
 import type { Database } from '../db/schema';
-import { findSenderByAddress } from '../db/senders';
-import { normalizePhone } from '../phones/phone-number';
-import { unownedOutcome } from './apply-inbound-reply';
-import { classifyReply } from './reply-keywords';
 
 /** ConversationClientDeps are what the API needs to hand work to conversation workflows. */
 export interface ConversationClientDeps {
@@ -25,16 +20,13 @@ export interface ConversationClientDeps {
   idleMs: number;
 }
 
-/** InboundWebhook is the part of the carrier's inbound webhook the system uses. */
-export interface InboundWebhook {
-  messageSid: string;
-  from: string;
-  to: string;
-  body: string;
+/** conversationClientDeps picks what conversation signals need out of a process's connections and settings. */
+export function conversationClientDeps(deps: { db: Kysely<Database>; temporal: Client; config: AppConfig }): ConversationClientDeps {
+  return { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue, idleMs: deps.config.conversationIdleMs };
 }
 
 // Signal-with-start: the contact's workflow is started if it is not running, and the event is never lost in between.
-async function signalConversation<Payload>(
+export async function signalConversation<Payload>(
   deps: ConversationClientDeps,
   businessUnitId: string,
   contact: string,
@@ -49,36 +41,6 @@ async function signalConversation<Payload>(
     signal: signal.name,
     signalArgs: [payload],
   });
-}
-
-/** contactPhone is the sender of an inbound message in the E.164 form calling lists and DNC groups use. */
-function contactPhone(from: string): string {
-  const normalized = normalizePhone(from, 'US');
-  return normalized.ok ? normalized.e164 : from.trim();
-}
-
-/**
- * receiveInboundMessage records an inbound webhook once per MessageSid and hands it to the contact's conversation
- * workflow. A message to a number no business unit owns (alphanumeric IDs own none) is recorded and goes no further.
- * A repeat of a message not yet handled is signalled again, harmlessly: handling is keyed by the MessageSid too.
- */
-export async function receiveInboundMessage(
-  deps: ConversationClientDeps,
-  webhook: InboundWebhook,
-): Promise<'accepted' | 'duplicate' | 'unowned'> {
-  const contact = contactPhone(webhook.from);
-  const sender = await findSenderByAddress(deps.db, webhook.to);
-  const inbound = { ...webhook, from: contact, businessUnitId: sender?.business_unit_id ?? null };
-  const fresh = await recordInboundMessage(deps.db, inbound);
-  if (!sender) {
-    if (fresh) await markInboundProcessed(deps.db, webhook.messageSid, unownedOutcome(classifyReply(webhook.body)));
-    return 'unowned';
-  }
-  if (!fresh && (await getInboundMessage(deps.db, webhook.messageSid))?.processed_at) return 'duplicate';
-  await signalConversation(deps, sender.business_unit_id, contact, inboundReplySignal, {
-    messageSid: webhook.messageSid,
-  });
-  return fresh ? 'accepted' : 'duplicate';
 }
 
 /** signalAgentReply asks the contact's conversation workflow to send an agent's stored reply. */

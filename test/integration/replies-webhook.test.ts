@@ -94,6 +94,22 @@ describe('the inbound webhook', () => {
     expect(textsTo(system, sender.address, contact)).toHaveLength(2);
   });
 
+  it('handles replies posted back to back in the order the contact sent them', async () => {
+    const contact = uniquePhone();
+    // Each is answered before the next is posted, as a carrier delivers them; none waits for the last to be handled.
+    const sids: string[] = [];
+    for (const body of ['STOP', 'START', 'STOP', 'START']) {
+      const sent = await reply(system, { from: contact, to: sender.address, body });
+      expect(sent.status).toBe(200);
+      sids.push(sent.sid);
+    }
+    const records = await Promise.all(sids.map((sid) => handled(system, sid)));
+    expect(records.map((r) => r.classification)).toEqual(['opt_out', 'opt_in', 'opt_out', 'opt_in']);
+    const entry = await dncEntry(tenant, tenant.defaultDncGroupId, contact);
+    expect(entry.onList).toBe(false);
+    expect(entry.history.map((h) => h.action)).toEqual(['add', 'remove', 'add', 'remove']);
+  });
+
   it('records a message to a number no business unit owns and answers 200, so the carrier does not retry', async () => {
     const contact = uniquePhone();
     const nobodys = uniquePhone().replace('+1212', '+1646');

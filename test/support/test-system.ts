@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createApp } from '../../src/api/app';
+import { conversationClientDeps } from '../../src/replies/conversation-client';
+import { ForwarderOptions, startInboundForwarder } from '../../src/replies/inbound-forwarder';
 import { createTwilioCarrier } from '../../src/carrier/twilio-carrier';
 import { AppConfig, readConfig } from '../../src/config';
 import { createDb } from '../../src/db/connection';
@@ -59,6 +61,8 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** false when the test runs its workers as separate processes. */
   inProcessWorker?: boolean;
+  /** Tuning for the API's inbound forwarder. */
+  forwarder?: ForwarderOptions;
 }
 
 /** startTestSystem needs DATABASE_URL and TEMPORAL_ADDRESS (from `npm test`, or env overrides). Each system has its own task queue. */
@@ -90,7 +94,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const db = createDb(config.databaseUrl, 10);
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const apiServer = await listen(createApp({ db, temporal, config }), apiPort);
+  const inboundForwarder = startInboundForwarder(conversationClientDeps({ db, temporal, config }), options.forwarder);
+  const apiServer = await listen(createApp({ db, temporal, config, inboundForwarder }), apiPort);
   const carrier = createTwilioCarrier({
     apiUrl: config.twilioApiUrl,
     accountSid: config.twilioAccountSid,
@@ -131,6 +136,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       await system.stopWorker();
       sim.stop();
       await Promise.all([close(apiServer), close(simServer)]);
+      await inboundForwarder.stop();
       await connection.close();
       await db.destroy();
     },

@@ -10,7 +10,7 @@ import {
 import { markMessages } from '../../db/messages';
 import { acceptAgentReply, AgentReplyRefusal } from '../../replies/agent-replies';
 import { closeConversation } from '../../replies/close-conversation';
-import { ConversationClientDeps, signalAgentReply, signalConversationClosed } from '../../replies/conversation-client';
+import { conversationClientDeps, signalAgentReply, signalConversationClosed } from '../../replies/conversation-client';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -57,14 +57,10 @@ function notAllowed(action: string, conversation: ConversationView): ApiError {
 }
 
 /** conversationRoutes is the agents' queue: list, read, assign, reply and close, all within the caller's business unit. */
-export function conversationRoutes({ db, temporal, config }: ApiDeps): Router {
+export function conversationRoutes(deps: ApiDeps): Router {
+  const { db } = deps;
   const router = Router();
-  const conversations: ConversationClientDeps = {
-    db,
-    temporal,
-    taskQueue: config.taskQueue,
-    idleMs: config.conversationIdleMs,
-  };
+  const conversations = conversationClientDeps(deps);
 
   async function load(res: Response, params: unknown): Promise<ConversationView> {
     const { id } = parseInput(idParamSchema, params);

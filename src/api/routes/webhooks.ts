@@ -2,7 +2,7 @@ import express, { RequestHandler, Router } from 'express';
 import { isValidTwilioSignature } from '../../carrier/webhook-signature';
 import { applyDeliveryReceipt } from '../../db/messages';
 import { log } from '../../log';
-import { receiveInboundMessage } from '../../replies/conversation-client';
+import { createInboundIntake } from '../../replies/inbound-intake';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { inboundWebhookSchema, statusWebhookSchema } from '../schemas';
@@ -21,9 +21,9 @@ function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHan
 }
 
 /** webhookRoutes receives the carrier's inbound messages and delivery receipts (form-encoded, signed). */
-export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
+export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router {
   const router = Router();
-  const conversations = { db, temporal, taskQueue: config.taskQueue, idleMs: config.conversationIdleMs };
+  const intake = createInboundIntake({ db, forwarder: inboundForwarder });
   router.use(express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(config.publicUrl, config.twilioAuthToken));
 
   router.post('/twilio/status', async (req, res) => {
@@ -36,9 +36,9 @@ export function webhookRoutes({ db, temporal, config }: ApiDeps): Router {
 
   router.post('/twilio/inbound', async (req, res) => {
     const { MessageSid: messageSid, From: from, To: to, Body: body } = parseInput(inboundWebhookSchema, req.body);
-    // Recorded, then handed to the contact's conversation workflow: the answer does not wait for the work.
-    await receiveInboundMessage(conversations, { messageSid, from, to, body });
-    log.info({ messageSid, from, sender: to, characters: body.length }, 'inbound message received');
+    // Stored, and answered: the forwarder hands it to the contact's conversation workflow, which does the work.
+    const received = await intake.receive({ messageSid, from, to, body });
+    log.info({ messageSid, from, sender: to, characters: body.length, received }, 'inbound message received');
     res.status(200).type('text/xml').send('<Response/>');
   });
   return router;

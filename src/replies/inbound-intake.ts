@@ -1,0 +1,73 @@
+// The inbound webhook's work: store the message once, then let the forwarder hand it to the contact's workflow.
+import type { Kysely } from 'kysely';
+import { recordInboundMessage } from '../db/inbound-messages';
+import type { Database } from '../db/schema';
+import { findSenderByAddress } from '../db/senders';
+import type { InboundForwarder } from './inbound-forwarder';
+import { normalizePhone } from '../phones/phone-number';
+import { unownedOutcome } from './apply-inbound-reply';
+import { classifyReply } from './reply-keywords';
+
+/** InboundWebhook is the part of the carrier's inbound webhook the system uses. */
+export interface InboundWebhook {
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+}
+
+/** IntakeDeps are the store and a way to tell the forwarder that a message is waiting. */
+export interface IntakeDeps {
+  db: Kysely<Database>;
+  forwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
+}
+
+/** contactPhone is the sender of an inbound message in the E.164 form calling lists and DNC groups use. */
+function contactPhone(from: string): string {
+  const normalized = normalizePhone(from, 'US');
+  return normalized.ok ? normalized.e164 : from.trim();
+}
+
+// Senders are never deleted and never change number or business unit, so who owns a number, once found, stays true.
+// Only owners are kept: a number nobody owns yet may be added as a sender at any moment.
+const MAX_KNOWN_OWNERS = 10_000;
+
+/** InboundIntake is the inbound webhook's work, with what it has learnt of which business unit owns which number. */
+export interface InboundIntake {
+  receive(webhook: InboundWebhook): Promise<'accepted' | 'duplicate' | 'unowned'>;
+}
+
+/**
+ * createInboundIntake records each inbound webhook once per MessageSid. The stored row is the durable hand-off: the
+ * carrier is answered without waiting for Temporal, and the forwarder signals the contact's conversation workflow (at
+ * once; or its sweep does, from the row, after a crash or an outage). A repeated MessageSid changes nothing. A message
+ * to a number no business unit owns (alphanumeric IDs own none) is recorded as handled and goes no further.
+ */
+export function createInboundIntake(deps: IntakeDeps): InboundIntake {
+  const owners = new Map<string, string>();
+
+  async function ownerOf(address: string): Promise<string | null> {
+    const known = owners.get(address);
+    if (known) return known;
+    const sender = await findSenderByAddress(deps.db, address);
+    if (!sender) return null;
+    if (owners.size >= MAX_KNOWN_OWNERS) owners.clear();
+    owners.set(address, sender.business_unit_id);
+    return sender.business_unit_id;
+  }
+
+  return {
+    async receive(webhook) {
+      const businessUnitId = await ownerOf(webhook.to);
+      const inbound = { ...webhook, from: contactPhone(webhook.from), businessUnitId };
+      if (!businessUnitId) {
+        await recordInboundMessage(deps.db, { ...inbound, unowned: unownedOutcome(classifyReply(webhook.body)) });
+        return 'unowned';
+      }
+      const stored = await recordInboundMessage(deps.db, { ...inbound, forwardLeaseMs: deps.forwarder.leaseMs });
+      if (!stored) return 'duplicate';
+      deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from });
+      return 'accepted';
+    },
+  };
+}
