@@ -1,10 +1,13 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 // One registry per process: the API serves it at /metrics, the worker on WORKER_METRICS_PORT. Names follow
 // Prometheus conventions (base units, _total for counters) so dashboards need no translation.
 
 /** metricsRegistry holds every application metric of this process. */
 export const metricsRegistry = new Registry();
+// The runtime's own (CPU, memory, event-loop delay, GC): a webhook answered late because the process was stalled shows
+// there, not in the handlers' timings.
+collectDefaultMetrics({ register: metricsRegistry });
 
 /** carrierSends counts every send attempt that got an answer from the carrier, by sender address and outcome. */
 export const carrierSends = new Counter({
