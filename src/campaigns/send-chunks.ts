@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import { Carrier, CarrierUnavailableError, OPTED_OUT_CODE } from '../carrier/carrier';
+import { Carrier, OPTED_OUT_CODE } from '../carrier/carrier';
 import { getCampaignById } from '../db/campaigns';
 import { addDncEntry, phonesOnDnc } from '../db/dnc';
 import { CampaignMessage, markMessages, recordSendResults, SendResult } from '../db/messages';
-import type { Database } from '../db/schema';
+import type { Database, Sender } from '../db/schema';
 import { timeZonesForNumber } from '../phones/phone-number';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
-import { sendResultOf } from '../senders/send-single';
 import type { CampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
+import { ChunkInFlight, sendChunk } from './chunk-flight';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
 
 /** SendDeps are the narrow interfaces the engine needs: a store and a carrier. */
@@ -44,8 +44,11 @@ function chunkSize(mps: number): number {
   return Math.max(1, Math.min(50, mps));
 }
 
-// How late a send slot may be taken before it is given up: well inside the jitter margin the pacer keeps per second.
-const LATE_SLOT_MS = 5;
+// How long before a chunk's last slot the next chunk is prepared (status and DNC read, rows marked, slots booked):
+// ample for those few statements on a loaded machine, so the next slots are booked before the sender's last one
+// passes and no time is lost between chunks; short enough that a pause, cancel or STOP still takes effect within
+// about a second (the chunk after the check ends at most a chunk plus this lead later).
+export const PREPARE_LEAD_MS = 250;
 
 /** sendCampaignMessages sends messages of one campaign through their senders, all senders at once. */
 export async function sendCampaignMessages(deps: SendDeps, context: CampaignContext, messages: CampaignMessage[]): Promise<SendTally> {
@@ -70,75 +73,122 @@ function recipientZones(message: CampaignMessage): string[] {
   return message.record_timezone ? [message.record_timezone] : timeZonesForNumber(message.to_phone);
 }
 
+/**
+ * sendThroughSender sends one sender's messages chunk by chunk, with the next chunk prepared (and its slots booked)
+ * shortly before the current one's last slot, while the current one's answers are still coming back: the sender's
+ * slots follow each other without a gap even when no other campaign shares it. Every message is marked sending
+ * before the carrier sees it and its answer recorded after, so a retried batch resends with the same Idempotency-Key.
+ */
 async function sendThroughSender(deps: SendDeps, context: CampaignContext, senderId: string, messages: CampaignMessage[]): Promise<SendTally> {
   const sender = context.senders.find((s) => s.id === senderId);
   if (!sender) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
-  const now = deps.now ?? (() => new Date());
-  const window = context.campaign.quiet_hours;
   const tally: SendTally = { attempted: 0, failed: 0, held: 0, nextOpenAt: null, stoppedBy: null };
-  let queue = messages;
+  const queue = [...messages];
+  const inFlight: ChunkInFlight[] = [];
   let failingSince: number | null = null;
   let backoffMs = 250;
-  while (queue.length > 0) {
-    // Recipients whose window is closed stay pending; the campaign comes back for them when it opens.
-    const chunk: CampaignMessage[] = [];
-    while (queue.length > 0 && chunk.length < chunkSize(sender.mps)) {
-      const message = queue.shift()!;
-      const zones = recipientZones(message);
-      if (isWindowOpen(window, zones, now())) chunk.push(message);
-      else {
-        tally.held += 1;
-        const opens = nextWindowOpening(window!, zones, now());
-        tally.nextOpenAt = Math.min(tally.nextOpenAt ?? opens, opens);
-      }
-    }
-    if (chunk.length === 0) continue;
-    // Re-read the status and the DNC lists per chunk: a pause, cancel or STOP takes effect before the next send.
-    const status = (await getCampaignById(deps.db, context.campaign.id))?.status ?? 'cancelled';
-    if (!isSending(status)) return { ...tally, stoppedBy: status };
-    const optedOut = await phonesOnDnc(deps.db, context.dncGroupIds, chunk.map((m) => m.to_phone));
-    const sendable = chunk.filter((m) => !optedOut.has(m.to_phone));
-    await markMessages(deps.db, chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id), 'skipped_dnc', {
-      code: 'dnc',
-      message: 'the contact opted out before this message was sent',
-    });
-    if (sendable.length === 0) continue;
 
-    const slots = await scheduleSends(deps.db, senderId, sendable.map((m) => m.segments));
-    await markMessages(deps.db, sendable.filter((m) => m.state === 'pending').map((m) => m.id), 'sending');
-    const answers = await Promise.all(
-      sendable.map(async (message, i): Promise<SendResult | 'retry' | 'late'> => {
-        await sleepUntil(slots[i]);
-        // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
-        // the carrier: it gives its slot up and books a new one instead.
-        if (Date.now() - slots[i] > LATE_SLOT_MS) return 'late';
-        return sendOne(deps, sender.address, message);
-      }),
-    );
-    const late = sendable.filter((_, i) => answers[i] === 'late').map((m) => ({ ...m, state: 'sending' }));
-    const results = answers.filter((a): a is SendResult => a !== 'retry' && a !== 'late');
+  // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
+  async function settle(chunk: ChunkInFlight): Promise<boolean> {
+    const { results, unsent, retried } = await chunk.answers();
+    inFlight.splice(inFlight.indexOf(chunk), 1);
     await recordSendResults(deps.db, results);
-    await recordCarrierOptOuts(deps, context, sendable, results);
+    await recordCarrierOptOuts(deps, context, chunk.messages, results);
     tally.attempted += results.length;
     tally.failed += results.filter((r) => r.state !== 'sent').length;
+    queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' })));
     deps.heartbeat();
+    return retried;
+  }
 
-    const retry = sendable.filter((_, i) => answers[i] === 'retry').map((m) => ({ ...m, state: 'sending' }));
-    if (retry.length === 0) {
-      failingSince = null;
-      backoffMs = 250;
-      queue = [...late, ...queue];
-      continue;
-    }
+  // The carrier failed a send: wait before sending more, and give up past the engine's patience.
+  async function backOff(): Promise<void> {
     failingSince ??= Date.now();
     if (Date.now() - failingSince > deps.carrierPatienceMs) {
       throw new CarrierOutageError(`campaign ${context.campaign.id}: carrier unavailable for ${Date.now() - failingSince} ms`);
     }
     await new Promise((r) => setTimeout(r, backoffMs));
     backoffMs = Math.min(backoffMs * 2, 5000);
-    queue = [...retry, ...late, ...queue];
   }
-  return tally;
+
+  try {
+    for (;;) {
+      const current = inFlight[0];
+      const chunk = takeChunk(deps, context, sender, queue, tally);
+      if (chunk.length === 0) {
+        if (!current) return tally;
+        // Nothing left to prepare: the last chunk's unsent messages (if any) are the rest of the work.
+        if (await settle(current)) await backOff();
+        continue;
+      }
+      if (current) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
+      const prepared = await prepareChunk(deps, context, senderId, chunk);
+      if (prepared.stoppedBy !== null) {
+        if (current) await settle(current);
+        return { ...tally, stoppedBy: prepared.stoppedBy };
+      }
+      if (prepared.sendable.length === 0) continue;
+      const next = sendChunk(deps, sender.address, prepared.sendable, prepared.slots);
+      inFlight.push(next);
+      if (!current) continue;
+      if (!(await settle(current))) {
+        failingSince = null;
+        backoffMs = 250;
+        continue;
+      }
+      // The carrier was failing: whatever of the next chunk has not gone yet waits for the backoff.
+      next.halt();
+      await settle(next);
+      await backOff();
+    }
+  } finally {
+    // On an error (heartbeat cancelled, database gone), no new send starts and those on the wire finish first.
+    for (const chunk of inFlight) chunk.halt();
+    await Promise.all(inFlight.map((chunk) => chunk.answers().catch(() => undefined)));
+  }
+}
+
+// Takes up to one chunk of messages off the queue; recipients whose window is closed stay pending (the campaign comes
+// back for them when it opens).
+function takeChunk(deps: SendDeps, context: CampaignContext, sender: Sender, queue: CampaignMessage[], tally: SendTally): CampaignMessage[] {
+  const now = deps.now ?? (() => new Date());
+  const window = context.campaign.quiet_hours;
+  const chunk: CampaignMessage[] = [];
+  while (queue.length > 0 && chunk.length < chunkSize(sender.mps)) {
+    const message = queue.shift()!;
+    const zones = recipientZones(message);
+    if (isWindowOpen(window, zones, now())) chunk.push(message);
+    else {
+      tally.held += 1;
+      const opens = nextWindowOpening(window!, zones, now());
+      tally.nextOpenAt = Math.min(tally.nextOpenAt ?? opens, opens);
+    }
+  }
+  return chunk;
+}
+
+type PreparedChunk = { stoppedBy: string } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[] };
+
+// Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
+// the chunk sending before any of it reaches the carrier, and only then books its slots, so the first is still fresh.
+async function prepareChunk(deps: SendDeps, context: CampaignContext, senderId: string, chunk: CampaignMessage[]): Promise<PreparedChunk> {
+  const [campaign, optedOut] = await Promise.all([
+    getCampaignById(deps.db, context.campaign.id),
+    phonesOnDnc(deps.db, context.dncGroupIds, chunk.map((m) => m.to_phone)),
+  ]);
+  const status = campaign?.status ?? 'cancelled';
+  if (!isSending(status)) return { stoppedBy: status };
+  const sendable = chunk.filter((m) => !optedOut.has(m.to_phone));
+  await Promise.all([
+    markMessages(deps.db, chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id), 'skipped_dnc', {
+      code: 'dnc',
+      message: 'the contact opted out before this message was sent',
+    }),
+    markMessages(deps.db, sendable.filter((m) => m.state === 'pending').map((m) => m.id), 'sending'),
+  ]);
+  if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [] };
+  const slots = await scheduleSends(deps.db, senderId, sendable.map((m) => m.segments));
+  return { stoppedBy: null, sendable, slots };
 }
 
 // The carrier refusing with 21610 means the contact unsubscribed there: mirror it in the campaign's DNC group.
@@ -147,21 +197,5 @@ async function recordCarrierOptOuts(deps: SendDeps, context: CampaignContext, se
   for (const result of results.filter((r) => r.state === 'opted_out')) {
     const phone = sent.find((m) => m.id === result.id)!.to_phone;
     await addDncEntry(deps.db, groupId, phone, { source: 'carrier', rule: `carrier:${OPTED_OUT_CODE}` });
-  }
-}
-
-async function sendOne(deps: SendDeps, from: string, message: CampaignMessage): Promise<SendResult | 'retry'> {
-  try {
-    const outcome = await deps.carrier.send({
-      to: message.to_phone,
-      from,
-      body: message.body ?? '',
-      idempotencyKey: message.idempotency_key,
-      statusCallback: deps.statusCallbackUrl,
-    });
-    return sendResultOf(message.id, outcome);
-  } catch (error) {
-    if (error instanceof CarrierUnavailableError) return 'retry';
-    throw error;
   }
 }

@@ -21,6 +21,11 @@ export type SendOutcome =
 /** Carrier sends one SMS and resolves with a permanent outcome, or throws CarrierUnavailableError. */
 export interface Carrier {
   send(sms: OutboundSms): Promise<SendOutcome>;
+  /**
+   * warmUp readies the way to the carrier (HTTP client loaded, a keep-alive connection open) so the first send is
+   * not late at the carrier; it never rejects, as a carrier that is down shows on the first send.
+   */
+  warmUp?(): Promise<void>;
 }
 
 /** Twilio's error code for a recipient who has unsubscribed at the carrier (STOP). */

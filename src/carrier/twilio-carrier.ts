@@ -19,6 +19,16 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
 
   return {
+    async warmUp(): Promise<void> {
+      // Node loads its fetch implementation on the first call (tens of ms) and the first request connects: paid here
+      // once, not by the first message, which would reach the carrier that much later than its slot.
+      try {
+        const response = await fetch(options.apiUrl, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+        await response.arrayBuffer();
+      } catch {
+        // Nothing to do: a carrier that cannot be reached fails the first send, which says why.
+      }
+    },
     async send(sms: OutboundSms): Promise<SendOutcome> {
       const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
       if (sms.statusCallback) form.set('StatusCallback', sms.statusCallback);

@@ -23,6 +23,7 @@ export function errorKindOfFailure(error: CarrierUnavailableError): CarrierError
 /** meteredCarrier counts sends per sender and carrier errors by kind around any Carrier, and logs the failures. */
 export function meteredCarrier(carrier: Carrier): Carrier {
   return {
+    warmUp: () => carrier.warmUp?.() ?? Promise.resolve(),
     async send(sms) {
       let outcome: SendOutcome;
       try {

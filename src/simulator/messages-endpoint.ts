@@ -43,6 +43,11 @@ export function messagesEndpoint(state: SimulatorState, options: MessagesEndpoin
   const credentials = `${options.accountSid}:${options.authToken}`;
   router.post(
     '/2010-04-01/Accounts/:accountSid/Messages.json',
+    // A carrier counts a message when its request arrives, not when its server got round to parsing the body.
+    (_req, res, next) => {
+      res.locals.arrivedAt = clock();
+      next();
+    },
     express.urlencoded({ extended: false, limit: '64kb' }),
     async (req, res) => {
       const refusal = refuseAccount(
@@ -62,7 +67,7 @@ export function messagesEndpoint(state: SimulatorState, options: MessagesEndpoin
         statusCallback: form.StatusCallback,
         idempotencyKey: req.get('idempotency-key') || undefined,
       };
-      reply(res, decideSend(state, request, clock(), options.onAccepted));
+      reply(res, decideSend(state, request, res.locals.arrivedAt as number, options.onAccepted));
     },
   );
   return router;

@@ -23,6 +23,8 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
   const workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = deps.workflowBundlePath
     ? { workflowBundle: { codePath: deps.workflowBundlePath } }
     : { workflowsPath: path.join(__dirname, '../../workflows') };
+  // Ready the carrier client now, while no message waits for it.
+  void deps.carrier.warmUp?.();
   const worker = await Worker.create({
     connection,
     namespace: deps.config.temporalNamespace,

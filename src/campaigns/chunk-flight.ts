@@ -1,0 +1,85 @@
+import { Carrier, CarrierUnavailableError } from '../carrier/carrier';
+import type { CampaignMessage, SendResult } from '../db/messages';
+import { sleepUntil } from '../senders/send-pacer';
+import { sendResultOf } from '../senders/send-single';
+
+// How late a send slot may be taken before it is given up: well inside the jitter margin the pacer keeps per second.
+const LATE_SLOT_MS = 5;
+
+/** ChunkAnswers is what came of a chunk: the carrier's final answers and the messages that must go again. */
+export interface ChunkAnswers {
+  results: SendResult[];
+  /** Messages not sent (slot missed, chunk halted) or to retry (the carrier was unavailable), in chunk order. */
+  unsent: CampaignMessage[];
+  /** Whether the carrier failed any send (so the sender backs off). */
+  retried: boolean;
+}
+
+/** ChunkInFlight is a chunk whose slots are booked and whose sends are under way. */
+export interface ChunkInFlight {
+  messages: CampaignMessage[];
+  /** When the chunk's last send is due (epoch ms). */
+  lastSlotAt: number;
+  /** answers resolves once every send has answered or been given up (the same promise on every call). */
+  answers(): Promise<ChunkAnswers>;
+  /** halt gives up every send not yet made. */
+  halt(): void;
+}
+
+/** ChunkDeps is what sending a chunk needs. */
+export interface ChunkDeps {
+  carrier: Carrier;
+  statusCallbackUrl: string;
+}
+
+/** sendChunk sends each message at its booked slot (epoch ms) and collects the answers without waiting for them. */
+export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessage[], slots: number[]): ChunkInFlight {
+  let halted = false;
+  const settled = Promise.allSettled(
+    messages.map(async (message, i): Promise<SendResult | 'retry' | 'unsent'> => {
+      await sleepUntil(slots[i]);
+      // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
+      // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
+      // carrier's request but building it.
+      if (halted || Date.now() - slots[i] > LATE_SLOT_MS) return 'unsent';
+      return sendOne(deps, from, message);
+    }),
+  );
+  const answers = settled.then((outcomes): ChunkAnswers => {
+    // Every send has finished before an unexpected error is passed on: none is left running behind the caller.
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    const values = outcomes.map((o) => (o as PromiseFulfilledResult<SendResult | 'retry' | 'unsent'>).value);
+    return {
+      results: values.filter((v): v is SendResult => v !== 'retry' && v !== 'unsent'),
+      unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
+      retried: values.includes('retry'),
+    };
+  });
+  // The caller awaits the answers later (after preparing the next chunk): an error must not count as unhandled.
+  answers.catch(() => undefined);
+  return {
+    messages,
+    lastSlotAt: slots[slots.length - 1],
+    answers: () => answers,
+    halt: () => {
+      halted = true;
+    },
+  };
+}
+
+async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<SendResult | 'retry'> {
+  try {
+    const outcome = await deps.carrier.send({
+      to: message.to_phone,
+      from,
+      body: message.body ?? '',
+      idempotencyKey: message.idempotency_key,
+      statusCallback: deps.statusCallbackUrl,
+    });
+    return sendResultOf(message.id, outcome);
+  } catch (error) {
+    if (error instanceof CarrierUnavailableError) return 'retry';
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+import { CarrierUnavailableError, type Carrier, type OutboundSms } from '../../src/carrier/carrier';
+import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
+import { transitionCampaign } from '../../src/db/campaigns';
+import { PACING_SHARE } from '../../src/senders/send-pacer';
+import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
+import { createTenant, useTestSystem } from '../support/test-system';
+
+const system = useTestSystem();
+
+/** A carrier that records when each send reached it and answers through a gate the test controls. */
+function gatedCarrier(answerWhen: (calls: number) => boolean, fail: (call: number) => boolean = () => false) {
+  const calls: { at: number; sms: OutboundSms; stateAtSend: string | undefined }[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const carrier: Carrier = {
+    async send(sms) {
+      const at = Date.now();
+      const row = await system.db
+        .selectFrom('messages')
+        .select('state')
+        .where('idempotency_key', '=', sms.idempotencyKey)
+        .executeTakeFirst();
+      calls.push({ at, sms, stateAtSend: row?.state });
+      if (answerWhen(calls.length)) open();
+      if (fail(calls.length)) throw new CarrierUnavailableError('carrier unavailable (503): test', { status: 503 });
+      await gate;
+      return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+    },
+  };
+  return { carrier, calls, open };
+}
+
+async function runningCampaign(mps: number, recipients: number) {
+  const tenant = await createTenant(system);
+  const sender = await createSender(tenant, mps);
+  const listId = await uploadList(tenant, makeRecipients(recipients));
+  const campaignId = await createCampaign(tenant, { listId, message: 'Hi {FirstName}', senderIds: [sender.id] });
+  // The engine's batch step on its own, without the workflow: the campaign only has to be in a sending status.
+  await transitionCampaign(system.db, campaignId, ['draft'], 'running');
+  return { campaignId, sender };
+}
+
+function engineDeps(carrier: Carrier) {
+  return {
+    db: system.db,
+    carrier,
+    statusCallbackUrl: 'http://127.0.0.1:9/status',
+    carrierPatienceMs: 10_000,
+    heartbeat: () => {},
+  };
+}
+
+describe('a sender’s chunks follow each other without a gap', () => {
+  it('books and sends the next chunk on time while the carrier has not yet answered the previous one', async () => {
+    const { campaignId } = await runningCampaign(5, 10);
+    // No answer at all until the first message of the second chunk (of 5) reaches the carrier.
+    const { carrier, calls, open } = gatedCarrier((n) => n >= 6);
+    const safety = setTimeout(open, 8000);
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
+    clearTimeout(safety);
+
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 10, failed: 0, done: true });
+    expect(calls).toHaveLength(10);
+    expect(new Set(calls.map((c) => c.sms.idempotencyKey)).size).toBe(10);
+    // Every message was marked sending before the carrier saw it, and every answer is recorded.
+    expect(calls.every((c) => c.stateAtSend === 'sending')).toBe(true);
+    const states = await system.db
+      .selectFrom('messages')
+      .select('state')
+      .where('campaign_id', '=', campaignId)
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(Array(10).fill('sent'));
+    // The sixth send came well before the 8 s fallback opened the gate, and the sender's pace held throughout.
+    expect(calls[5].at - calls[0].at).toBeLessThan(4000);
+    const slotMs = 1000 / (5 * PACING_SHARE);
+    for (let i = 1; i < calls.length; i++)
+      expect(calls[i].at - calls[i - 1].at).toBeGreaterThanOrEqual(Math.floor(slotMs) - 1);
+  });
+
+  it('holds the chunk already booked back when the carrier fails, and sends every message once it recovers', async () => {
+    const { campaignId } = await runningCampaign(5, 10);
+    // The first send fails; everything after is answered at once.
+    const { carrier, calls } = gatedCarrier(
+      () => true,
+      (n) => n === 1,
+    );
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
+
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 10, failed: 0, done: true });
+    const accepted = new Set(calls.slice(1).map((c) => c.sms.idempotencyKey));
+    expect(accepted.size).toBe(10);
+    expect(calls).toHaveLength(11);
+    // The second chunk, booked before the failure was known, waited for the backoff instead of going out on time.
+    expect(calls[5].at - calls[4].at).toBeGreaterThanOrEqual(250);
+    const states = await system.db
+      .selectFrom('messages')
+      .select('state')
+      .where('campaign_id', '=', campaignId)
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(Array(10).fill('sent'));
+  });
+});
