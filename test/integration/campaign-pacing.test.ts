@@ -7,6 +7,12 @@ import { createTenant, useTestSystem } from '../support/test-system';
 
 const system = useTestSystem();
 
+/** messageStates lists the states of a campaign's messages. */
+async function messageStates(campaignId: string): Promise<string[]> {
+  const rows = await system.db.selectFrom('messages').select('state').where('campaign_id', '=', campaignId).execute();
+  return rows.map((row) => row.state);
+}
+
 /** A carrier that records when each send reached it and answers through a gate the test controls. */
 function gatedCarrier(answerWhen: (calls: number) => boolean, fail: (call: number) => boolean = () => false) {
   const calls: { at: number; sms: OutboundSms; stateAtSend: string | undefined }[] = [];
@@ -64,12 +70,7 @@ describe('a sender’s chunks follow each other without a gap', () => {
     expect(new Set(calls.map((c) => c.sms.idempotencyKey)).size).toBe(10);
     // Every message was marked sending before the carrier saw it, and every answer is recorded.
     expect(calls.every((c) => c.stateAtSend === 'sending')).toBe(true);
-    const states = await system.db
-      .selectFrom('messages')
-      .select('state')
-      .where('campaign_id', '=', campaignId)
-      .execute();
-    expect(states.map((s) => s.state)).toEqual(Array(10).fill('sent'));
+    expect(await messageStates(campaignId)).toEqual(Array(10).fill('sent'));
     // The sixth send came well before the 8 s fallback opened the gate, and the sender's pace held throughout.
     expect(calls[5].at - calls[0].at).toBeLessThan(4000);
     const slotMs = 1000 / (5 * PACING_SHARE);
@@ -92,11 +93,6 @@ describe('a sender’s chunks follow each other without a gap', () => {
     expect(calls).toHaveLength(11);
     // The second chunk, booked before the failure was known, waited for the backoff instead of going out on time.
     expect(calls[5].at - calls[4].at).toBeGreaterThanOrEqual(250);
-    const states = await system.db
-      .selectFrom('messages')
-      .select('state')
-      .where('campaign_id', '=', campaignId)
-      .execute();
-    expect(states.map((s) => s.state)).toEqual(Array(10).fill('sent'));
+    expect(await messageStates(campaignId)).toEqual(Array(10).fill('sent'));
   });
 });
