@@ -4,7 +4,7 @@ import { sleepUntil } from '../senders/send-pacer';
 import { sendResultOf } from '../senders/send-single';
 
 // How late a send slot may be taken before it is given up: well inside the jitter margin the pacer keeps per second.
-const LATE_SLOT_MS = 5;
+export const LATE_SLOT_MS = 5;
 
 /** ChunkAnswers is what came of a chunk: the carrier's final answers and the messages that must go again. */
 export interface ChunkAnswers {

@@ -52,6 +52,12 @@ describe('docker-compose.yml matches the code', () => {
     expect(worker).toEqual(expect.arrayContaining(CONTRACT_VARIABLES.filter((v) => v !== 'PORT' && v !== 'ADMIN_TOKEN')));
   });
 
+  it('has the worker serve its metrics on a port the deployment exposes', () => {
+    const worker = compose.services.worker;
+    expect(worker.environment.WORKER_METRICS_PORT).toBeDefined();
+    expect(worker.expose.map(String)).toContain(String(worker.environment.WORKER_METRICS_PORT));
+  });
+
   it('registers the search attributes the campaign workflows set', () => {
     const command: string = compose.services['temporal-search-attributes'].command;
     for (const name of ['CampaignId', 'BusinessUnitId', 'CampaignStatus']) expect(command).toContain(`--name ${name} --type Keyword`);
