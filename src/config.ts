@@ -14,7 +14,7 @@ export interface AppConfig {
   twilioAccountSid: string;
   twilioAuthToken: string;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
-  campaign: { batchSize: number; batchesPerRun: number; failureThreshold: number; carrierPatienceMs: number };
+  campaign: { batchSize: number; batchSeconds: number; batchesPerRun: number; failureThreshold: number; carrierPatienceMs: number };
   /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
   conversationIdleMs: number;
   /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */
@@ -62,6 +62,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || SIMULATOR_AUTH_TOKEN,
     campaign: {
       batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
+      // A fast sender would finish 500 in a few seconds and idle while the next batch starts: a batch also holds
+      // about this many seconds of the campaign's senders' rate.
+      batchSeconds: nonNegativeInteger(env, 'CAMPAIGN_BATCH_SECONDS', 60),
       // About ten history events per batch: 200 batches keep every run far below Temporal's limits.
       batchesPerRun: positiveNumber(env, 'CAMPAIGN_BATCHES_PER_RUN', 200),
       failureThreshold: positiveNumber(env, 'CAMPAIGN_FAILURE_THRESHOLD', 0.5),

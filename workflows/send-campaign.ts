@@ -28,6 +28,8 @@ export interface CampaignWorkflowInput {
   /** Carried over continueAsNew so a paused campaign stays paused in the next run. */
   status: string;
   batchSize: number;
+  /** Seconds of the senders' rate a batch holds at least (absent in runs started before it existed: none). */
+  batchSeconds?: number;
   batchesPerRun: number;
   /** Share of permanent failures past which the campaign pauses itself (after at least 50 attempts). */
   failureThreshold: number;
@@ -104,7 +106,7 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     const step = state.phase === 'walk' ? dispatchCampaignBatch : dispatchHeldMessages;
     let result;
     try {
-      result = await step({ campaignId: input.campaignId, afterId: state.afterId, batchSize: state.batchSize });
+      result = await step({ campaignId: input.campaignId, afterId: state.afterId, batchSize: state.batchSize, batchSeconds: state.batchSeconds });
     } catch (error) {
       if (!isCarrierOutage(error)) throw error;
       if (state.status === 'running') await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');

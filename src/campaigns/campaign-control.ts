@@ -83,6 +83,7 @@ async function startCampaignWorkflow(deps: CampaignControlDeps, campaign: Campai
     failed: 0,
     status: campaign.status,
     batchSize: deps.tuning.batchSize,
+    batchSeconds: deps.tuning.batchSeconds,
     batchesPerRun: deps.tuning.batchesPerRun,
     failureThreshold: deps.tuning.failureThreshold,
   };

@@ -1,6 +1,7 @@
 import { nextCampaignRecords } from '../db/calling-lists';
 import { phonesOnDnc } from '../db/dnc';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
+import type { Sender } from '../db/schema';
 import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
@@ -16,6 +17,22 @@ export interface BatchInput {
   /** A list record id in the walk; a message id in the sweep for held recipients. */
   afterId: string;
   batchSize: number;
+  /** The batch holds at least this many seconds of the senders' combined rate (see batchPageSize). */
+  batchSeconds?: number;
+}
+
+// A batch never holds more than this many times batchSize, whatever the senders' rate: its rows stay in memory.
+const MAX_PAGE_MULTIPLE = 10;
+
+/**
+ * batchPageSize is how many recipients one batch takes: batchSize, or about batchSeconds of the senders' combined
+ * rate when that is more (capped). Between two batches the senders idle while the workflow starts the next one (a
+ * few hundred ms): a batch of a minute's sending keeps that loss small at any rate.
+ */
+export function batchPageSize(input: Pick<BatchInput, 'batchSize' | 'batchSeconds'>, senders: readonly Pick<Sender, 'mps'>[]): number {
+  const rate = senders.reduce((sum, s) => sum + s.mps, 0);
+  const byRate = Math.ceil(rate * (input.batchSeconds ?? 0));
+  return Math.max(input.batchSize, Math.min(byRate, input.batchSize * MAX_PAGE_MULTIPLE));
 }
 
 /** BatchResult says how far the batch got and what happened to its recipients. */
@@ -37,7 +54,8 @@ function toResult(tally: SendTally, lastId: string, done: boolean): BatchResult 
 export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
   const context = await loadCampaignContext(deps.db, input.campaignId);
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
-  const records = await nextCampaignRecords(deps.db, context.campaign.list_id, input.afterId, input.batchSize);
+  const pageSize = batchPageSize(input, context.senders);
+  const records = await nextCampaignRecords(deps.db, context.campaign.list_id, input.afterId, pageSize);
   if (records.length === 0) return { outcome: 'dispatched', lastId: input.afterId, done: true, attempted: 0, failed: 0, held: 0, nextOpenAt: null };
   const lastId = records[records.length - 1].id;
 
@@ -48,15 +66,16 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
   const { attempted, failed, held, stoppedBy } = tally;
   const batch = { records: records.length, attempted, failed, held, stoppedBy, lastId };
   log.info({ campaignId: input.campaignId, ...batch }, 'campaign batch dispatched');
-  return toResult(tally, lastId, records.length < input.batchSize);
+  return toResult(tally, lastId, records.length < pageSize);
 }
 
 /** dispatchHeld sends the next page of messages that were held for quiet hours, where the window is now open. */
 export async function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
   const context = await loadCampaignContext(deps.db, input.campaignId);
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
-  const held = await heldCampaignMessages(deps.db, input.campaignId, input.afterId, input.batchSize);
+  const pageSize = batchPageSize(input, context.senders);
+  const held = await heldCampaignMessages(deps.db, input.campaignId, input.afterId, pageSize);
   if (held.length === 0) return { outcome: 'dispatched', lastId: input.afterId, done: true, attempted: 0, failed: 0, held: 0, nextOpenAt: null };
   const tally = await sendCampaignMessages(deps, context, held);
-  return toResult(tally, held[held.length - 1].id, held.length < input.batchSize);
+  return toResult(tally, held[held.length - 1].id, held.length < pageSize);
 }

@@ -114,14 +114,15 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
   try {
     for (;;) {
       const current = inFlight[0];
-      const chunk = takeChunk(deps, context, sender, queue, tally);
+      if (current && queue.length > 0) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
+      const chunk = current?.carrierFailed() ? [] : takeChunk(deps, context, sender, queue, tally);
       if (chunk.length === 0) {
         if (!current) return tally;
-        // Nothing left to prepare: the last chunk's unsent messages (if any) are the rest of the work.
+        // Nothing left to prepare, or the carrier already failed a send of the current chunk (nothing more is booked
+        // until it has been settled and backed off): its unsent messages go back in front of the queue.
         if (await settle(current)) await backOff();
         continue;
       }
-      if (current) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
       const prepared = await prepareChunk(deps, context, senderId, chunk);
       if (prepared.stoppedBy !== null) {
         if (current) await settle(current);

@@ -11,6 +11,8 @@ export interface TwilioCarrierOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+// Enough calls for the engine to compile the POST path, not only to load it.
+const WARM_UP_REQUESTS = 5;
 
 /** createTwilioCarrier builds a Carrier that posts to Twilio's Messages.json over global fetch (keep-alive pooled). */
 export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
@@ -18,42 +20,44 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
   const endpoint = `${options.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
 
+  // Sends and the warm-up go through this one function, so warming it readies exactly the code a send runs.
+  async function post(url: string, form: URLSearchParams, headers: Record<string, string>): Promise<{ response: Response; text: string }> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form,
+      // A redirected POST would be replayed as GET by fetch; surface it instead of following it.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    // Reading the body inside the caller's try keeps the timeout covering it and frees the pooled connection.
+    return { response, text: await response.text() };
+  }
+
   return {
     async warmUp(): Promise<void> {
-      // Node loads its fetch implementation on the first call (tens of ms) and the first request connects: paid here
-      // once, not by the first message, which would reach the carrier that much later than its slot.
-      try {
-        const response = await fetch(options.apiUrl, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-        await response.arrayBuffer();
-      } catch {
-        // Nothing to do: a carrier that cannot be reached fails the first send, which says why.
+      // The first send would pay for loading fetch, compiling its POST path and connecting (tens of ms, enough to
+      // crowd the next second at the carrier): paid here instead, a few times over, by a form POSTed to the API's base
+      // URL, which is no Messages resource (the carrier answers 404 and sends nothing).
+      for (let i = 0; i < WARM_UP_REQUESTS; i++) {
+        try {
+          await post(options.apiUrl, new URLSearchParams({ To: '', From: '', Body: '' }), {});
+        } catch {
+          // Nothing to do: a carrier that cannot be reached fails the first send, which says why.
+          return;
+        }
       }
     },
     async send(sms: OutboundSms): Promise<SendOutcome> {
       const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
       if (sms.statusCallback) form.set('StatusCallback', sms.statusCallback);
-      let response: Response;
-      let text: string;
+      let answer: { response: Response; text: string };
       try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: {
-            authorization,
-            accept: 'application/json',
-            'content-type': 'application/x-www-form-urlencoded',
-            'idempotency-key': sms.idempotencyKey,
-          },
-          body: form,
-          // A redirected POST would be replayed as GET by fetch; surface it instead of following it.
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        // Reading the body inside the try keeps the timeout covering it and frees the pooled connection.
-        text = await response.text();
+        answer = await post(endpoint, form, { authorization, 'idempotency-key': sms.idempotencyKey });
       } catch (err) {
         throw new CarrierUnavailableError(describeFetchFailure(err, timeoutMs), { cause: err });
       }
-      return interpretResponse(response.status, response.headers, text);
+      return interpretResponse(answer.response.status, answer.response.headers, answer.text);
     },
   };
 }

@@ -1,14 +1,19 @@
 import { Insertable, Kysely, sql } from 'kysely';
 import type { Database, Message, MessageTable } from './schema';
 
+const INSERT_SLICE_ROWS = 1000;
+
 /** insertMessagesOnce stores campaign recipients; a (campaign, record) that already has its row keeps it. */
 export async function insertMessagesOnce(db: Kysely<Database>, rows: Insertable<MessageTable>[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('messages')
-    .values(rows)
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+  // PostgreSQL takes at most 65,535 parameters per statement: a large batch goes in slices (each row is keyed, so a
+  // crash between slices only leaves the rest for the retry).
+  for (let i = 0; i < rows.length; i += INSERT_SLICE_ROWS) {
+    await db
+      .insertInto('messages')
+      .values(rows.slice(i, i + INSERT_SLICE_ROWS))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+  }
 }
 
 /** CampaignMessage is a recipient's message with the time zone its list record gives (for quiet hours). */

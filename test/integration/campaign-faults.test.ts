@@ -91,7 +91,7 @@ describe('carrier trouble', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       carrierPatienceMs: 2000,
-      env: { CAMPAIGN_FAILURE_THRESHOLD: '0.3', CAMPAIGN_BATCH_SIZE: '20' },
+      env: { CAMPAIGN_FAILURE_THRESHOLD: '0.3', CAMPAIGN_BATCH_SIZE: '20', CAMPAIGN_BATCH_SECONDS: '0' },
     });
   });
   afterAll(async () => {

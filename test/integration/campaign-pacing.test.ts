@@ -99,3 +99,43 @@ describe('a sender’s chunks follow each other without a gap', () => {
     expect(await messageStates(campaignId)).toEqual(Array(10).fill('sent'));
   });
 });
+
+describe('a batch holds about a minute of its senders’ rate', () => {
+  /** A carrier that accepts every send at once. */
+  function instantCarrier() {
+    const sent: OutboundSms[] = [];
+    const carrier: Carrier = {
+      async send(sms) {
+        sent.push(sms);
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    return { carrier, sent };
+  }
+
+  it('takes more than batchSize recipients when the senders would otherwise idle between batches', async () => {
+    const { campaignId } = await runningCampaign(50, 15);
+    const { carrier, sent } = instantCarrier();
+    // 50 mps for 1 s is 50 recipients: the whole list of 15 in one batch, not 5.
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 5, batchSeconds: 1 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 15, done: true });
+    expect(sent).toHaveLength(15);
+  });
+
+  it('takes exactly batchSize recipients when batchSeconds is 0', async () => {
+    const { campaignId } = await runningCampaign(50, 15);
+    const { carrier, sent } = instantCarrier();
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 5, batchSeconds: 0 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 5, done: false });
+    expect(sent).toHaveLength(5);
+  });
+
+  it('stores and sends a batch with more rows than one INSERT statement can carry', async () => {
+    // About 15 columns a row: 4,500 rows are more than PostgreSQL's 65,535 parameters in one statement.
+    const { campaignId } = await runningCampaign(10_000, 4500);
+    const { carrier, sent } = instantCarrier();
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 4500 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 4500, failed: 0 });
+    expect(new Set(sent.map((s) => s.idempotencyKey)).size).toBe(4500);
+  });
+});

@@ -141,6 +141,34 @@ describe('createTwilioCarrier against the simulator', () => {
   });
 });
 
+describe('warmUp', () => {
+  it('runs the send path with form POSTs to the base URL, without credentials, and sends nothing', async () => {
+    const seen: { method: string; path: string; type: string | undefined; authorization: string | undefined }[] = [];
+    const app = express();
+    app.use((req, res) => {
+      seen.push({ method: req.method, path: req.path, type: req.get('content-type'), authorization: req.get('authorization') });
+      res.status(404).end();
+    });
+    const server = await listen(app);
+    try {
+      await carrier({ apiUrl: server.url }).warmUp!();
+    } finally {
+      await server.close();
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    for (const request of seen)
+      expect(request).toEqual({ method: 'POST', path: '/', type: 'application/x-www-form-urlencoded', authorization: undefined });
+  });
+
+  it('leaves the simulator without a message and gives up quietly when the carrier cannot be reached', async () => {
+    await carrier().warmUp!();
+    expect((await sim.control('GET', '/messages')).json).toEqual([]);
+    const closed = await listen(express());
+    await closed.close();
+    await expect(carrier({ apiUrl: closed.url }).warmUp!()).resolves.toBeUndefined();
+  });
+});
+
 describe('interpretResponse', () => {
   const headers = (init: Record<string, string> = {}) => new Headers(init);
 
