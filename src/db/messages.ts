@@ -93,6 +93,8 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
     UPDATE messages m SET state = r.status, error_code = r.error_code, updated_at = now()
       FROM delivery_receipts r
      WHERE r.carrier_sid IN (${sql.join(sids)}) AND m.carrier_sid = r.carrier_sid AND m.state = 'sent'`.execute(db);
+  // Applied: from now on a repeat of the receipt finds its message by carrier sid, so the kept copy can go.
+  await db.deleteFrom('delivery_receipts').where('carrier_sid', 'in', sids).execute();
 }
 
 /** insertMessage stores one outbound message that is not a campaign recipient (agent reply, cadence, confirmation). */
@@ -109,8 +111,8 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
 const FINAL_RECEIPT_STATES = ['delivered', 'undelivered', 'failed'];
 
 /**
- * applyDeliveryReceipt keeps a final carrier receipt and moves its message forward; repeats change nothing. A receipt
- * that outruns the send's own bookkeeping is kept and applied by recordSendResults.
+ * applyDeliveryReceipt moves a final carrier receipt's message forward; repeats change nothing. A receipt that outruns
+ * the send's own bookkeeping is kept until recordSendResults applies it.
  */
 export async function applyDeliveryReceipt(
   db: Kysely<Database>,
@@ -131,6 +133,13 @@ export async function applyDeliveryReceipt(
     .where('carrier_sid', '=', carrierSid)
     .where('state', 'in', ['sending', 'sent'])
     .executeTakeFirst();
+  // The kept copy is only for a receipt that outran its send: once the send's carrier sid is recorded it has been
+  // applied (here or by recordSendResults) and would only pile up, one row per message ever delivered.
+  await db
+    .deleteFrom('delivery_receipts')
+    .where('carrier_sid', '=', carrierSid)
+    .where(({ exists, selectFrom }) => exists(selectFrom('messages').select('id').where('messages.carrier_sid', '=', carrierSid)))
+    .execute();
   return Number(result.numUpdatedRows) > 0;
 }
 

@@ -20,6 +20,10 @@ describe('delivery receipts', () => {
       return res.body.counts.delivered === 20 ? res.body.counts : undefined;
     });
     expect(delivered).toMatchObject({ total: 20, delivered: 20, sent: 0, pending: 0 });
+    // Receipts are kept only until applied: none of these is left behind in the store.
+    const sids = system.sentMessages().filter((m) => m.from === sender.address).map((m) => m.sid);
+    const kept = await system.db.selectFrom('delivery_receipts').select('carrier_sid').where('carrier_sid', 'in', sids).execute();
+    expect(kept).toEqual([]);
 
     // A late, contradictory receipt for a delivered message changes nothing; a repeated one neither.
     const [first] = system.sentMessages().filter((m) => m.from === sender.address);
