@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '[setup] %s\n' "$*"; }
+# Debian packages are installed only as root with apt-get at hand; elsewhere the user is told what to install.
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+apt_install() {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 
 # 1. npm packages, from package-lock.json exactly.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -39,10 +45,9 @@ fi
 
 # 3. PostgreSQL server binaries, unless DATABASE_URL names another server.
 if [ -z "${DATABASE_URL:-}" ] && [ -z "${PG_BIN:-}" ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if can_apt; then
     say "installing PostgreSQL from Debian's packages..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    apt_install postgresql
   else
     say "PostgreSQL server binaries not found: install PostgreSQL (e.g. apt-get install postgresql), set PG_BIN, or set DATABASE_URL" >&2
     exit 1
@@ -56,10 +61,9 @@ fi
 
 # 4. Chromium for the web console's browser tests (driven by playwright-core; Debian's build, never a download).
 if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if can_apt; then
     say "installing chromium from Debian's packages (for the console's browser tests)..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
   else
     # Only the browser tests need it, so `npm start` still works; those tests fail saying the same thing.
     say "chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH; the console's browser tests need it" >&2

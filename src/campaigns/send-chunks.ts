@@ -58,6 +58,9 @@ export async function sendCampaignMessages(deps: SendDeps, context: CampaignCont
     list.push(message);
     bySender.set(message.sender_id!, list);
   }
+  // The carrier's keep-alive connections may have closed while this worker had nothing to send: open them again
+  // before the first slot rather than on it.
+  if (messages.length > 0) await deps.carrier.warmUp?.();
   const tallies = await Promise.all([...bySender.entries()].map(([senderId, queue]) => sendThroughSender(deps, context, senderId, queue)));
   const opens = tallies.map((t) => t.nextOpenAt).filter((t): t is number => t !== null);
   return {

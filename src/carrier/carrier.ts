@@ -22,8 +22,9 @@ export type SendOutcome =
 export interface Carrier {
   send(sms: OutboundSms): Promise<SendOutcome>;
   /**
-   * warmUp readies the way to the carrier (HTTP client loaded, a keep-alive connection open) so the first send is
-   * not late at the carrier; it never rejects, as a carrier that is down shows on the first send.
+   * warmUp readies the way to the carrier (HTTP client loaded, keep-alive connections open) so the first sends are
+   * not late at the carrier; it never rejects, as a carrier that is down shows on the first send. Cheap enough to call
+   * before every batch (idle connections close after a few seconds).
    */
   warmUp?(): Promise<void>;
 }

@@ -11,8 +11,12 @@ export interface TwilioCarrierOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-// Enough calls for the engine to compile the POST path, not only to load it.
-const WARM_UP_REQUESTS = 5;
+// The warm-up opens this many keep-alive connections at once (sends overlap: at 50 mps with answers taking 100 ms,
+// five are on the wire together), each used a few times so the engine compiles the POST path, not only loads it.
+const WARM_UP_CONNECTIONS = 4;
+const WARM_UP_ROUNDS = 2;
+// A carrier that hangs must not hold a batch up for long before its first send shows the outage.
+const WARM_UP_TIMEOUT_MS = 2000;
 
 /** createTwilioCarrier builds a Carrier that posts to Twilio's Messages.json over global fetch (keep-alive pooled). */
 export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
@@ -21,14 +25,19 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
 
   // Sends and the warm-up go through this one function, so warming it readies exactly the code a send runs.
-  async function post(url: string, form: URLSearchParams, headers: Record<string, string>): Promise<{ response: Response; text: string }> {
+  async function post(
+    url: string,
+    form: URLSearchParams,
+    headers: Record<string, string>,
+    deadlineMs = timeoutMs,
+  ): Promise<{ response: Response; text: string }> {
     const response = await fetch(url, {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: form,
       // A redirected POST would be replayed as GET by fetch; surface it instead of following it.
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(deadlineMs),
     });
     // Reading the body inside the caller's try keeps the timeout covering it and frees the pooled connection.
     return { response, text: await response.text() };
@@ -36,17 +45,15 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
 
   return {
     async warmUp(): Promise<void> {
-      // The first send would pay for loading fetch, compiling its POST path and connecting (tens of ms, enough to
-      // crowd the next second at the carrier): paid here instead, a few times over, by a form POSTed to the API's base
-      // URL, which is no Messages resource (the carrier answers 404 and sends nothing).
-      for (let i = 0; i < WARM_UP_REQUESTS; i++) {
-        try {
-          await post(options.apiUrl, new URLSearchParams({ To: '', From: '', Body: '' }), {});
-        } catch {
-          // Nothing to do: a carrier that cannot be reached fails the first send, which says why.
-          return;
-        }
-      }
+      // The first sends would pay for loading fetch, compiling its POST path and connecting (a TLS handshake to the
+      // real carrier: tens to hundreds of ms, enough to crowd the next second there): paid here instead, by forms
+      // POSTed to the API's base URL, which is no Messages resource (the carrier answers 404 and sends nothing).
+      const lane = async () => {
+        for (let i = 0; i < WARM_UP_ROUNDS; i++)
+          await post(options.apiUrl, new URLSearchParams({ To: '', From: '', Body: '' }), {}, WARM_UP_TIMEOUT_MS);
+      };
+      // Nothing to do on failure: a carrier that cannot be reached fails the first send, which says why.
+      await Promise.all(Array.from({ length: WARM_UP_CONNECTIONS }, lane)).catch(() => undefined);
     },
     async send(sms: OutboundSms): Promise<SendOutcome> {
       const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });

@@ -133,12 +133,21 @@ export async function applyDeliveryReceipt(
     .where('carrier_sid', '=', carrierSid)
     .where('state', 'in', ['sending', 'sent'])
     .executeTakeFirst();
-  // The kept copy is only for a receipt that outran its send: once the send's carrier sid is recorded it has been
-  // applied (here or by recordSendResults) and would only pile up, one row per message ever delivered.
+  // The kept copy is only for a receipt that outran its send; once its message has moved past sent it has been applied
+  // (here or by recordSendResults) and would only pile up, one row per message ever delivered. Not merely once the
+  // carrier sid shows: the send's bookkeeping may record the sid between the update above and this delete, and its
+  // own step that applies kept receipts would then find none.
   await db
     .deleteFrom('delivery_receipts')
     .where('carrier_sid', '=', carrierSid)
-    .where(({ exists, selectFrom }) => exists(selectFrom('messages').select('id').where('messages.carrier_sid', '=', carrierSid)))
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('messages')
+          .select('id')
+          .where('messages.carrier_sid', '=', carrierSid)
+          .where('messages.state', 'not in', ['sending', 'sent']),
+      ),
+    )
     .execute();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -49,6 +49,10 @@ export async function updateSender(
     .executeTakeFirst();
 }
 
+// An idle sender's first slot starts this far ahead of the database's clock, so it is still ahead when the booking
+// reaches the worker: a slot booked at "now" is already late by the round trip, and a send that late gives it up.
+const IDLE_START_LEAD_MS = 25;
+
 /**
  * reserveSendSlots books `slots` consecutive send slots on a sender, each 1 / (mps × rateShare) seconds long, and
  * returns when the first one starts (epoch ms) and how long each lasts. One row update serialises every worker on the
@@ -61,7 +65,9 @@ export async function reserveSendSlots(
   rateShare = 1,
 ): Promise<{ startMs: number; slotMs: number }> {
   const row = await sql<{ start_ms: number; slot_ms: number }>`
-    WITH prev AS (SELECT id, greatest(next_slot_at, clock_timestamp()) AS start FROM senders WHERE id = ${senderId} FOR UPDATE)
+    WITH prev AS (
+      SELECT id, greatest(next_slot_at, clock_timestamp() + make_interval(secs => ${IDLE_START_LEAD_MS / 1000}::float8)) AS start
+        FROM senders WHERE id = ${senderId} FOR UPDATE)
     UPDATE senders s
        SET next_slot_at = prev.start + make_interval(secs => ${slots}::float8 / (s.mps * ${rateShare}::float8))
       FROM prev

@@ -2,7 +2,7 @@ import { CarrierUnavailableError, type Carrier, type OutboundSms } from '../../s
 import { LATE_SLOT_MS } from '../../src/campaigns/chunk-flight';
 import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
 import { transitionCampaign } from '../../src/db/campaigns';
-import { PACING_SHARE } from '../../src/senders/send-pacer';
+import { PACING_SHARE, scheduleSends } from '../../src/senders/send-pacer';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import { createTenant, useTestSystem } from '../support/test-system';
 
@@ -122,6 +122,22 @@ describe('a batch holds about a minute of its senders’ rate', () => {
     expect(sent).toHaveLength(15);
   });
 
+  it('warms the carrier before the first send (its connections may have closed while the worker was idle)', async () => {
+    const { campaignId } = await runningCampaign(50, 3);
+    const events: string[] = [];
+    const carrier: Carrier = {
+      async warmUp() {
+        events.push('warm-up');
+      },
+      async send(sms) {
+        events.push('send');
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 5 });
+    expect(events).toEqual(['warm-up', 'send', 'send', 'send']);
+  });
+
   it('takes exactly batchSize recipients when batchSeconds is 0', async () => {
     const { campaignId } = await runningCampaign(50, 15);
     const { carrier, sent } = instantCarrier();
@@ -137,5 +153,16 @@ describe('a batch holds about a minute of its senders’ rate', () => {
     const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 4500 });
     expect(result).toMatchObject({ outcome: 'dispatched', attempted: 4500, failed: 0 });
     expect(new Set(sent.map((s) => s.idempotencyKey)).size).toBe(4500);
+  });
+});
+
+describe('an idle sender', () => {
+  it('books its first slot a little ahead, so the send is not late before it starts', async () => {
+    const { sender } = await runningCampaign(5, 1);
+    const before = Date.now();
+    const [first] = await scheduleSends(system.db, sender.id, [1]);
+    // At "now" the slot would be late by the booking's own round trip and be given up.
+    expect(first - before).toBeGreaterThanOrEqual(20);
+    expect(first - before).toBeLessThan(1000);
   });
 });

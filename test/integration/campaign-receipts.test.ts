@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { applyDeliveryReceipt, insertMessage, recordSendResults } from '../../src/db/messages';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
-import { createTenant, eventually, useTestSystem, waitForCampaignStatus } from '../support/test-system';
+import { createTenant, eventually, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
 
 const system = useTestSystem({ autoDeliver: true });
 
@@ -50,5 +52,51 @@ describe('delivery receipts', () => {
       .where('carrier_sid', '=', 'SM123')
       .execute();
     expect(stored).toEqual([]);
+  });
+});
+
+describe('a kept receipt', () => {
+  async function sendingMessage() {
+    const tenant = await createTenant(system);
+    return insertMessage(system.db, {
+      business_unit_id: tenant.id,
+      kind: 'agent',
+      campaign_id: null,
+      record_id: null,
+      conversation_id: null,
+      to_phone: uniquePhone(),
+      sender_id: null,
+      body: 'We are on it',
+      state: 'sending',
+      idempotency_key: `receipt-${randomUUID()}`,
+      carrier_sid: null,
+      error_code: null,
+      error_message: null,
+      sent_at: null,
+      skill_id: null,
+    });
+  }
+  const kept = (sid: string) => system.db.selectFrom('delivery_receipts').select('status').where('carrier_sid', '=', sid).execute();
+  const stateOf = async (id: string) =>
+    (await system.db.selectFrom('messages').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
+
+  it('waits for a send that has not been recorded yet, is applied when it is, and is then removed', async () => {
+    const message = await sendingMessage();
+    const sid = `SM${randomUUID().replace(/-/g, '')}`;
+    expect(await applyDeliveryReceipt(system.db, sid, 'delivered', null)).toBe(false);
+    expect(await kept(sid)).toEqual([{ status: 'delivered' }]);
+
+    await recordSendResults(system.db, [{ id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null }]);
+    expect(await stateOf(message.id)).toBe('delivered');
+    expect(await kept(sid)).toEqual([]);
+  });
+
+  it('is not kept when the send was recorded first', async () => {
+    const message = await sendingMessage();
+    const sid = `SM${randomUUID().replace(/-/g, '')}`;
+    await recordSendResults(system.db, [{ id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null }]);
+    expect(await applyDeliveryReceipt(system.db, sid, 'undelivered', '30003')).toBe(true);
+    expect(await stateOf(message.id)).toBe('undelivered');
+    expect(await kept(sid)).toEqual([]);
   });
 });

@@ -142,11 +142,13 @@ describe('createTwilioCarrier against the simulator', () => {
 });
 
 describe('warmUp', () => {
-  it('runs the send path with form POSTs to the base URL, without credentials, and sends nothing', async () => {
+  it('runs the send path with form POSTs to the base URL on several connections, without credentials, and sends nothing', async () => {
     const seen: { method: string; path: string; type: string | undefined; authorization: string | undefined }[] = [];
+    const connections = new Set<number | undefined>();
     const app = express();
     app.use((req, res) => {
       seen.push({ method: req.method, path: req.path, type: req.get('content-type'), authorization: req.get('authorization') });
+      connections.add(req.socket.remotePort);
       res.status(404).end();
     });
     const server = await listen(app);
@@ -156,6 +158,8 @@ describe('warmUp', () => {
       await server.close();
     }
     expect(seen.length).toBeGreaterThan(1);
+    // Several connections at once, as overlapping sends need them, not one reused.
+    expect(connections.size).toBeGreaterThan(1);
     for (const request of seen)
       expect(request).toEqual({ method: 'POST', path: '/', type: 'application/x-www-form-urlencoded', authorization: undefined });
   });
