@@ -86,15 +86,15 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
            error_code = v.code, error_message = v.message, sent_at = coalesce(m.sent_at, now()), updated_at = now()
       FROM (VALUES ${values}) AS v(id, state, sid, code, message)
      WHERE m.id = v.id`.execute(db);
-  // Receipts that arrived before this bookkeeping (a fast carrier) are applied now.
+  // Receipts that arrived before this bookkeeping (a fast carrier) are applied now, and their kept copies go in the
+  // same statement: from now on a repeat of the receipt finds its message by carrier sid.
   const sids = results.map((r) => r.carrierSid).filter((sid): sid is string => sid !== null);
   if (sids.length === 0) return;
   await sql`
-    UPDATE messages m SET state = r.status, error_code = r.error_code, updated_at = now()
-      FROM delivery_receipts r
-     WHERE r.carrier_sid IN (${sql.join(sids)}) AND m.carrier_sid = r.carrier_sid AND m.state = 'sent'`.execute(db);
-  // Applied: from now on a repeat of the receipt finds its message by carrier sid, so the kept copy can go.
-  await db.deleteFrom('delivery_receipts').where('carrier_sid', 'in', sids).execute();
+    WITH kept AS (DELETE FROM delivery_receipts WHERE carrier_sid IN (${sql.join(sids)}) RETURNING carrier_sid, status, error_code)
+    UPDATE messages m SET state = kept.status, error_code = kept.error_code, updated_at = now()
+      FROM kept
+     WHERE m.carrier_sid = kept.carrier_sid AND m.state = 'sent'`.execute(db);
 }
 
 /** insertMessage stores one outbound message that is not a campaign recipient (agent reply, cadence, confirmation). */

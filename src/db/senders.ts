@@ -51,7 +51,10 @@ export async function updateSender(
 
 // An idle sender's first slot starts this far ahead of the database's clock, so it is still ahead when the booking
 // reaches the worker: a slot booked at "now" is already late by the round trip, and a send that late gives it up.
+// Only after a real pause (IDLE_AFTER_MS): a fast sender whose schedule ran dry a few ms ago while its next chunk was
+// being prepared goes on at once, or every chunk would cost it the lead.
 const IDLE_START_LEAD_MS = 25;
+const IDLE_AFTER_MS = 1000;
 
 /**
  * reserveSendSlots books `slots` consecutive send slots on a sender, each 1 / (mps × rateShare) seconds long, and
@@ -66,7 +69,10 @@ export async function reserveSendSlots(
 ): Promise<{ startMs: number; slotMs: number }> {
   const row = await sql<{ start_ms: number; slot_ms: number }>`
     WITH prev AS (
-      SELECT id, greatest(next_slot_at, clock_timestamp() + make_interval(secs => ${IDLE_START_LEAD_MS / 1000}::float8)) AS start
+      SELECT id,
+             CASE WHEN next_slot_at < clock_timestamp() - make_interval(secs => ${IDLE_AFTER_MS / 1000}::float8)
+                  THEN clock_timestamp() + make_interval(secs => ${IDLE_START_LEAD_MS / 1000}::float8)
+                  ELSE greatest(next_slot_at, clock_timestamp()) END AS start
         FROM senders WHERE id = ${senderId} FOR UPDATE)
     UPDATE senders s
        SET next_slot_at = prev.start + make_interval(secs => ${slots}::float8 / (s.mps * ${rateShare}::float8))

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { CarrierUnavailableError, type Carrier, type OutboundSms } from '../../src/carrier/carrier';
 import { LATE_SLOT_MS } from '../../src/campaigns/chunk-flight';
 import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
@@ -157,12 +158,30 @@ describe('a batch holds about a minute of its senders’ rate', () => {
 });
 
 describe('an idle sender', () => {
-  it('books its first slot a little ahead, so the send is not late before it starts', async () => {
+  /** A sender whose schedule ran dry `agoMs` ago. */
+  async function senderDryFor(agoMs: number) {
     const { sender } = await runningCampaign(5, 1);
+    await system.db
+      .updateTable('senders')
+      .set({ next_slot_at: sql`clock_timestamp() - ${agoMs} * interval '1 millisecond'` })
+      .where('id', '=', sender.id)
+      .execute();
+    return sender;
+  }
+
+  it('books its first slot a little ahead, so the send is not late before it starts', async () => {
+    const sender = await senderDryFor(60_000);
     const before = Date.now();
     const [first] = await scheduleSends(system.db, sender.id, [1]);
     // At "now" the slot would be late by the booking's own round trip and be given up.
     expect(first - before).toBeGreaterThanOrEqual(20);
     expect(first - before).toBeLessThan(1000);
+  });
+
+  it('but a sender that ran dry a moment ago (its next chunk still being prepared) goes on at once', async () => {
+    const sender = await senderDryFor(10);
+    const [first] = await scheduleSends(system.db, sender.id, [1]);
+    // No later than now (the database's clock has microseconds, Date.now() whole milliseconds).
+    expect(first).toBeLessThanOrEqual(Date.now() + 1);
   });
 });
