@@ -88,7 +88,7 @@ async function checkedAccepted(system: BenchSystem, recipients: number, what: st
   return stats.accepted;
 }
 
-runBenchmark('bench-ceiling', 1, async (system) => {
+runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   const recipients = intOption('recipients', 20_000);
   const rounds = intOption('rounds', 2);
   const tenant = await createBenchTenant(system);

@@ -59,7 +59,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-runBenchmark('bench-inbound', WORKERS, async (system) => {
+runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
   const seconds = intOption('seconds', 60);
   const rate = intOption('rate', TARGET_RATE);
   const tenant = await createBenchTenant(system);

@@ -57,7 +57,7 @@ function pacingOf(times: number[], mps: number, maxInOneSecond: number): SenderP
   };
 }
 
-runBenchmark('bench-pacing', WORKERS, async (system) => {
+runBenchmark('bench-pacing', { workers: WORKERS, favourSimulator: true }, async (system) => {
   const seconds = intOption('seconds', 40);
   const tenant = await createBenchTenant(system);
   const slow = await createBenchSender(tenant, 'long_code', 1, 5);

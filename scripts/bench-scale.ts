@@ -24,7 +24,7 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-runBenchmark('bench-scale', 1, async (system) => {
+runBenchmark('bench-scale', { workers: 1 }, async (system) => {
   const recipients = intOption('recipients', 1_000_000);
   const tenant = await createBenchTenant(system);
   const sender = await createBenchSender(tenant, 'short_code', 1, UNTHROTTLED_MPS);

@@ -47,7 +47,7 @@ function tally(messages: RecordedMessage[], recipients: number) {
   return { distinct: perRecipient.size, messagedTwice, missing };
 }
 
-runBenchmark('chaos', 1, async (system) => {
+runBenchmark('chaos', { workers: 1 }, async (system) => {
   const recipients = intOption('recipients', 20_000);
   const each = intOption('each', 2);
   const seed = intOption('seed', 1);

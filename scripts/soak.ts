@@ -44,7 +44,7 @@ function mb(value: number): string {
   return `${value.toFixed(0)} MB`;
 }
 
-runBenchmark('soak', 1, async (system) => {
+runBenchmark('soak', { workers: 1 }, async (system) => {
   const minutes = intOption('minutes', 30);
   const repliesPerSecond = intOption('replies-per-second', 10);
   const listSize = intOption('list', 2000);
