@@ -151,7 +151,12 @@ export const inboundWebhookSchema = z.looseObject({
   AccountSid: z.string().optional(),
   From: z.string().min(1),
   To: z.string().min(1),
-  Body: z.string().default(''),
+  // PostgreSQL text cannot hold NUL, and in an SMS it carries nothing: the message is kept without it, where a 400
+  // (parseInput refuses NUL elsewhere) would lose a customer's reply, perhaps a STOP.
+  Body: z
+    .string()
+    .default('')
+    .transform((body) => body.replaceAll('\0', '')),
 });
 
 /** statusWebhookSchema is the form of POST /webhooks/twilio/status (MessageStatus: queued|sent|delivered|undelivered|failed). */

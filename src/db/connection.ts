@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import { Pool, types } from 'pg';
+import { DatabaseError, Pool, types } from 'pg';
 import type { Database } from './schema';
 
 // int8 (counts, bigserial ids) arrive as strings; counts are small enough for numbers, ids stay strings in the schema.
@@ -22,4 +22,12 @@ export function poolOf(db: Kysely<Database>): Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error('this Kysely instance was not made by createDb');
   return pool;
+}
+
+/**
+ * isDataError is true for PostgreSQL's refusal of the data itself (SQLSTATE classes 22 and 23: a value it cannot
+ * store, a constraint), which belongs to one row of a batch; connection and server failures are not.
+ */
+export function isDataError(error: unknown): boolean {
+  return error instanceof DatabaseError && /^2[23]/.test(error.code ?? '');
 }

@@ -15,31 +15,49 @@ export interface NewInboundMessage {
 }
 
 /**
- * recordInboundMessage stores an inbound webhook once per MessageSid; false when it was already recorded. A message
- * for a business unit is stored unforwarded and claimed by the receiving process for forwardLeaseMs: the row is the
- * durable hand-off, so the webhook can answer at once, and if that process dies the claim runs out.
+ * recordInboundMessages stores inbound webhooks in one statement, each MessageSid once: true for each one this call
+ * stored, false for a MessageSid recorded before (or earlier in the same call). A message for a business unit is
+ * stored unforwarded and claimed by the receiving process for forwardLeaseMs: the row is the durable hand-off, so the
+ * webhook can answer at once, and if that process dies the claim runs out. The rows keep the order they were given
+ * in: each is stamped received a microsecond after the one before it, and the forwarder takes them in that order.
  */
-export async function recordInboundMessage(db: Kysely<Database>, inbound: NewInboundMessage): Promise<boolean> {
-  const handledNow = inbound.unowned ? sql<Date>`now()` : null;
-  const row = await db
-    .insertInto('inbound_messages')
-    .values({
-      message_sid: inbound.messageSid,
-      business_unit_id: inbound.businessUnitId,
-      from_phone: inbound.from,
-      to_address: inbound.to,
-      body: inbound.body,
-      classification: inbound.unowned?.classification ?? null,
-      rule: inbound.unowned?.rule ?? null,
-      outcome: inbound.unowned?.outcome ?? null,
+export async function recordInboundMessages(
+  db: Kysely<Database>,
+  inbound: readonly NewInboundMessage[],
+): Promise<boolean[]> {
+  const firsts = new Map<string, NewInboundMessage>();
+  for (const message of inbound) if (!firsts.has(message.messageSid)) firsts.set(message.messageSid, message);
+  const rows = [...firsts.values()].map((message, i) => {
+    const handledNow = message.unowned ? sql<Date>`now()` : null;
+    return {
+      message_sid: message.messageSid,
+      business_unit_id: message.businessUnitId,
+      from_phone: message.from,
+      to_address: message.to,
+      body: message.body,
+      classification: message.unowned?.classification ?? null,
+      rule: message.unowned?.rule ?? null,
+      outcome: message.unowned?.outcome ?? null,
       processed_at: handledNow,
       forwarded_at: handledNow,
-      forward_after: sql<Date>`now() + make_interval(secs => ${(inbound.forwardLeaseMs ?? 0) / 1000}::float8)`,
-    })
+      forward_after: sql<Date>`now() + make_interval(secs => ${(message.forwardLeaseMs ?? 0) / 1000}::float8)`,
+      received_at: sql<Date>`now() + ${i}::int * interval '1 microsecond'`,
+    };
+  });
+  const stored = await db
+    .insertInto('inbound_messages')
+    .values(rows)
     .onConflict((oc) => oc.column('message_sid').doNothing())
     .returning('message_sid')
-    .executeTakeFirst();
-  return !!row;
+    .execute();
+  const storedSids = new Set(stored.map((row) => row.message_sid));
+  return inbound.map((message) => firsts.get(message.messageSid) === message && storedSids.has(message.messageSid));
+}
+
+/** recordInboundMessage stores one inbound webhook (see recordInboundMessages); false when it was already recorded. */
+export async function recordInboundMessage(db: Kysely<Database>, inbound: NewInboundMessage): Promise<boolean> {
+  const [stored] = await recordInboundMessages(db, [inbound]);
+  return stored;
 }
 
 /** InboundToForward is what signalling a conversation workflow needs from a stored inbound message. */

@@ -203,7 +203,8 @@ export interface InboundMessageTable {
   classification: string | null;
   rule: string | null;
   processed_at: Timestamp | null;
-  received_at: Generated<Timestamp>;
+  /** Defaults to now(); a batch of webhooks stamps its rows in arrival order (Timestamp already allows omitting it). */
+  received_at: Timestamp;
   outcome: string | null;
   conversation_id: string | null;
   confirmation_message_id: ColumnType<string | null, string | null, string | null>;

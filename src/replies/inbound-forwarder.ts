@@ -48,14 +48,17 @@ export interface ForwarderOptions {
   throttledPollMs?: number;
 }
 
+// Small rounds and a small hand: Temporal gets a steady trickle at the workers' pace rather than bursts. A burst of
+// signals (hundreds at the start of a reply storm) woke every worker at once and took the CPU the webhook answers
+// with; a hundred in hand still keeps two workers busy.
 export const FORWARDER_DEFAULTS: Required<ForwarderOptions> = {
-  batchSize: 200,
-  concurrency: 32,
+  batchSize: 50,
+  concurrency: 8,
   leaseMs: 10_000,
   pollMs: 1000,
   retryMs: 2000,
   maxPending: 20_000,
-  maxInHand: 500,
+  maxInHand: 100,
   inHandWindowMs: 5 * 60_000,
   throttledPollMs: 100,
 };

@@ -1,6 +1,8 @@
 // The inbound webhook's work: store the message once, then let the forwarder hand it to the contact's workflow.
 import type { Kysely } from 'kysely';
-import { recordInboundMessage } from '../db/inbound-messages';
+import { isDataError } from '../db/connection';
+import { groupCommit } from '../db/group-commit';
+import { NewInboundMessage, recordInboundMessages } from '../db/inbound-messages';
 import type { Database } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
 import type { InboundForwarder } from './inbound-forwarder';
@@ -31,6 +33,8 @@ function contactPhone(from: string): string {
 // Senders are never deleted and never change number or business unit, so who owns a number, once found, stays true.
 // Only owners are kept: a number nobody owns yet may be added as a sender at any moment.
 const MAX_KNOWN_OWNERS = 10_000;
+// Webhooks that arrive while earlier ones are being stored are stored together, up to this many in one statement.
+const MAX_STORED_TOGETHER = 200;
 
 /** InboundIntake is the inbound webhook's work, with what it has learnt of which business unit owns which number. */
 export interface InboundIntake {
@@ -42,18 +46,31 @@ export interface InboundIntake {
  * carrier is answered without waiting for Temporal, and the forwarder signals the contact's conversation workflow (at
  * once; or its sweep does, from the row, after a crash or an outage). A repeated MessageSid changes nothing. A message
  * to a number no business unit owns (alphanumeric IDs own none) is recorded as handled and goes no further.
+ * Webhooks arriving together are stored together (group commit), in arrival order: at hundreds a second one
+ * statement each is what made them queue for PostgreSQL.
  */
 export function createInboundIntake(deps: IntakeDeps): InboundIntake {
-  const owners = new Map<string, string>();
+  // A lookup in flight is shared: webhooks to one number that arrive together wait for one query, and go on in the
+  // order they arrived (which is the order they are stored in).
+  const owners = new Map<string, Promise<string | null>>();
+  const record = groupCommit((messages: NewInboundMessage[]) => recordInboundMessages(deps.db, messages), {
+    maxBatch: MAX_STORED_TOGETHER,
+    isItemError: isDataError,
+  });
 
-  async function ownerOf(address: string): Promise<string | null> {
+  function ownerOf(address: string): Promise<string | null> {
     const known = owners.get(address);
     if (known) return known;
-    const sender = await findSenderByAddress(deps.db, address);
-    if (!sender) return null;
     if (owners.size >= MAX_KNOWN_OWNERS) owners.clear();
-    owners.set(address, sender.business_unit_id);
-    return sender.business_unit_id;
+    const owner = findSenderByAddress(deps.db, address).then((sender) => sender?.business_unit_id ?? null);
+    owners.set(address, owner);
+    const forget = () => {
+      if (owners.get(address) === owner) owners.delete(address);
+    };
+    owner.then((id) => {
+      if (!id) forget();
+    }, forget);
+    return owner;
   }
 
   return {
@@ -61,10 +78,10 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
       const businessUnitId = await ownerOf(webhook.to);
       const inbound = { ...webhook, from: contactPhone(webhook.from), businessUnitId };
       if (!businessUnitId) {
-        await recordInboundMessage(deps.db, { ...inbound, unowned: unownedOutcome(classifyReply(webhook.body)) });
+        await record({ ...inbound, unowned: unownedOutcome(classifyReply(webhook.body)) });
         return 'unowned';
       }
-      const stored = await recordInboundMessage(deps.db, { ...inbound, forwardLeaseMs: deps.forwarder.leaseMs });
+      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs });
       if (!stored) return 'duplicate';
       deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from });
       return 'accepted';

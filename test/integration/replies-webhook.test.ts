@@ -64,6 +64,21 @@ describe('the inbound webhook', () => {
     expect(await handled(system, params.MessageSid)).toMatchObject({ classification: 'help', from_phone: contact });
   });
 
+  it('keeps a reply whose body holds a NUL (without it), and refuses a NUL in From with 400 naming it', async () => {
+    const contact = uniquePhone();
+    const sign = (p: Record<string, string>) =>
+      twilioSignature('test-auth-token', `${system.config.publicUrl}/webhooks/twilio/inbound`, p);
+    const kept = inboundParams(contact, 'ST\u0000OP', `SMnul${contact.slice(1)}`);
+    expect((await postInbound(kept, sign(kept))).status).toBe(200);
+    expect(await handled(system, kept.MessageSid)).toMatchObject({ body: 'STOP', classification: 'opt_out' });
+
+    const refused = inboundParams(`${contact}\u0000`, 'HELP', `SMnulfrom${contact.slice(1)}`);
+    const res = await postInbound(refused, sign(refused));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.message).toMatch(/^From: .*NUL/);
+    expect(await getInboundMessage(system.db, refused.MessageSid)).toBeUndefined();
+  });
+
   it('handles a repeated MessageSid once, even when it arrives after a later message', async () => {
     const contact = uniquePhone();
     const stop = await replyAndWait(system, { from: contact, to: sender.address, body: 'STOP' });
