@@ -7,10 +7,16 @@ import helmet from 'helmet';
 import { businessUnitOf } from './auth';
 import { ApiError } from './errors';
 
-/** securityHeaders sets helmet's headers (CSP, nosniff, frame denial, ...) on every answer, the console's included. */
-export function securityHeaders(): RequestHandler {
+/**
+ * securityHeaders sets helmet's headers (CSP, nosniff, frame denial, ...) on every answer, the console's included,
+ * except under the `except` path prefix (machine-to-machine endpoints no browser renders).
+ */
+export function securityHeaders(options: { except?: string } = {}): RequestHandler {
   // The API is often served over plain HTTP on a private network: upgrading the console's requests would break it.
-  return helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const headers = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const { except } = options;
+  if (!except) return headers;
+  return (req, res, next) => (req.path.startsWith(except) ? next() : headers(req, res, next));
 }
 
 /** apiKeyRateLimit allows each business unit's key `perMinute` requests a minute, then 429 with Retry-After; 0 = off. */

@@ -22,9 +22,11 @@ import { metricsRoutes, observeWebhookDuration } from '../metrics/metrics-routes
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders(), allowedMethods());
-  app.use(healthRoutes(deps), openApiRoutes());
+  app.use(securityHeaders({ except: '/webhooks/' }), allowedMethods());
+  // The carrier's webhooks are the busiest path (hundreds a second in a reply storm): they go first, and their answer
+  // (TwiML, to a carrier, not a browser) skips the security headers' dozen middleware steps.
   app.use('/webhooks', observeWebhookDuration(), webhookRoutes(deps));
+  app.use(healthRoutes(deps), openApiRoutes());
   app.use(metricsRoutes(deps.db), consoleRoutes(deps.config));
 
   const v1 = Router();

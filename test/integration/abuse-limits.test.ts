@@ -129,6 +129,17 @@ describe('headers and secrets', () => {
     }
   });
 
+  it('answers the carrier webhooks without the browser headers (their busiest path skips those steps)', async () => {
+    const res = await fetch(`${system.config.publicUrl}/webhooks/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'MessageSid=SMx&MessageStatus=delivered',
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-security-policy')).toBeNull();
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('never returns the carrier credentials from any endpoint that reads', async () => {
     const tenant = await createTenant(system);
     const sender = await createSender(tenant);
