@@ -38,17 +38,24 @@ function postForm(url: string, headers: Record<string, string>, body: string): P
   });
 }
 
-/** answeredWithin reads the API's own webhook histogram: how many inbound webhooks it answered, and within 100 ms. */
-async function answeredWithin(apiUrl: string): Promise<{ total: number; fast: number; loopDelayMaxMs: number }> {
+/**
+ * apiView reads the API's own metrics: how many inbound webhooks it answered and how many within 100 ms, and its
+ * garbage collection so far (all pauses, and the ones of 10 ms or more, which show in the latency tail).
+ */
+async function apiView(apiUrl: string) {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
-  const sample = (prefix: string) =>
+  const sum = (prefix: string, ...labels: string[]) =>
     text
       .split('\n')
-      .filter((line) => line.startsWith(prefix) && line.includes('webhook="inbound"') && line.includes('status="200"'))
-      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+      .filter((line) => line.startsWith(prefix) && labels.every((label) => line.includes(label)))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const inbound = ['webhook="inbound"', 'status="200"'];
   return {
-    total: sample('sms_webhook_duration_seconds_count'),
-    fast: sample('sms_webhook_duration_seconds_bucket{le="0.1"'),
+    total: sum('sms_webhook_duration_seconds_count', ...inbound),
+    fast: sum('sms_webhook_duration_seconds_bucket{le="0.1"', ...inbound),
+    gcMs: sum('nodejs_gc_duration_seconds_sum') * 1000,
+    gcPauses: sum('nodejs_gc_duration_seconds_count'),
+    gcShortPauses: sum('nodejs_gc_duration_seconds_bucket{le="0.01"'),
     // The runtime metrics reset the event-loop delay at each scrape, so this is the longest stall since the last one.
     loopDelayMaxMs: Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000,
   };
@@ -149,13 +156,13 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
   log(warmUpLine);
   log(`posting ${total - warmUp} signed replies from distinct contacts at ${rate}/s for ${seconds} s to ${url}`);
   const acceptedBefore = accepted;
-  const serverBefore = await answeredWithin(system.apiUrl);
+  const serverBefore = await apiView(system.apiUrl);
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
   const started = await postSteadily(warmUp, total, rate);
   clientLoop.disable();
   const clientLoopDelayMaxMs = clientLoop.max / 1e6;
-  const serverAfter = await answeredWithin(system.apiUrl);
+  const serverAfter = await apiView(system.apiUrl);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const measured = latencies.slice(warmUp);
   const sorted = measured.slice().sort();
@@ -192,6 +199,8 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
     `the API's own view  ${serverAfter.total - serverBefore.total - (serverAfter.fast - serverBefore.fast)} ` +
       `answered in ${TARGET_P99_MS} ms or more (sms_webhook_duration_seconds, from request to last byte); ` +
       `longest event-loop stall ${serverAfter.loopDelayMaxMs.toFixed(0)} ms; the client's ${clientLoopDelayMaxMs.toFixed(0)} ms`,
+    `the API's GC        ${(serverAfter.gcMs - serverBefore.gcMs).toFixed(0)} ms in ${serverAfter.gcPauses - serverBefore.gcPauses} pauses, ` +
+      `${serverAfter.gcPauses - serverBefore.gcPauses - (serverAfter.gcShortPauses - serverBefore.gcShortPauses)} of them 10 ms or longer`,
     `load average        ${loadAverage()} at the end of posting`,
   ];
   for (const line of webhookFigures) log(line);
