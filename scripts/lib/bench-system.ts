@@ -218,6 +218,7 @@ export function runBenchmark(name: string, setup: BenchSetup, body: (system: Ben
   }
   const run = async () => {
     log(`${name}: machine has ${os.cpus().length} cores, load average ${loadAverage()} before starting`);
+    await waitForQuietMachine();
     system = await startBenchSystem(setup);
     try {
       await body(system);
@@ -238,6 +239,22 @@ export function runBenchmark(name: string, setup: BenchSetup, body: (system: Ben
       process.exit(1);
     },
   );
+}
+
+// Figures taken while the machine is still busy (a previous benchmark's teardown, a test run) came out several times
+// worse than from a quiet start: bench:inbound's p99 was 81 ms from a quiet machine and 108-470 ms right after
+// another benchmark, with the same code. So a benchmark waits (a while) for the machine to settle first.
+const QUIET_LOAD_PER_CORE = 0.75;
+const QUIET_WAIT_MS = 180_000;
+
+async function waitForQuietMachine(): Promise<void> {
+  const quiet = os.cpus().length * QUIET_LOAD_PER_CORE;
+  const load = () => os.loadavg()[0];
+  if (load() <= quiet) return;
+  log(`waiting up to ${QUIET_WAIT_MS / 60_000} min for the machine to settle (1-minute load ${load().toFixed(2)}, quiet is ${quiet})...`);
+  const deadline = Date.now() + QUIET_WAIT_MS;
+  while (load() > quiet && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5000));
+  log(load() <= quiet ? `settled (load ${loadAverage()})` : `still busy (load ${loadAverage()}): expect worse figures than from a quiet start`);
 }
 
 /** loadAverage is the 1, 5 and 15 minute load average, to note how busy the machine was. */
