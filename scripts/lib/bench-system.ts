@@ -209,9 +209,14 @@ async function pollerCount(temporal: Client, taskQueue: string): Promise<number>
 export function runBenchmark(name: string, setup: BenchSetup, body: (system: BenchSystem) => Promise<void>): void {
   const started = Date.now();
   let system: BenchSystem | null = null;
-  // Ctrl-C or a kill still stops the servers and children, so no PostgreSQL or Temporal is left running.
+  // Ctrl-C or a kill still stops the servers and children, so no PostgreSQL or Temporal is left running. A signal often
+  // comes twice (Ctrl-C reaches the tsx wrapper, which passes it on, and this process): the second must not end the
+  // stopping half-way, which left whole systems running.
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       log(`${signal}: stopping everything...`);
       void Promise.resolve(system?.stop()).finally(() => process.exit(130));
     });
