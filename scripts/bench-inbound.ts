@@ -4,11 +4,11 @@
 // what was sent). Target: at least 500 per second with p99 under 100 ms. A warm-up of 1,000 replies, all handled
 // before the measured run starts, makes these a warm system's figures (the warm-up's own p99 is printed too). One in
 // ten replies is a STOP, so the DNC and confirmation path is part of the load; the rest are questions for a business
-// unit without the SMS channel.
+// unit without the SMS channel. Last, how long after arrival the STOPs and the other replies took effect.
 import http from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { twilioSignature } from '../src/carrier/webhook-signature';
-import { inboundMessageCounts } from '../src/db/inbound-messages';
+import { inboundHandlingDelays, inboundMessageCounts } from '../src/db/inbound-messages';
 import { intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
 import { createBenchSender, createBenchTenant, phoneOf } from './lib/bench-workload';
 
@@ -56,6 +56,8 @@ async function apiView(apiUrl: string) {
     gcMs: sum('nodejs_gc_duration_seconds_sum') * 1000,
     gcPauses: sum('nodejs_gc_duration_seconds_count'),
     gcShortPauses: sum('nodejs_gc_duration_seconds_bucket{le="0.01"'),
+    // Full (mark-compact) collections: each is one slow second when the machine has no core to spare.
+    gcMajor: sum('nodejs_gc_duration_seconds_count{kind="major"'),
     // The runtime metrics reset the event-loop delay at each scrape, so this is the longest stall since the last one.
     loopDelayMaxMs: Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000,
   };
@@ -157,6 +159,7 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
   log(`posting ${total - warmUp} signed replies from distinct contacts at ${rate}/s for ${seconds} s to ${url}`);
   const acceptedBefore = accepted;
   const serverBefore = await apiView(system.apiUrl);
+  const runStartedAt = new Date();
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
   const started = await postSteadily(warmUp, total, rate);
@@ -200,7 +203,8 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
       `answered in ${TARGET_P99_MS} ms or more (sms_webhook_duration_seconds, from request to last byte); ` +
       `longest event-loop stall ${serverAfter.loopDelayMaxMs.toFixed(0)} ms; the client's ${clientLoopDelayMaxMs.toFixed(0)} ms`,
     `the API's GC        ${(serverAfter.gcMs - serverBefore.gcMs).toFixed(0)} ms in ${serverAfter.gcPauses - serverBefore.gcPauses} pauses, ` +
-      `${serverAfter.gcPauses - serverBefore.gcPauses - (serverAfter.gcShortPauses - serverBefore.gcShortPauses)} of them 10 ms or longer`,
+      `${serverAfter.gcPauses - serverBefore.gcPauses - (serverAfter.gcShortPauses - serverBefore.gcShortPauses)} of them 10 ms or longer, ` +
+      `${serverAfter.gcMajor - serverBefore.gcMajor} full collections`,
     `load average        ${loadAverage()} at the end of posting`,
   ];
   for (const line of webhookFigures) log(line);
@@ -217,6 +221,13 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
     `processed           ${counts.processed} (handled ${handledSeconds.toFixed(1)} s after the first post: ` +
       `${handledPerSecond.toFixed(0)}/s by ${WORKERS} workers)`,
   );
+  // A storm's backlog forwards keywords first: a STOP should take effect long before the questions around it.
+  for (const delays of await inboundHandlingDelays(system.db, runStartedAt)) {
+    const what = delays.keyword ? 'STOPs took effect   ' : 'other replies       ';
+    console.log(
+      `${what}p50 ${delays.p50.toFixed(1)} s, p99 ${delays.p99.toFixed(1)} s after arrival (${delays.count} replies)`,
+    );
+  }
   if (refusals.size > 0) console.log(`refused or failed   ${JSON.stringify(Object.fromEntries(refusals))}`);
   const verdict = acceptedPerSecond >= TARGET_RATE * 0.99 && p99 < TARGET_P99_MS ? 'met' : 'NOT met';
   console.log(`target              ${verdict}`);

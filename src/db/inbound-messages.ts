@@ -12,6 +12,8 @@ export interface NewInboundMessage {
   unowned?: { classification: string; rule: string | null; outcome: string };
   /** How long the receiving process keeps the message to forward itself before any forwarder may take it. */
   forwardLeaseMs?: number;
+  /** A STOP, START or HELP (or a plain-words revocation): a backlog forwards it first. */
+  keyword?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function recordInboundMessages(
       processed_at: handledNow,
       forwarded_at: handledNow,
       forward_after: sql<Date>`now() + make_interval(secs => ${(message.forwardLeaseMs ?? 0) / 1000}::float8)`,
+      keyword: message.keyword ?? false,
       received_at: sql<Date>`now() + ${i}::int * interval '1 microsecond'`,
     };
   });
@@ -65,34 +68,58 @@ export interface InboundToForward {
   messageSid: string;
   businessUnitId: string;
   contact: string;
+  /** A STOP, START or HELP (or a plain-words revocation): it goes ahead of other contacts' waiting replies. */
+  keyword: boolean;
 }
 
 /**
- * claimInboundToForward takes up to `limit` of the oldest unforwarded messages nobody holds (their receiver died, or
- * their signal failed and its retry is due), oldest first, and holds them for `leaseMs` so no other forwarder takes
- * them meanwhile. SKIP LOCKED lets several forwarders (API replicas) sweep side by side.
+ * claimInboundToForward takes up to `limit` unforwarded messages nobody holds (their receiver died, or their signal
+ * failed and its retry is due) and holds them for `leaseMs` so no other forwarder takes them meanwhile. Keywords
+ * (STOP, START, HELP) are taken first, then the oldest messages; a keyword brings its contact's earlier waiting
+ * messages along (so `limit` may be passed), because each contact's messages are handled in the order written. SKIP
+ * LOCKED lets several forwarders (API replicas) sweep side by side.
  */
 export async function claimInboundToForward(
   db: Kysely<Database>,
   limit: number,
   leaseMs: number,
 ): Promise<InboundToForward[]> {
-  // The claimed rows come back in arrival order, which is the order each contact wrote them.
-  const { rows } = await sql<{ message_sid: string; business_unit_id: string; from_phone: string }>`
-    WITH due AS (
-      SELECT message_sid FROM inbound_messages
-       WHERE forwarded_at IS NULL AND (forward_after IS NULL OR forward_after <= now())
-       ORDER BY received_at
-       LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED),
+  // Two short index scans (the waiting keywords, the oldest waiting) rather than sorting the whole backlog; then each
+  // picked contact's waiting messages up to its newest pick. The claimed rows come back in arrival order.
+  const { rows } = await sql<{ message_sid: string; business_unit_id: string; from_phone: string; keyword: boolean }>`
+    WITH candidates AS (
+      (SELECT business_unit_id, from_phone, received_at, 0 AS rank FROM inbound_messages
+        WHERE forwarded_at IS NULL AND keyword AND (forward_after IS NULL OR forward_after <= now())
+        ORDER BY received_at LIMIT ${limit})
+      UNION ALL
+      (SELECT business_unit_id, from_phone, received_at, 1 AS rank FROM inbound_messages
+        WHERE forwarded_at IS NULL AND (forward_after IS NULL OR forward_after <= now())
+        ORDER BY received_at LIMIT ${limit})),
+    picked AS (
+      SELECT business_unit_id, from_phone, max(received_at) AS upto
+        FROM (SELECT * FROM candidates ORDER BY rank, received_at LIMIT ${limit}) first
+       GROUP BY business_unit_id, from_phone),
+    due AS (
+      SELECT m.message_sid FROM inbound_messages m
+        JOIN picked p ON p.business_unit_id = m.business_unit_id AND p.from_phone = m.from_phone
+       WHERE m.forwarded_at IS NULL AND (m.forward_after IS NULL OR m.forward_after <= now())
+         AND m.received_at <= p.upto
+       ORDER BY m.received_at
+       LIMIT ${limit * 2}
+         FOR UPDATE OF m SKIP LOCKED),
     claimed AS (
       UPDATE inbound_messages m
          SET forward_after = now() + make_interval(secs => ${leaseMs / 1000}::float8)
         FROM due
        WHERE m.message_sid = due.message_sid
-      RETURNING m.message_sid, m.business_unit_id, m.from_phone, m.received_at)
-    SELECT message_sid, business_unit_id, from_phone FROM claimed ORDER BY received_at, message_sid`.execute(db);
-  return rows.map((r) => ({ messageSid: r.message_sid, businessUnitId: r.business_unit_id, contact: r.from_phone }));
+      RETURNING m.message_sid, m.business_unit_id, m.from_phone, m.received_at, m.keyword)
+    SELECT message_sid, business_unit_id, from_phone, keyword FROM claimed ORDER BY received_at, message_sid`.execute(db);
+  return rows.map((r) => ({
+    messageSid: r.message_sid,
+    businessUnitId: r.business_unit_id,
+    contact: r.from_phone,
+    keyword: r.keyword,
+  }));
 }
 
 /**
@@ -176,4 +203,24 @@ export async function inboundMessageCounts(db: Kysely<Database>): Promise<{ reco
     .select((eb) => [eb.fn.countAll<string>().as('recorded'), eb.fn.count<string>('processed_at').as('processed')])
     .executeTakeFirstOrThrow();
   return { recorded: Number(row.recorded), processed: Number(row.processed) };
+}
+
+/** HandlingDelays are how long after arrival handled messages took effect (seconds), keywords and others apart. */
+export interface HandlingDelays {
+  keyword: boolean;
+  count: number;
+  p50: number;
+  p99: number;
+}
+
+/** inboundHandlingDelays measures arrival-to-handled delays of the messages received since `since`. */
+export async function inboundHandlingDelays(db: Kysely<Database>, since: Date): Promise<HandlingDelays[]> {
+  const { rows } = await sql<{ keyword: boolean; count: number; p50: number; p99: number }>`
+    SELECT keyword, count(*)::int AS count,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - received_at)) AS p99
+      FROM inbound_messages
+     WHERE processed_at IS NOT NULL AND business_unit_id IS NOT NULL AND received_at >= ${since}
+     GROUP BY keyword ORDER BY keyword DESC`.execute(db);
+  return rows.map((r) => ({ keyword: r.keyword, count: r.count, p50: Number(r.p50), p99: Number(r.p99) }));
 }

@@ -212,6 +212,8 @@ export interface InboundMessageTable {
   forwarded_at: Timestamp | null;
   /** A claimed or failed row is not forwarded again before this. */
   forward_after: Timestamp | null;
+  /** A STOP, START or HELP (or a plain-words revocation): forwarded ahead of other replies waiting in a backlog. */
+  keyword: Generated<boolean>;
 }
 
 export interface DeliveryReceiptTable {

@@ -9,10 +9,12 @@ import {
 import { log } from '../log';
 import { inboundReplySignal } from '../../workflows/definitions';
 import { ConversationClientDeps, signalConversation } from './conversation-client';
+import { conversationKey, takeRound } from './forwarding-order';
 
 /**
  * InboundForwarder runs in the background of an API process. Messages this process stored are forwarded at once, in
- * arrival order; a sweep forwards the ones nobody holds any more (their process died, or their signal failed).
+ * arrival order, except that in a backlog keywords (STOP, START, HELP) go first (see takeRound); a sweep forwards the
+ * ones nobody holds any more (their process died, or their signal failed).
  */
 export interface InboundForwarder {
   /** How long the receiving process holds a message it stored before the sweep may take it. */
@@ -35,7 +37,10 @@ export interface ForwarderOptions {
   pollMs?: number;
   /** How long a message whose signal failed waits before the sweep tries it again. */
   retryMs?: number;
-  /** Messages waiting in memory at most; past it the webhook still stores them and the sweep forwards them later. */
+  /**
+   * Messages waiting in memory at most; past it the webhook still stores them and the sweep forwards them later.
+   * Keywords may take it to twice this: the sweep only runs once the memory's backlog is gone, too late for a STOP.
+   */
   maxPending?: number;
   /**
    * Forwarded messages not yet handled, at most: a burst waits in PostgreSQL rather than in Temporal's task queue,
@@ -62,8 +67,6 @@ export const FORWARDER_DEFAULTS: Required<ForwarderOptions> = {
   inHandWindowMs: 5 * 60_000,
   throttledPollMs: 100,
 };
-
-const conversationKey = (m: InboundToForward) => `${m.businessUnitId}/${m.contact}`;
 
 // Each contact's messages in arrival order; contacts are independent of each other.
 function byConversation(messages: InboundToForward[]): InboundToForward[][] {
@@ -148,10 +151,10 @@ export function startInboundForwarder(deps: ConversationClientDeps, options: For
     return failed.length === 0;
   }
 
-  // What is in hand first; when a signal fails, what is in hand is left to the sweep (it is stored and held only
-  // for the lease), so an unreachable Temporal is not tried once per message.
+  // What is in hand first, keywords ahead; when a signal fails, what is in hand is left to the sweep (it is stored
+  // and held only for the lease), so an unreachable Temporal is not tried once per message.
   async function forwardPending(limit: number): Promise<boolean> {
-    const batch = pending.splice(0, limit).filter((m) => !isHeld(m));
+    const batch = takeRound(pending, limit).filter((m) => !isHeld(m));
     if (await settle(batch, false)) return true;
     pending.length = 0;
     return false;
@@ -195,7 +198,7 @@ export function startInboundForwarder(deps: ConversationClientDeps, options: For
   return {
     leaseMs: settings.leaseMs,
     forward(message) {
-      if (stopped || pending.length >= settings.maxPending) return false;
+      if (stopped || pending.length >= settings.maxPending * (message.keyword ? 2 : 1)) return false;
       pending.push(message);
       if (wakeable) endRest?.();
       return true;

@@ -77,13 +77,16 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
     async receive(webhook) {
       const businessUnitId = await ownerOf(webhook.to);
       const inbound = { ...webhook, from: contactPhone(webhook.from), businessUnitId };
+      const reply = classifyReply(webhook.body);
       if (!businessUnitId) {
-        await record({ ...inbound, unowned: unownedOutcome(classifyReply(webhook.body)) });
+        await record({ ...inbound, unowned: unownedOutcome(reply) });
         return 'unowned';
       }
-      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs });
+      // Classified here too (the workflow decides again, from the stored body) so a backlog can put consent first.
+      const keyword = reply.kind !== 'message';
+      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword });
       if (!stored) return 'duplicate';
-      deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from });
+      deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
       return 'accepted';
     },
   };

@@ -1,4 +1,10 @@
-import { getInboundMessage, recordInboundMessage } from '../../src/db/inbound-messages';
+import {
+  claimInboundToForward,
+  getInboundMessage,
+  InboundToForward,
+  recordInboundMessage,
+  recordInboundMessages,
+} from '../../src/db/inbound-messages';
 import { createSender } from '../support/campaign-fixtures';
 import { OwnServers, startOwnServers } from '../support/own-servers';
 import { dncEntry, handled, reply } from '../support/reply-fixtures';
@@ -68,6 +74,71 @@ describe('inbound messages forwarded from the store', () => {
     }
     for (const sid of sids) expect(await handled(system, sid)).toMatchObject({ classification: 'help' });
     expect(await unforwarded()).toBe(0);
+  });
+
+  it("puts a STOP waiting in a backlog ahead of older questions, after its contact's own earlier message", async () => {
+    const question = 'Is my appointment still on?';
+    const ask = async (from: string, body = question) => (await reply(system, { from, to: sender.address, body })).sid;
+    await system.stopWorker();
+    let inHand: string[] = [];
+    let questions: string[] = [];
+    let keywordRound: string[] = [];
+    try {
+      // Two questions fill Temporal's hand (maxInHand 2); everything after them waits, in arrival order.
+      inHand = [await ask(uniquePhone()), await ask(uniquePhone())];
+      await eventually('two replies in Temporal', async () => {
+        const rows = await Promise.all(inHand.map((sid) => getInboundMessage(system.db, sid)));
+        return rows.every((m) => m?.forwarded_at) ? true : undefined;
+      });
+      questions = [await ask(uniquePhone()), await ask(uniquePhone()), await ask(uniquePhone())];
+      const contact = uniquePhone();
+      keywordRound = [await ask(contact), await ask(contact, 'STOP'), await ask(uniquePhone(), 'stop texting me')];
+    } finally {
+      await system.startWorker();
+    }
+    const rows = await Promise.all([...inHand, ...questions, ...keywordRound].map((sid) => handled(system, sid)));
+    const at = (sids: string[], column: 'forwarded_at' | 'processed_at') =>
+      rows.filter((m) => sids.includes(m.message_sid)).map((m) => (m[column] as Date).getTime());
+    // No later than the first question's round (a round may take a keyword and then fill up with the oldest question).
+    expect(Math.max(...at(keywordRound, 'forwarded_at'))).toBeLessThanOrEqual(
+      Math.min(...at(questions, 'forwarded_at')),
+    );
+    // The contact's question was written before its STOP and is handled before it.
+    const [contactsQuestion, stop] = keywordRound.map((sid) => at([sid], 'processed_at')[0]);
+    expect(contactsQuestion).toBeLessThan(stop);
+  });
+
+  it("sweeps waiting keywords first, each with its contact's earlier messages", async () => {
+    const [a, b, x] = [uniquePhone(), uniquePhone(), uniquePhone()];
+    const stored = (from: string, body: string, keyword = false) => ({
+      messageSid: `SMsweep${from.slice(1)}${body.length}`,
+      businessUnitId: tenant.id,
+      from,
+      to: sender.address,
+      body,
+      keyword,
+    });
+    const messages = [stored(a, 'hi'), stored(x, 'a question'), stored(b, 'when?'), stored(x, 'STOP', true)];
+    // In a transaction that is rolled back (by throwing what was claimed): the system's forwarder never sees the rows.
+    class RolledBack {
+      constructor(readonly claimed: InboundToForward[]) {}
+    }
+    const claimed = await system.db
+      .transaction()
+      .execute(async (trx) => {
+        await recordInboundMessages(trx, messages);
+        throw new RolledBack(await claimInboundToForward(trx, 2, 10_000));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RolledBack) return error.claimed;
+        throw error;
+      });
+    const mine = new Set(messages.map((m) => m.messageSid));
+    expect(claimed.filter((m) => mine.has(m.messageSid)).map((m) => [m.contact, m.keyword])).toEqual([
+      [a, false],
+      [x, false],
+      [x, true],
+    ]);
   });
 
   it('forwards a message whose receiving API process died before handing it over', async () => {
