@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   }
   if (!env.TEMPORAL_ADDRESS) {
     console.log('[start] starting the Temporal dev server (workflows kept in .data/temporal.db)...');
-    const temporal = new LocalTemporal({ dbFile: path.join(dataDir, 'temporal.db'), port: 7233, uiPort: 8233 });
+    const temporal = new LocalTemporal({ dbFile: path.join(dataDir, 'temporal.db'), port: 7233, uiPort: 8233, background: true });
     await temporal.start();
     services.push(temporal);
     env.TEMPORAL_ADDRESS = temporal.address;
@@ -52,8 +52,10 @@ async function main(): Promise<void> {
   await db.destroy();
   console.log(`[start] database schema ready${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
 
-  const launch = (name: string, entry: string) => {
-    const child = startTsProcess(name, entry, { cwd: root, env, showOutput: true });
+  // The worker and the Temporal dev server run below the API's CPU priority (BACKGROUND_NICE): on one machine a reply
+  // storm's handling must not take the CPU the carrier's webhooks are answered with.
+  const launch = (name: string, entry: string, background = false) => {
+    const child = startTsProcess(name, entry, { cwd: root, env, showOutput: true, background });
     children.push(child);
     void child.exited.then((code) => {
       if (!stopping) {
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     });
   };
   if (!process.env.TWILIO_API_URL) launch('sim', 'src/simulator/main.ts');
-  launch('worker', 'src/worker/main.ts');
+  launch('worker', 'src/worker/main.ts', true);
   launch('api', 'src/api/main.ts');
 
   console.log(`

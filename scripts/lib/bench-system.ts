@@ -75,6 +75,7 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
     dbFile: path.join(work, 'temporal.db'),
     port: await freePort(),
     uiPort: null,
+    background: true,
   });
   const children: ManagedProcess[] = [];
   let db: Kysely<Database> | null = null;
@@ -128,8 +129,9 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
       LOG_LEVEL: 'warn',
     };
     // node --import tsx keeps each child one process (the tsx CLI adds a wrapper), so its pid is the one to sample.
-    const spawnTs = (name: string, entry: string) => {
-      const child = startProcess(name, process.execPath, ['--import', 'tsx', entry], { cwd: root, env });
+    // As `npm start` runs them: the workers (like the Temporal dev server) below the API's CPU priority.
+    const spawnTs = (name: string, entry: string, background = false) => {
+      const child = startProcess(name, process.execPath, ['--import', 'tsx', entry], { cwd: root, env, background });
       children.push(child);
       return child;
     };
@@ -137,7 +139,7 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
     if (options.favourSimulator) favourSimulator(sim.child.pid);
     const api = spawnTs('api', 'src/api/main.ts');
     let workersStarted = 0;
-    const startWorker = () => spawnTs(`worker-${++workersStarted}`, 'src/worker/main.ts');
+    const startWorker = () => spawnTs(`worker-${++workersStarted}`, 'src/worker/main.ts', true);
     const workers = Array.from({ length: options.workers }, startWorker);
     const exited = () => children.find((c) => c.child.exitCode !== null || c.child.signalCode !== null);
     const assertRunning = () => {

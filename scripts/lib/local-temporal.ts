@@ -29,6 +29,8 @@ export interface LocalTemporalOptions {
   /** null runs headless (tests); the all-in-one start serves the Web UI on 8233. */
   uiPort: number | null;
   showOutput?: boolean;
+  /** Run at background CPU priority (BACKGROUND_NICE): where it shares the machine with the API it serves. */
+  background?: boolean;
 }
 
 /** LocalTemporal is the real Temporal server (the CLI's dev server) owned by this project's scripts. */
@@ -49,7 +51,7 @@ export class LocalTemporal {
 
   /** start launches the dev server with the search attributes registered and waits until it answers. */
   async start(): Promise<void> {
-    const { dbFile, port, uiPort, showOutput } = this.options;
+    const { dbFile, port, uiPort, showOutput, background } = this.options;
     fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile];
     args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
@@ -58,7 +60,7 @@ export class LocalTemporal {
     // syncing the disk on every history write, which otherwise caps signal-with-start at ~70/s on this machine.
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-    this.proc = startProcess('temporal', findTemporalBinary(), args, { showOutput });
+    this.proc = startProcess('temporal', findTemporalBinary(), args, { showOutput, background });
     await waitFor(`Temporal on ${this.address}`, () => this.answers(), 120_000);
   }
 

@@ -13,21 +13,25 @@ export const conversationKey = (m: InboundToForward) => `${m.businessUnitId}/${m
  * round may hold more than `limit`, though never more than twice it.
  */
 export function takeRound(waiting: InboundToForward[], limit: number): InboundToForward[] {
-  // Where each contact's last keyword within the first `limit` keywords is: its messages up to there go now.
-  const upTo = new Map<string, number>();
+  // Where each contact's last keyword within the first `limit` keywords is: its messages up to there go now. Keyed by
+  // contact, then business unit: the queue is walked far in a storm, and this looks up strings it already has.
+  const upTo = new Map<string, Map<string, number>>();
   let keywords = 0;
+  let end = 0;
   for (let i = 0; i < waiting.length && keywords < limit; i++) {
-    if (!waiting[i].keyword) continue;
-    upTo.set(conversationKey(waiting[i]), i);
+    const { keyword, contact, businessUnitId } = waiting[i];
+    if (!keyword) continue;
+    const units = upTo.get(contact) ?? new Map<string, number>();
+    upTo.set(contact, units.set(businessUnitId, i));
     keywords += 1;
+    end = i + 1;
   }
   if (keywords === 0) return waiting.splice(0, limit);
 
-  // Only the front of the queue is looked at (up to the last keyword taken): it may hold tens of thousands in a storm.
   const chosen = new Set<number>();
-  let end = Math.max(...upTo.values()) + 1;
   for (let i = 0; i < end; i++) {
-    if (i <= (upTo.get(conversationKey(waiting[i])) ?? -1)) chosen.add(i);
+    const { contact, businessUnitId } = waiting[i];
+    if (i <= (upTo.get(contact)?.get(businessUnitId) ?? -1)) chosen.add(i);
   }
   // The oldest others fill the round: taken from the front, so a contact's share stays the start of its messages.
   for (let i = 0; i < waiting.length && chosen.size < limit; i++) {

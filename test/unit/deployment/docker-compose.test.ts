@@ -52,6 +52,15 @@ describe('docker-compose.yml matches the code', () => {
     expect(worker).toEqual(expect.arrayContaining(CONTRACT_VARIABLES.filter((v) => v !== 'PORT' && v !== 'ADMIN_TOKEN')));
   });
 
+  it('gives the worker and Temporal less CPU than the API when they share it, as npm start does', () => {
+    const share = (service: string) => compose.services[service].cpu_shares ?? 1024; // Docker's default weight
+    expect(share('worker')).toBeLessThan(share('api'));
+    expect(share('temporal')).toBeLessThan(share('api'));
+    const start = fs.readFileSync(path.join(root, 'scripts/start.ts'), 'utf8');
+    expect(start).toMatch(/new LocalTemporal\(\{[^}]*background: true/);
+    expect(start).toMatch(/launch\('worker', 'src\/worker\/main\.ts', true\)/);
+  });
+
   it('has the worker serve its metrics on a port the deployment exposes', () => {
     const worker = compose.services.worker;
     expect(worker.environment.WORKER_METRICS_PORT).toBeDefined();
