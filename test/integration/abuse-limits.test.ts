@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { ApiClient } from '../support/api-client';
+import { postWebhook } from '../support/webhooks';
 import { openApiDocument } from '../../src/api/openapi/openapi-routes';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import {
@@ -130,11 +131,7 @@ describe('headers and secrets', () => {
   });
 
   it('answers the carrier webhooks without the browser headers (their busiest path skips those steps)', async () => {
-    const res = await fetch(`${system.config.publicUrl}/webhooks/twilio/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'MessageSid=SMx&MessageStatus=delivered',
-    });
+    const res = await postWebhook(system, 'status', { MessageSid: 'SMx', MessageStatus: 'delivered' });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-security-policy')).toBeNull();
     expect(res.headers.get('x-powered-by')).toBeNull();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { applyDeliveryReceipt, insertMessage, recordSendResults } from '../../src/db/messages';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import { createTenant, eventually, uniquePhone, useTestSystem, waitForCampaignStatus } from '../support/test-system';
+import { postWebhook } from '../support/webhooks';
 
 const system = useTestSystem({ autoDeliver: true });
 
@@ -40,11 +41,7 @@ describe('delivery receipts', () => {
   });
 
   it('refuses an unsigned receipt with 403 and changes nothing', async () => {
-    const res = await fetch(`${system.config.publicUrl}/webhooks/twilio/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'MessageSid=SM123&MessageStatus=failed',
-    });
+    const res = await postWebhook(system, 'status', { MessageSid: 'SM123', MessageStatus: 'failed' });
     expect(res.status).toBe(403);
     const stored = await system.db
       .selectFrom('delivery_receipts')

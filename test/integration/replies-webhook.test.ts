@@ -3,6 +3,7 @@ import { getInboundMessage } from '../../src/db/inbound-messages';
 import { createSender } from '../support/campaign-fixtures';
 import { dncEntry, eventuallyTextsTo, handled, reply, replyAndWait, textsTo } from '../support/reply-fixtures';
 import { createTenant, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
+import { postWebhook } from '../support/webhooks';
 
 const system = useTestSystem();
 let tenant: Tenant;
@@ -16,15 +17,8 @@ function inboundParams(from: string, body: string, sid: string) {
   return { MessageSid: sid, AccountSid: 'ACtest', From: from, To: sender.address, Body: body };
 }
 
-async function postInbound(params: Record<string, string>, signature: string | null) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  return fetch(`${system.config.publicUrl}/webhooks/twilio/inbound`, {
-    method: 'POST',
-    headers,
-    body: new URLSearchParams(params),
-  });
-}
+const postInbound = (params: Record<string, string>, signature: string | null) =>
+  postWebhook(system, 'inbound', params, signature);
 
 describe('the inbound webhook', () => {
   it.each([
