@@ -2,7 +2,14 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Carrier } from '../src/carrier/carrier';
 import { CampaignStatus } from '../src/campaigns/campaign-status';
-import { BatchInput, BatchResult, CarrierOutageError, dispatchBatch, dispatchHeld, DispatchDeps } from '../src/campaigns/dispatch-batch';
+import {
+  BatchInput,
+  BatchResult,
+  CarrierOutageError,
+  dispatchBatch,
+  dispatchHeld,
+  DispatchDeps,
+} from '../src/campaigns/dispatch-batch';
 import { getCampaignById, transitionCampaign } from '../src/db/campaigns';
 import type { Database } from '../src/db/schema';
 import { createCadenceActivities } from './cadence';
@@ -19,7 +26,10 @@ export interface ActivityDeps {
 /** createActivities builds the thin activity adapters over the domain code in src/. */
 export function createActivities(deps: ActivityDeps) {
   // Runs one engine step with a heartbeat that carries the checkpoint; a carrier outage fails it as CarrierOutage.
-  async function runStep(step: (d: DispatchDeps, input: BatchInput) => Promise<BatchResult>, input: BatchInput): Promise<BatchResult> {
+  async function runStep(
+    step: (d: DispatchDeps, input: BatchInput) => Promise<BatchResult>,
+    input: BatchInput,
+  ): Promise<BatchResult> {
     try {
       return await step(
         {
@@ -37,7 +47,8 @@ export function createActivities(deps: ActivityDeps) {
         input,
       );
     } catch (error) {
-      if (error instanceof CarrierOutageError) throw ApplicationFailure.create({ type: 'CarrierOutage', message: error.message, nonRetryable: true });
+      if (error instanceof CarrierOutageError)
+        throw ApplicationFailure.create({ type: 'CarrierOutage', message: error.message, nonRetryable: true });
       throw error;
     }
   }
@@ -50,8 +61,19 @@ export function createActivities(deps: ActivityDeps) {
     dispatchHeldMessages: (input: BatchInput) => runStep(dispatchHeld, input),
 
     /** transitionCampaignStatus moves a campaign's row if it is still in `from`, and returns its status either way. */
-    async transitionCampaignStatus(input: { campaignId: string; from: string[]; to: string; reason: string | null }): Promise<string> {
-      const moved = await transitionCampaign(deps.db, input.campaignId, input.from as CampaignStatus[], input.to as CampaignStatus, input.reason);
+    async transitionCampaignStatus(input: {
+      campaignId: string;
+      from: string[];
+      to: string;
+      reason: string | null;
+    }): Promise<string> {
+      const moved = await transitionCampaign(
+        deps.db,
+        input.campaignId,
+        input.from as CampaignStatus[],
+        input.to as CampaignStatus,
+        input.reason,
+      );
       if (moved) return moved.status;
       const current = await getCampaignById(deps.db, input.campaignId);
       if (!current) throw ApplicationFailure.nonRetryable(`campaign ${input.campaignId} does not exist`);

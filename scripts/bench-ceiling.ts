@@ -60,7 +60,12 @@ async function plainLoop(system: BenchSystem, campaignId: string, recipients: nu
     let afterId = '0';
     let lastProgress = started;
     for (;;) {
-      const result = await dispatchBatch(deps, { campaignId, afterId, batchSize: settings.batchSize, batchSeconds: settings.batchSeconds });
+      const result = await dispatchBatch(deps, {
+        campaignId,
+        afterId,
+        batchSize: settings.batchSize,
+        batchSeconds: settings.batchSeconds,
+      });
       if (result.outcome === 'stopped')
         throw new Error(`the plain loop's campaign ${campaignId} stopped: ${result.status}`);
       afterId = result.lastId;

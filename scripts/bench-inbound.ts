@@ -125,7 +125,8 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
       const before = counts.processed;
       counts = await inboundMessageCounts(system.db);
       if (counts.processed > before) lastProgressAt = Date.now();
-      if (what === 'run') log(`recorded ${counts.recorded}, handled ${counts.processed} of ${count}, load ${loadAverage()}`);
+      if (what === 'run')
+        log(`recorded ${counts.recorded}, handled ${counts.processed} of ${count}, load ${loadAverage()}`);
     }
     return counts;
   }

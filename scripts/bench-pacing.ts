@@ -122,7 +122,10 @@ runBenchmark('bench-pacing', { workers: WORKERS, favourSimulator: true }, async 
     ];
     console.log(cells.join('  '));
     // Where a second held too many: a stall at the start, mid-run or at the end tells different stories.
-    for (const over of p.overAt) console.log(`  ${sender.address}: ${sender.mps + 1} messages within ${over.spanMs.toFixed(1)} ms from ${over.atSeconds.toFixed(2)} s`);
+    for (const over of p.overAt)
+      console.log(
+        `  ${sender.address}: ${sender.mps + 1} messages within ${over.spanMs.toFixed(1)} ms from ${over.atSeconds.toFixed(2)} s`,
+      );
   }
   console.log(`targets: max in any 1 s <= limit, achieved/limit >= ${TARGET_ACHIEVED}`);
 });

@@ -15,7 +15,10 @@ const root = path.join(__dirname, '..');
 const dataDir = path.join(root, '.data');
 
 async function main(): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(18).toString('base64url') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(18).toString('base64url'),
+  };
   const services: { stop(): Promise<void> }[] = [];
   const children: ManagedProcess[] = [];
   let stopping = false;
@@ -34,14 +37,25 @@ async function main(): Promise<void> {
   if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as 'postgres' and must reach its folder
   if (!env.DATABASE_URL) {
     console.log('[start] starting PostgreSQL (data in .data/postgres, port 54329)...');
-    const postgres = new LocalPostgres({ dataDir: path.join(dataDir, 'postgres'), port: 54329, database: 'proactive_sms', user: 'proactive_sms', durable: true });
+    const postgres = new LocalPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: 54329,
+      database: 'proactive_sms',
+      user: 'proactive_sms',
+      durable: true,
+    });
     await postgres.start();
     services.push(postgres);
     env.DATABASE_URL = postgres.url;
   }
   if (!env.TEMPORAL_ADDRESS) {
     console.log('[start] starting the Temporal dev server (workflows kept in .data/temporal.db)...');
-    const temporal = new LocalTemporal({ dbFile: path.join(dataDir, 'temporal.db'), port: 7233, uiPort: 8233, background: true });
+    const temporal = new LocalTemporal({
+      dbFile: path.join(dataDir, 'temporal.db'),
+      port: 7233,
+      uiPort: 8233,
+      background: true,
+    });
     await temporal.start();
     services.push(temporal);
     env.TEMPORAL_ADDRESS = temporal.address;
@@ -82,6 +96,8 @@ Press Ctrl-C to stop everything.`);
 
 main().catch((error: unknown) => {
   console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error('[start] run `bash scripts/setup.sh` to install what is missing; set DATABASE_URL / TEMPORAL_ADDRESS to use servers of your own.');
+  console.error(
+    '[start] run `bash scripts/setup.sh` to install what is missing; set DATABASE_URL / TEMPORAL_ADDRESS to use servers of your own.',
+  );
   process.exit(1);
 });

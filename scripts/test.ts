@@ -1,6 +1,5 @@
 // `npm test`: type-check and lint, start a real PostgreSQL and a real Temporal dev server on free ports, run every
 // Jest test against them, and stop what was started, whatever happens.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,39 +8,37 @@ import { migrateToLatest } from '../src/db/migrate';
 import { freePort } from './lib/free-port';
 import { LocalPostgres } from './lib/local-postgres';
 import { LocalTemporal } from './lib/local-temporal';
+import { runStaticChecks, runStep } from './lib/static-checks';
 import { writeWorkflowBundle } from './lib/workflow-bundle';
 
-const root = path.join(__dirname, '..');
-
-function run(step: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
-  console.log(`\n[test] ${step}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
-  return result.status ?? 1;
-}
-
 async function main(): Promise<number> {
-  const bin = path.join(root, 'node_modules', '.bin');
-  // Type and lint problems fail the run, but the tests still run so one report shows everything.
-  const checks = [
-    run('type-check', path.join(bin, 'tsc'), ['--noEmit', '-p', '.']),
-    // The web console's browser modules have their own tsconfig (DOM, checked JavaScript).
-    run('type-check console', path.join(bin, 'tsc'), ['-p', 'src/console/public']),
-    run('lint', path.join(bin, 'eslint'), ['.']),
-  ];
-  const checksFailed = checks.some((status) => status !== 0);
+  const bin = path.join(__dirname, '..', 'node_modules', '.bin');
+  // Type, lint, format and boundary problems fail the run, but the tests still run so one report shows everything.
+  const checksFailed = !runStaticChecks();
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-sms-test-'));
   if (process.getuid?.() === 0) fs.chmodSync(work, 0o755); // the postgres user must reach its data folder
-  const postgres = new LocalPostgres({ dataDir: path.join(work, 'pg'), port: await freePort(), database: 'proactive_sms', user: 'proactive_sms', durable: false });
+  const postgres = new LocalPostgres({
+    dataDir: path.join(work, 'pg'),
+    port: await freePort(),
+    database: 'proactive_sms',
+    user: 'proactive_sms',
+    durable: false,
+  });
   const temporal = new LocalTemporal({ dbFile: path.join(work, 'temporal.db'), port: await freePort(), uiPort: null });
   const stopAll = async () => {
     await Promise.allSettled([postgres.stop(), temporal.stop()]);
     fs.rmSync(work, { recursive: true, force: true });
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stopAll().finally(() => process.exit(130)));
   try {
     console.log('[test] starting PostgreSQL and the Temporal dev server on free ports...');
-    const [bundle] = await Promise.all([writeWorkflowBundle(path.join(work, 'workflow-bundle.js')), postgres.start(), temporal.start()]);
+    const [bundle] = await Promise.all([
+      writeWorkflowBundle(path.join(work, 'workflow-bundle.js')),
+      postgres.start(),
+      temporal.start(),
+    ]);
     const db = createDb(postgres.url, 1);
     await migrateToLatest(db);
     await db.destroy();
@@ -55,11 +52,17 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
     const jestArgs = ['--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
-    const status = run('jest', path.join(bin, 'jest'), jestArgs, env);
+    const status = runStep('jest', path.join(bin, 'jest'), jestArgs, env);
     if (fs.existsSync(resultsFile)) {
-      const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as {
+        numPassedTests: number;
+        numFailedTests: number;
+        numPendingTests: number;
+      };
       // A plain closing line that any CI reader understands.
-      console.log(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+      console.log(
+        `\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`,
+      );
     }
     if (checksFailed) console.error('[test] the type-check or lint failed (see above)');
     return checksFailed ? 1 : status;

@@ -14,7 +14,13 @@ export interface AppConfig {
   twilioAccountSid: string;
   twilioAuthToken: string;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
-  campaign: { batchSize: number; batchSeconds: number; batchesPerRun: number; failureThreshold: number; carrierPatienceMs: number };
+  campaign: {
+    batchSize: number;
+    batchSeconds: number;
+    batchesPerRun: number;
+    failureThreshold: number;
+    carrierPatienceMs: number;
+  };
   /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
   conversationIdleMs: number;
   /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */

@@ -7,5 +7,8 @@ export const log: Logger = pino({
   base: { service: process.env.SERVICE_NAME ?? 'proactive-sms' },
   // Phone numbers are masked unless the level is debug or more verbose (where whole numbers help troubleshooting).
   serializers: { ...phoneSerializers((): boolean => log.isLevelEnabled('debug')), err: pino.stdSerializers.err },
-  redact: { paths: ['apiKey', '*.apiKey', 'authorization', '*.authorization', 'authToken', '*.authToken'], censor: '[redacted]' },
+  redact: {
+    paths: ['apiKey', '*.apiKey', 'authorization', '*.authorization', 'authToken', '*.authToken'],
+    censor: '[redacted]',
+  },
 });

@@ -54,7 +54,11 @@ const { transitionCampaignStatus } = proxyActivities<Activities>({
 // ---- helpers ----
 
 function isCarrierOutage(error: unknown): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'CarrierOutage';
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === 'CarrierOutage'
+  );
 }
 
 // ---- workflow ----
@@ -106,10 +110,16 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     const step = state.phase === 'walk' ? dispatchCampaignBatch : dispatchHeldMessages;
     let result;
     try {
-      result = await step({ campaignId: input.campaignId, afterId: state.afterId, batchSize: state.batchSize, batchSeconds: state.batchSeconds });
+      result = await step({
+        campaignId: input.campaignId,
+        afterId: state.afterId,
+        batchSize: state.batchSize,
+        batchSeconds: state.batchSeconds,
+      });
     } catch (error) {
       if (!isCarrierOutage(error)) throw error;
-      if (state.status === 'running') await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');
+      if (state.status === 'running')
+        await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');
       await sleep(outageBackoffMs);
       outageBackoffMs = Math.min(outageBackoffMs * 2, 30_000);
       continue;
@@ -129,10 +139,15 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     state.attempted += result.attempted;
     state.failed += result.failed;
     state.held += result.held;
-    if (result.nextOpenAt !== null) state.nextOpenAt = Math.min(state.nextOpenAt ?? result.nextOpenAt, result.nextOpenAt);
+    if (result.nextOpenAt !== null)
+      state.nextOpenAt = Math.min(state.nextOpenAt ?? result.nextOpenAt, result.nextOpenAt);
     batches += 1;
     if (state.attempted >= 50 && state.failed / state.attempted > state.failureThreshold) {
-      await moveTo(['running'], 'paused', `paused itself: ${state.failed} of ${state.attempted} messages failed permanently`);
+      await moveTo(
+        ['running'],
+        'paused',
+        `paused itself: ${state.failed} of ${state.attempted} messages failed permanently`,
+      );
       continue;
     }
     if (result.done) {

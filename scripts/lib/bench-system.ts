@@ -258,10 +258,16 @@ async function waitForQuietMachine(): Promise<void> {
   const quiet = os.cpus().length * QUIET_LOAD_PER_CORE;
   const load = () => os.loadavg()[0];
   if (load() <= quiet) return;
-  log(`waiting up to ${QUIET_WAIT_MS / 60_000} min for the machine to settle (1-minute load ${load().toFixed(2)}, quiet is ${quiet})...`);
+  log(
+    `waiting up to ${QUIET_WAIT_MS / 60_000} min for the machine to settle (1-minute load ${load().toFixed(2)}, quiet is ${quiet})...`,
+  );
   const deadline = Date.now() + QUIET_WAIT_MS;
   while (load() > quiet && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5000));
-  log(load() <= quiet ? `settled (load ${loadAverage()})` : `still busy (load ${loadAverage()}): expect worse figures than from a quiet start`);
+  log(
+    load() <= quiet
+      ? `settled (load ${loadAverage()})`
+      : `still busy (load ${loadAverage()}): expect worse figures than from a quiet start`,
+  );
 }
 
 /** loadAverage is the 1, 5 and 15 minute load average, to note how busy the machine was. */
@@ -304,6 +310,8 @@ function favourSimulator(pid: number | undefined): void {
     os.setPriority(pid, SIMULATOR_NICE);
     log(`the simulator runs at nice ${SIMULATOR_NICE}, so its arrival times are not the OS's scheduling delays`);
   } catch (error) {
-    log(`the simulator keeps the default priority (${(error as Error).message}): its arrival times include the OS's scheduling delays`);
+    log(
+      `the simulator keeps the default priority (${(error as Error).message}): its arrival times include the OS's scheduling delays`,
+    );
   }
 }

@@ -19,7 +19,12 @@ export const BACKGROUND_NICE = 10;
 export type ProcessOptions = SpawnOptions & { showOutput?: boolean; background?: boolean };
 
 /** startProcess spawns a long-running child, prefixing its output with its name when asked to show it. */
-export function startProcess(name: string, command: string, args: string[], options: ProcessOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: ProcessOptions = {},
+): ManagedProcess {
   // nice(1) execs the command in the same process, so signals (SIGTERM, SIGKILL in the fault tests) still reach it;
   // setpriority() on the pid after spawn would miss the threads the child started meanwhile.
   const [file, argv] =
@@ -57,7 +62,11 @@ export function startProcess(name: string, command: string, args: string[], opti
 }
 
 /** stopProcess sends a signal and waits for the exit, escalating to SIGKILL after the grace period. */
-export async function stopProcess(proc: ManagedProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+export async function stopProcess(
+  proc: ManagedProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill(signal);
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);

@@ -21,7 +21,9 @@ export function findPostgresBinDir(): string {
   const candidates = [process.env.PG_BIN, ...debianBinDirs()].filter((d): d is string => !!d);
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, 'postgres')));
   if (!found) {
-    throw new Error('no PostgreSQL server binaries found: run `bash scripts/setup.sh` (installs Debian postgresql) or set PG_BIN');
+    throw new Error(
+      'no PostgreSQL server binaries found: run `bash scripts/setup.sh` (installs Debian postgresql) or set PG_BIN',
+    );
   }
   return found;
 }
@@ -96,7 +98,12 @@ export class LocalPostgres {
   }
 
   private async ensureDatabase(): Promise<void> {
-    const client = new Client({ host: '127.0.0.1', port: this.options.port, user: this.options.user, database: 'postgres' });
+    const client = new Client({
+      host: '127.0.0.1',
+      port: this.options.port,
+      user: this.options.user,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.options.database]);

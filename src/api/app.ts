@@ -34,7 +34,17 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(express.json({ limit: '1mb' }));
   v1.use(businessUnitRoutes(deps));
   v1.use(requireApiKey(deps.db), apiKeyRateLimit(deps.config.apiLimits.ratePerMinute));
-  for (const routes of [settingsRoutes, senderRoutes, dncRoutes, callingListRoutes, templateRoutes, skillRoutes, campaignRoutes, cadenceEventRoutes, conversationRoutes]) {
+  for (const routes of [
+    settingsRoutes,
+    senderRoutes,
+    dncRoutes,
+    callingListRoutes,
+    templateRoutes,
+    skillRoutes,
+    campaignRoutes,
+    cadenceEventRoutes,
+    conversationRoutes,
+  ]) {
     v1.use(routes(deps));
   }
   app.use('/v1', v1);

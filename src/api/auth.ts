@@ -32,7 +32,8 @@ export function requireAdmin(adminToken: string | null): RequestHandler {
   return (req, _res, next) => {
     const token = bearer(req.headers.authorization);
     if (!adminToken) throw new ApiError(403, 'admin_disabled', 'admin routes are disabled: set ADMIN_TOKEN on the API');
-    if (!token || !secretsEqual(token, adminToken)) throw new ApiError(401, 'unauthorized', 'missing or wrong admin token');
+    if (!token || !secretsEqual(token, adminToken))
+      throw new ApiError(401, 'unauthorized', 'missing or wrong admin token');
     next();
   };
 }

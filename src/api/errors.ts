@@ -38,7 +38,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof CsvInputError) return send(400, 'invalid_csv', error.message, { line: error.line });
   const status = (error as { status?: number; type?: string }).status;
   const type = (error as { type?: string }).type;
-  if (type === 'entity.parse.failed') return send(400, 'malformed_json', `the request body is not valid JSON: ${(error as Error).message}`);
+  if (type === 'entity.parse.failed')
+    return send(400, 'malformed_json', `the request body is not valid JSON: ${(error as Error).message}`);
   if (type === 'entity.too.large') return send(413, 'body_too_large', 'the request body is too large');
   if (status && status >= 400 && status < 500) return send(status, 'invalid_request', (error as Error).message);
   log.error({ err: error, path: req.path }, 'request failed');

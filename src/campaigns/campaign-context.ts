@@ -27,7 +27,8 @@ export async function loadCampaignContext(db: Kysely<Database>, campaignId: stri
     getSendersByIds(db, campaign.business_unit_id, campaign.sender_ids),
   ]);
   const body = template?.body ?? campaign.message_body;
-  if (body === null || body === undefined) throw new Error(`campaign ${campaignId} has neither a template nor a message`);
+  if (body === null || body === undefined)
+    throw new Error(`campaign ${campaignId} has neither a template nor a message`);
   const dncGroupIds = [unit?.default_dnc_group_id, campaign.dnc_group_id].filter((g): g is string => !!g);
   return {
     campaign,

@@ -2,7 +2,13 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../config';
 import type { CampaignWorkflowInput } from '../../workflows';
-import { businessUnitIdKey, campaignControlSignal, campaignIdKey, campaignStatusKey, campaignWorkflowId } from '../../workflows/definitions';
+import {
+  businessUnitIdKey,
+  campaignControlSignal,
+  campaignIdKey,
+  campaignStatusKey,
+  campaignWorkflowId,
+} from '../../workflows/definitions';
 import { getCampaign, transitionCampaign } from '../db/campaigns';
 import type { Campaign, Database } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
@@ -40,9 +46,19 @@ export async function applyCampaignAction(
   const campaign = await getCampaign(deps.db, businessUnitId, campaignId);
   if (!campaign) throw new CampaignControlError(404, `campaign ${campaignId} does not exist`);
   if (action === 'start') await checkSendersActive(deps.db, campaign);
-  const to = action === 'start' ? (isFuture(campaign.start_at) ? 'scheduled' : 'running') : action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
+  const to =
+    action === 'start'
+      ? isFuture(campaign.start_at)
+        ? 'scheduled'
+        : 'running'
+      : action === 'pause'
+        ? 'paused'
+        : action === 'resume'
+          ? 'running'
+          : 'cancelled';
   const moved = await transitionCampaign(deps.db, campaign.id, allowedFrom(action), to);
-  if (!moved) throw new CampaignControlError(409, `cannot ${action} campaign ${campaignId} while it is ${campaign.status}`);
+  if (!moved)
+    throw new CampaignControlError(409, `cannot ${action} campaign ${campaignId} while it is ${campaign.status}`);
 
   if (action === 'start') {
     try {

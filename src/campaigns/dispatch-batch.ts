@@ -29,7 +29,10 @@ const MAX_PAGE_MULTIPLE = 10;
  * rate when that is more (capped). Between two batches the senders idle while the workflow starts the next one (a
  * few hundred ms): a batch of a minute's sending keeps that loss small at any rate.
  */
-export function batchPageSize(input: Pick<BatchInput, 'batchSize' | 'batchSeconds'>, senders: readonly Pick<Sender, 'mps'>[]): number {
+export function batchPageSize(
+  input: Pick<BatchInput, 'batchSize' | 'batchSeconds'>,
+  senders: readonly Pick<Sender, 'mps'>[],
+): number {
   const rate = senders.reduce((sum, s) => sum + s.mps, 0);
   const byRate = Math.ceil(rate * (input.batchSeconds ?? 0));
   return Math.max(input.batchSize, Math.min(byRate, input.batchSize * MAX_PAGE_MULTIPLE));
@@ -56,10 +59,23 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);
   const records = await nextCampaignRecords(deps.db, context.campaign.list_id, input.afterId, pageSize);
-  if (records.length === 0) return { outcome: 'dispatched', lastId: input.afterId, done: true, attempted: 0, failed: 0, held: 0, nextOpenAt: null };
+  if (records.length === 0)
+    return {
+      outcome: 'dispatched',
+      lastId: input.afterId,
+      done: true,
+      attempted: 0,
+      failed: 0,
+      held: 0,
+      nextOpenAt: null,
+    };
   const lastId = records[records.length - 1].id;
 
-  const onDnc = await phonesOnDnc(deps.db, context.dncGroupIds, records.map((r) => r.phone));
+  const onDnc = await phonesOnDnc(
+    deps.db,
+    context.dncGroupIds,
+    records.map((r) => r.phone),
+  );
   await insertMessagesOnce(deps.db, planRecipients(context, records, onDnc));
   const unsent = await unsentCampaignMessages(deps.db, input.campaignId, input.afterId, lastId);
   const tally = await sendCampaignMessages(deps, context, unsent);
@@ -75,7 +91,16 @@ export async function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<B
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);
   const held = await heldCampaignMessages(deps.db, input.campaignId, input.afterId, pageSize);
-  if (held.length === 0) return { outcome: 'dispatched', lastId: input.afterId, done: true, attempted: 0, failed: 0, held: 0, nextOpenAt: null };
+  if (held.length === 0)
+    return {
+      outcome: 'dispatched',
+      lastId: input.afterId,
+      done: true,
+      attempted: 0,
+      failed: 0,
+      held: 0,
+      nextOpenAt: null,
+    };
   const tally = await sendCampaignMessages(deps, context, held);
   return toResult(tally, held[held.length - 1].id, held.length < pageSize);
 }

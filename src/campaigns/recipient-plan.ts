@@ -33,7 +33,13 @@ export function planRecipients(
       sent_at: null,
     };
     if (onDnc.has(record.phone)) {
-      return { ...base, body: null, state: 'skipped_dnc', error_code: 'dnc', error_message: 'the contact is on a DNC list' };
+      return {
+        ...base,
+        body: null,
+        state: 'skipped_dnc',
+        error_code: 'dnc',
+        error_message: 'the contact is on a DNC list',
+      };
     }
     const merged = mergeTemplate(context.template, record.fields, context.direction);
     if (!merged.ok) {

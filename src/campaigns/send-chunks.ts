@@ -51,7 +51,11 @@ function chunkSize(mps: number): number {
 export const PREPARE_LEAD_MS = 250;
 
 /** sendCampaignMessages sends messages of one campaign through their senders, all senders at once. */
-export async function sendCampaignMessages(deps: SendDeps, context: CampaignContext, messages: CampaignMessage[]): Promise<SendTally> {
+export async function sendCampaignMessages(
+  deps: SendDeps,
+  context: CampaignContext,
+  messages: CampaignMessage[],
+): Promise<SendTally> {
   const bySender = new Map<string, CampaignMessage[]>();
   for (const message of messages) {
     const list = bySender.get(message.sender_id!) ?? [];
@@ -61,7 +65,9 @@ export async function sendCampaignMessages(deps: SendDeps, context: CampaignCont
   // The carrier's keep-alive connections may have closed while this worker had nothing to send: open them again
   // before the first slot rather than on it.
   if (messages.length > 0) await deps.carrier.warmUp?.();
-  const tallies = await Promise.all([...bySender.entries()].map(([senderId, queue]) => sendThroughSender(deps, context, senderId, queue)));
+  const tallies = await Promise.all(
+    [...bySender.entries()].map(([senderId, queue]) => sendThroughSender(deps, context, senderId, queue)),
+  );
   const opens = tallies.map((t) => t.nextOpenAt).filter((t): t is number => t !== null);
   return {
     attempted: tallies.reduce((n, t) => n + t.attempted, 0),
@@ -82,7 +88,12 @@ function recipientZones(message: CampaignMessage): string[] {
  * slots follow each other without a gap even when no other campaign shares it. Every message is marked sending
  * before the carrier sees it and its answer recorded after, so a retried batch resends with the same Idempotency-Key.
  */
-async function sendThroughSender(deps: SendDeps, context: CampaignContext, senderId: string, messages: CampaignMessage[]): Promise<SendTally> {
+async function sendThroughSender(
+  deps: SendDeps,
+  context: CampaignContext,
+  senderId: string,
+  messages: CampaignMessage[],
+): Promise<SendTally> {
   const sender = context.senders.find((s) => s.id === senderId);
   if (!sender) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
   const tally: SendTally = { attempted: 0, failed: 0, held: 0, nextOpenAt: null, stoppedBy: null };
@@ -108,7 +119,9 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
   async function backOff(): Promise<void> {
     failingSince ??= Date.now();
     if (Date.now() - failingSince > deps.carrierPatienceMs) {
-      throw new CarrierOutageError(`campaign ${context.campaign.id}: carrier unavailable for ${Date.now() - failingSince} ms`);
+      throw new CarrierOutageError(
+        `campaign ${context.campaign.id}: carrier unavailable for ${Date.now() - failingSince} ms`,
+      );
     }
     await new Promise((r) => setTimeout(r, backoffMs));
     backoffMs = Math.min(backoffMs * 2, 5000);
@@ -154,7 +167,13 @@ async function sendThroughSender(deps: SendDeps, context: CampaignContext, sende
 
 // Takes up to one chunk of messages off the queue; recipients whose window is closed stay pending (the campaign comes
 // back for them when it opens).
-function takeChunk(deps: SendDeps, context: CampaignContext, sender: Sender, queue: CampaignMessage[], tally: SendTally): CampaignMessage[] {
+function takeChunk(
+  deps: SendDeps,
+  context: CampaignContext,
+  sender: Sender,
+  queue: CampaignMessage[],
+  tally: SendTally,
+): CampaignMessage[] {
   const now = deps.now ?? (() => new Date());
   const window = context.campaign.quiet_hours;
   const chunk: CampaignMessage[] = [];
@@ -175,28 +194,55 @@ type PreparedChunk = { stoppedBy: string } | { stoppedBy: null; sendable: Campai
 
 // Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
 // the chunk sending before any of it reaches the carrier, and only then books its slots, so the first is still fresh.
-async function prepareChunk(deps: SendDeps, context: CampaignContext, senderId: string, chunk: CampaignMessage[]): Promise<PreparedChunk> {
+async function prepareChunk(
+  deps: SendDeps,
+  context: CampaignContext,
+  senderId: string,
+  chunk: CampaignMessage[],
+): Promise<PreparedChunk> {
   const [campaign, optedOut] = await Promise.all([
     getCampaignById(deps.db, context.campaign.id),
-    phonesOnDnc(deps.db, context.dncGroupIds, chunk.map((m) => m.to_phone)),
+    phonesOnDnc(
+      deps.db,
+      context.dncGroupIds,
+      chunk.map((m) => m.to_phone),
+    ),
   ]);
   const status = campaign?.status ?? 'cancelled';
   if (!isSending(status)) return { stoppedBy: status };
   const sendable = chunk.filter((m) => !optedOut.has(m.to_phone));
   await Promise.all([
-    markMessages(deps.db, chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id), 'skipped_dnc', {
-      code: 'dnc',
-      message: 'the contact opted out before this message was sent',
-    }),
-    markMessages(deps.db, sendable.filter((m) => m.state === 'pending').map((m) => m.id), 'sending'),
+    markMessages(
+      deps.db,
+      chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id),
+      'skipped_dnc',
+      {
+        code: 'dnc',
+        message: 'the contact opted out before this message was sent',
+      },
+    ),
+    markMessages(
+      deps.db,
+      sendable.filter((m) => m.state === 'pending').map((m) => m.id),
+      'sending',
+    ),
   ]);
   if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [] };
-  const slots = await scheduleSends(deps.db, senderId, sendable.map((m) => m.segments));
+  const slots = await scheduleSends(
+    deps.db,
+    senderId,
+    sendable.map((m) => m.segments),
+  );
   return { stoppedBy: null, sendable, slots };
 }
 
 // The carrier refusing with 21610 means the contact unsubscribed there: mirror it in the campaign's DNC group.
-async function recordCarrierOptOuts(deps: SendDeps, context: CampaignContext, sent: CampaignMessage[], results: SendResult[]) {
+async function recordCarrierOptOuts(
+  deps: SendDeps,
+  context: CampaignContext,
+  sent: CampaignMessage[],
+  results: SendResult[],
+) {
   const groupId = context.campaign.dnc_group_id ?? context.dncGroupIds[0];
   for (const result of results.filter((r) => r.state === 'opted_out')) {
     const phone = sent.find((m) => m.id === result.id)!.to_phone;

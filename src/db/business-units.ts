@@ -10,7 +10,14 @@ export async function insertBusinessUnit(
   return db.transaction().execute(async (trx) => {
     const unit = await trx
       .insertInto('business_units')
-      .values({ name: input.name, api_key_hash: input.apiKeyHash, default_dnc_group_id: null, opt_out_text: null, opt_in_text: null, help_text: null })
+      .values({
+        name: input.name,
+        api_key_hash: input.apiKeyHash,
+        default_dnc_group_id: null,
+        opt_out_text: null,
+        opt_in_text: null,
+        help_text: null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     const group = await trx
@@ -28,7 +35,10 @@ export async function insertBusinessUnit(
 }
 
 /** findBusinessUnitByKeyHash resolves an API key's hash to its tenant. */
-export async function findBusinessUnitByKeyHash(db: Kysely<Database>, apiKeyHash: string): Promise<BusinessUnit | undefined> {
+export async function findBusinessUnitByKeyHash(
+  db: Kysely<Database>,
+  apiKeyHash: string,
+): Promise<BusinessUnit | undefined> {
   return db.selectFrom('business_units').selectAll().where('api_key_hash', '=', apiKeyHash).executeTakeFirst();
 }
 

@@ -8,8 +8,17 @@ export async function insertCampaign(db: Kysely<Database>, campaign: Insertable<
 }
 
 /** getCampaign loads a campaign only if it belongs to the business unit. */
-export async function getCampaign(db: Kysely<Database>, businessUnitId: string, id: string): Promise<Campaign | undefined> {
-  return db.selectFrom('campaigns').selectAll().where('business_unit_id', '=', businessUnitId).where('id', '=', id).executeTakeFirst();
+export async function getCampaign(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+): Promise<Campaign | undefined> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** getCampaignById loads a campaign for the engine, which acts on behalf of its business unit. */
@@ -19,7 +28,12 @@ export async function getCampaignById(db: Kysely<Database>, id: string): Promise
 
 /** listCampaigns returns a business unit's campaigns, newest first. */
 export async function listCampaigns(db: Kysely<Database>, businessUnitId: string): Promise<Campaign[]> {
-  return db.selectFrom('campaigns').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at', 'desc').execute();
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 /** transitionCampaign moves a campaign to `to` only if it is in one of `from`; undefined when it was not. */
@@ -62,7 +76,10 @@ const STATE_TO_COUNT: Record<string, keyof CampaignCounts> = {
 };
 
 /** campaignCounts counts a campaign's recipients by outcome; every recipient not yet finished is pending. */
-export async function campaignCounts(db: Kysely<Database>, campaign: Pick<Campaign, 'id' | 'list_id'>): Promise<CampaignCounts> {
+export async function campaignCounts(
+  db: Kysely<Database>,
+  campaign: Pick<Campaign, 'id' | 'list_id'>,
+): Promise<CampaignCounts> {
   const [byState, total] = await Promise.all([
     db
       .selectFrom('messages')
@@ -77,7 +94,16 @@ export async function campaignCounts(db: Kysely<Database>, campaign: Pick<Campai
       .where('duplicate', '=', false)
       .executeTakeFirstOrThrow(),
   ]);
-  const counts: CampaignCounts = { total: Number(total.n), pending: 0, sent: 0, delivered: 0, failed: 0, skippedDnc: 0, skippedInvalid: 0, optedOut: 0 };
+  const counts: CampaignCounts = {
+    total: Number(total.n),
+    pending: 0,
+    sent: 0,
+    delivered: 0,
+    failed: 0,
+    skippedDnc: 0,
+    skippedInvalid: 0,
+    optedOut: 0,
+  };
   let finished = 0;
   for (const row of byState) {
     const key = STATE_TO_COUNT[row.state];

@@ -5,17 +5,31 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** insertDncGroup creates a named DNC group in a business unit. */
 export async function insertDncGroup(db: Db, businessUnitId: string, name: string): Promise<DncGroup> {
-  return db.insertInto('dnc_groups').values({ business_unit_id: businessUnitId, name }).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('dnc_groups')
+    .values({ business_unit_id: businessUnitId, name })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** listDncGroups returns a business unit's groups, oldest (the default) first. */
 export async function listDncGroups(db: Db, businessUnitId: string): Promise<DncGroup[]> {
-  return db.selectFrom('dnc_groups').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at').execute();
+  return db
+    .selectFrom('dnc_groups')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .orderBy('created_at')
+    .execute();
 }
 
 /** getDncGroup loads a group only if it belongs to the business unit. */
 export async function getDncGroup(db: Db, businessUnitId: string, id: string): Promise<DncGroup | undefined> {
-  return db.selectFrom('dnc_groups').selectAll().where('business_unit_id', '=', businessUnitId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('dnc_groups')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** DncChange says who or what changed a DNC entry, for the audit trail. */
@@ -26,7 +40,12 @@ export interface DncChange {
 }
 
 /** addDncEntry puts a phone on a group (idempotent) and audits the change when it is new. */
-export async function addDncEntry(db: Kysely<Database>, groupId: string, phone: string, change: DncChange): Promise<boolean> {
+export async function addDncEntry(
+  db: Kysely<Database>,
+  groupId: string,
+  phone: string,
+  change: DncChange,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('dnc_entries')
@@ -40,7 +59,12 @@ export async function addDncEntry(db: Kysely<Database>, groupId: string, phone: 
 }
 
 /** removeDncEntry takes a phone off a group (idempotent) and audits the change when there was one. */
-export async function removeDncEntry(db: Kysely<Database>, groupId: string, phone: string, change: DncChange): Promise<boolean> {
+export async function removeDncEntry(
+  db: Kysely<Database>,
+  groupId: string,
+  phone: string,
+  change: DncChange,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const removed = await trx
       .deleteFrom('dnc_entries')
@@ -53,21 +77,45 @@ export async function removeDncEntry(db: Kysely<Database>, groupId: string, phon
   });
 }
 
-async function audit(trx: Transaction<Database>, groupId: string, phone: string, action: 'add' | 'remove', change: DncChange) {
+async function audit(
+  trx: Transaction<Database>,
+  groupId: string,
+  phone: string,
+  action: 'add' | 'remove',
+  change: DncChange,
+) {
   await trx
     .insertInto('dnc_audit')
-    .values({ dnc_group_id: groupId, phone, action, source: change.source, rule: change.rule ?? null, message_sid: change.messageSid ?? null })
+    .values({
+      dnc_group_id: groupId,
+      phone,
+      action,
+      source: change.source,
+      rule: change.rule ?? null,
+      message_sid: change.messageSid ?? null,
+    })
     .execute();
 }
 
 /** getDncEntry returns a phone's entry in a group, if any. */
 export async function getDncEntry(db: Db, groupId: string, phone: string) {
-  return db.selectFrom('dnc_entries').selectAll().where('dnc_group_id', '=', groupId).where('phone', '=', phone).executeTakeFirst();
+  return db
+    .selectFrom('dnc_entries')
+    .selectAll()
+    .where('dnc_group_id', '=', groupId)
+    .where('phone', '=', phone)
+    .executeTakeFirst();
 }
 
 /** getDncAudit lists every change of a phone in a group, oldest first. */
 export async function getDncAudit(db: Db, groupId: string, phone: string) {
-  return db.selectFrom('dnc_audit').selectAll().where('dnc_group_id', '=', groupId).where('phone', '=', phone).orderBy('id').execute();
+  return db
+    .selectFrom('dnc_audit')
+    .selectAll()
+    .where('dnc_group_id', '=', groupId)
+    .where('phone', '=', phone)
+    .orderBy('id')
+    .execute();
 }
 
 /** phonesOnDnc returns which of the phones are on any of the groups right now (one query for a whole batch). */

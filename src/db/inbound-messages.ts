@@ -113,7 +113,9 @@ export async function claimInboundToForward(
         FROM due
        WHERE m.message_sid = due.message_sid
       RETURNING m.message_sid, m.business_unit_id, m.from_phone, m.received_at, m.keyword)
-    SELECT message_sid, business_unit_id, from_phone, keyword FROM claimed ORDER BY received_at, message_sid`.execute(db);
+    SELECT message_sid, business_unit_id, from_phone, keyword FROM claimed ORDER BY received_at, message_sid`.execute(
+    db,
+  );
   return rows.map((r) => ({
     messageSid: r.message_sid,
     businessUnitId: r.business_unit_id,

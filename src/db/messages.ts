@@ -44,8 +44,17 @@ export async function unsentCampaignMessages(
 }
 
 /** heldCampaignMessages pages by message id through every message of a campaign still unsent (held for quiet hours). */
-export async function heldCampaignMessages(db: Kysely<Database>, campaignId: string, afterId: string, limit: number): Promise<CampaignMessage[]> {
-  return campaignMessages(db, campaignId).where('messages.id', '>', afterId).orderBy('messages.id').limit(limit).execute();
+export async function heldCampaignMessages(
+  db: Kysely<Database>,
+  campaignId: string,
+  afterId: string,
+  limit: number,
+): Promise<CampaignMessage[]> {
+  return campaignMessages(db, campaignId)
+    .where('messages.id', '>', afterId)
+    .orderBy('messages.id')
+    .limit(limit)
+    .execute();
 }
 
 /** markMessages moves messages to a state (with an optional error) in one statement. */
@@ -105,7 +114,14 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returningAll()
     .executeTakeFirst();
-  return inserted ?? (await db.selectFrom('messages').selectAll().where('idempotency_key', '=', row.idempotency_key).executeTakeFirstOrThrow());
+  return (
+    inserted ??
+    (await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('idempotency_key', '=', row.idempotency_key)
+      .executeTakeFirstOrThrow())
+  );
 }
 
 const FINAL_RECEIPT_STATES = ['delivered', 'undelivered', 'failed'];

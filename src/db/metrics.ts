@@ -34,7 +34,9 @@ export async function openConversationCounts(
 }
 
 /** unforwardedInboundCounts counts stored inbound messages not yet handed to their conversation workflow. */
-export async function unforwardedInboundCounts(db: Kysely<Database>): Promise<{ business_unit_id: string; n: number }[]> {
+export async function unforwardedInboundCounts(
+  db: Kysely<Database>,
+): Promise<{ business_unit_id: string; n: number }[]> {
   const rows = await db
     .selectFrom('inbound_messages')
     .select(['business_unit_id', (eb) => eb.fn.countAll<string>().as('n')])

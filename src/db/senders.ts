@@ -9,7 +9,12 @@ export async function insertSender(db: Kysely<Database>, sender: NewSender): Pro
 
 /** listSenders returns a business unit's senders, oldest first. */
 export async function listSenders(db: Kysely<Database>, businessUnitId: string): Promise<Sender[]> {
-  return db.selectFrom('senders').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at').execute();
+  return db
+    .selectFrom('senders')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .orderBy('created_at')
+    .execute();
 }
 
 /** getSendersByIds loads senders of one business unit; ids of other tenants are simply absent. */
@@ -25,11 +30,18 @@ export async function getSendersByIds(db: Kysely<Database>, businessUnitId: stri
 
 /** findSenderByAddress finds which tenant owns a number (inbound routing). */
 export async function findSenderByAddress(db: Kysely<Database>, address: string): Promise<Sender | undefined> {
-  return db.selectFrom('senders').selectAll().where('address', '=', address).where('kind', '<>', 'alphanumeric').executeTakeFirst();
+  return db
+    .selectFrom('senders')
+    .selectAll()
+    .where('address', '=', address)
+    .where('kind', '<>', 'alphanumeric')
+    .executeTakeFirst();
 }
 
 /** SenderPatch is what PATCH /senders/:id may change. */
-export type SenderPatch = Partial<Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at'>>;
+export type SenderPatch = Partial<
+  Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at'>
+>;
 
 /** updateSender changes a sender of the business unit; undefined when it is not theirs. */
 export async function updateSender(

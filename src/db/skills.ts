@@ -21,10 +21,20 @@ export async function insertSkill(
 
 /** getSkill loads a skill only if it belongs to the business unit. */
 export async function getSkill(db: Kysely<Database>, businessUnitId: string, id: string): Promise<Skill | undefined> {
-  return db.selectFrom('skills').selectAll().where('business_unit_id', '=', businessUnitId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('skills')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** listSkills returns a business unit's skills, oldest first. */
 export async function listSkills(db: Kysely<Database>, businessUnitId: string): Promise<Skill[]> {
-  return db.selectFrom('skills').selectAll().where('business_unit_id', '=', businessUnitId).orderBy('created_at').execute();
+  return db
+    .selectFrom('skills')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .orderBy('created_at')
+    .execute();
 }

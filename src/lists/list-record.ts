@@ -39,13 +39,23 @@ export function toListRecord(
   if (mapping.mobileField && fields[mapping.mobileField]?.trim()) {
     const parsed = normalizePhone(fields[mapping.mobileField], mapping.region);
     if (parsed.ok) mobile = parsed.e164;
-    else warnings.push({ row, field: mapping.mobileField, message: `${parsed.message}; kept the record without a mobile` });
+    else
+      warnings.push({
+        row,
+        field: mapping.mobileField,
+        message: `${parsed.message}; kept the record without a mobile`,
+      });
   }
   let timezone: string | null = null;
   if (mapping.timezoneField && fields[mapping.timezoneField]?.trim()) {
     const zone = fields[mapping.timezoneField].trim();
     if (knownZones.has(zone)) timezone = zone;
-    else warnings.push({ row, field: mapping.timezoneField, message: `unknown time zone "${zone}"; the phone number decides` });
+    else
+      warnings.push({
+        row,
+        field: mapping.timezoneField,
+        message: `unknown time zone "${zone}"; the phone number decides`,
+      });
   }
   return { record: { row, phone: phone.e164, mobile, timezone, fields }, warnings };
 }

@@ -3,11 +3,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { ConversationWorkflowInput } from '../../workflows';
-import {
-  agentReplySignal,
-  conversationClosedSignal,
-  conversationWorkflowId,
-} from '../../workflows/definitions';
+import { agentReplySignal, conversationClosedSignal, conversationWorkflowId } from '../../workflows/definitions';
 import type { AppConfig } from '../config';
 import type { Database } from '../db/schema';
 
@@ -21,8 +17,17 @@ export interface ConversationClientDeps {
 }
 
 /** conversationClientDeps picks what conversation signals need out of a process's connections and settings. */
-export function conversationClientDeps(deps: { db: Kysely<Database>; temporal: Client; config: AppConfig }): ConversationClientDeps {
-  return { db: deps.db, temporal: deps.temporal, taskQueue: deps.config.taskQueue, idleMs: deps.config.conversationIdleMs };
+export function conversationClientDeps(deps: {
+  db: Kysely<Database>;
+  temporal: Client;
+  config: AppConfig;
+}): ConversationClientDeps {
+  return {
+    db: deps.db,
+    temporal: deps.temporal,
+    taskQueue: deps.config.taskQueue,
+    idleMs: deps.config.conversationIdleMs,
+  };
 }
 
 // Signal-with-start: the contact's workflow is started if it is not running, and the event is never lost in between.

@@ -147,7 +147,11 @@ export function startInboundForwarder(deps: ConversationClientDeps, options: For
     const until = Date.now() + settings.retryMs + settings.leaseMs;
     for (const message of failed) held.set(conversationKey(message), until);
     await markInboundForwarded(deps.db, forwarded);
-    await deferInboundForwarding(deps.db, failed.map((m) => m.messageSid), settings.retryMs);
+    await deferInboundForwarding(
+      deps.db,
+      failed.map((m) => m.messageSid),
+      settings.retryMs,
+    );
     return failed.length === 0;
   }
 

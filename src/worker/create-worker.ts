@@ -30,7 +30,12 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
     namespace: deps.config.temporalNamespace,
     taskQueue: deps.config.taskQueue,
     ...workflows,
-    activities: createActivities({ db: deps.db, carrier: meteredCarrier(deps.carrier), publicUrl: deps.config.publicUrl, carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs }),
+    activities: createActivities({
+      db: deps.db,
+      carrier: meteredCarrier(deps.carrier),
+      publicUrl: deps.config.publicUrl,
+      carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs,
+    }),
     maxConcurrentActivityTaskExecutions: 20,
   });
   return { worker, connection };

@@ -15,8 +15,17 @@ async function main(): Promise<void> {
     log.info({ port: metrics.port }, 'worker metrics at /metrics');
   }
   const db = createDb(config.databaseUrl, 20);
-  const carrier = createTwilioCarrier({ apiUrl: config.twilioApiUrl, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken });
-  const { worker, connection } = await createWorker({ config, db, carrier, workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH });
+  const carrier = createTwilioCarrier({
+    apiUrl: config.twilioApiUrl,
+    accountSid: config.twilioAccountSid,
+    authToken: config.twilioAuthToken,
+  });
+  const { worker, connection } = await createWorker({
+    config,
+    db,
+    carrier,
+    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+  });
   log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
   await worker.run();
   await connection.close();

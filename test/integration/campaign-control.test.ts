@@ -5,7 +5,9 @@ import { createTenant, eventually, startTestSystem, TestSystem, waitForCampaignS
 let system: TestSystem;
 beforeAll(async () => {
   // Small batches (of exactly 5, whatever the sender's rate) and runs, so continue-as-new happens on a list of a few dozen.
-  system = await startTestSystem({ env: { CAMPAIGN_BATCH_SIZE: '5', CAMPAIGN_BATCH_SECONDS: '0', CAMPAIGN_BATCHES_PER_RUN: '2' } });
+  system = await startTestSystem({
+    env: { CAMPAIGN_BATCH_SIZE: '5', CAMPAIGN_BATCH_SECONDS: '0', CAMPAIGN_BATCHES_PER_RUN: '2' },
+  });
 });
 afterAll(async () => {
   await system?.shutdown();

@@ -123,13 +123,16 @@ describe('a batch holds about a minute of its senders’ rate', () => {
   it.each([
     { batchSeconds: 1, attempted: 15, done: true },
     { batchSeconds: 0, attempted: 5, done: false },
-  ])('with batchSeconds $batchSeconds, a batch of batchSize 5 takes $attempted of a list of 15', async ({ batchSeconds, attempted, done }) => {
-    const { campaignId } = await runningCampaign(50, 15);
-    const { carrier, sent } = instantCarrier();
-    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 5, batchSeconds });
-    expect(result).toMatchObject({ outcome: 'dispatched', attempted, done });
-    expect(sent).toHaveLength(attempted);
-  });
+  ])(
+    'with batchSeconds $batchSeconds, a batch of batchSize 5 takes $attempted of a list of 15',
+    async ({ batchSeconds, attempted, done }) => {
+      const { campaignId } = await runningCampaign(50, 15);
+      const { carrier, sent } = instantCarrier();
+      const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 5, batchSeconds });
+      expect(result).toMatchObject({ outcome: 'dispatched', attempted, done });
+      expect(sent).toHaveLength(attempted);
+    },
+  );
 
   it('warms the carrier before the first send (its connections may have closed while the worker was idle)', async () => {
     const { campaignId } = await runningCampaign(50, 3);

@@ -24,8 +24,15 @@ describe('delivery receipts', () => {
     });
     expect(delivered).toMatchObject({ total: 20, delivered: 20, sent: 0, pending: 0 });
     // Receipts are kept only until applied: none of these is left behind in the store.
-    const sids = system.sentMessages().filter((m) => m.from === sender.address).map((m) => m.sid);
-    const kept = await system.db.selectFrom('delivery_receipts').select('carrier_sid').where('carrier_sid', 'in', sids).execute();
+    const sids = system
+      .sentMessages()
+      .filter((m) => m.from === sender.address)
+      .map((m) => m.sid);
+    const kept = await system.db
+      .selectFrom('delivery_receipts')
+      .select('carrier_sid')
+      .where('carrier_sid', 'in', sids)
+      .execute();
     expect(kept).toEqual([]);
 
     // A late, contradictory receipt for a delivered message changes nothing; a repeated one neither.
@@ -73,7 +80,8 @@ describe('a kept receipt', () => {
       skill_id: null,
     });
   }
-  const kept = (sid: string) => system.db.selectFrom('delivery_receipts').select('status').where('carrier_sid', '=', sid).execute();
+  const kept = (sid: string) =>
+    system.db.selectFrom('delivery_receipts').select('status').where('carrier_sid', '=', sid).execute();
   const stateOf = async (id: string) =>
     (await system.db.selectFrom('messages').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
 
@@ -83,7 +91,9 @@ describe('a kept receipt', () => {
     expect(await applyDeliveryReceipt(system.db, sid, 'delivered', null)).toBe(false);
     expect(await kept(sid)).toEqual([{ status: 'delivered' }]);
 
-    await recordSendResults(system.db, [{ id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null }]);
+    await recordSendResults(system.db, [
+      { id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null },
+    ]);
     expect(await stateOf(message.id)).toBe('delivered');
     expect(await kept(sid)).toEqual([]);
   });
@@ -91,7 +101,9 @@ describe('a kept receipt', () => {
   it('is not kept when the send was recorded first', async () => {
     const message = await sendingMessage();
     const sid = `SM${randomUUID().replace(/-/g, '')}`;
-    await recordSendResults(system.db, [{ id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null }]);
+    await recordSendResults(system.db, [
+      { id: message.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null },
+    ]);
     expect(await applyDeliveryReceipt(system.db, sid, 'undelivered', '30003')).toBe(true);
     expect(await stateOf(message.id)).toBe('undelivered');
     expect(await kept(sid)).toEqual([]);

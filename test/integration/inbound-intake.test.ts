@@ -33,7 +33,10 @@ function webhooks(contact: string, bodies: string[]): InboundWebhook[] {
 describe('storing inbound webhooks', () => {
   it('keeps the order of webhooks stored together, for the forwarder and for the sweep', async () => {
     const { intake, forwarded } = intakeNotingForwards();
-    const arriving = webhooks(uniquePhone(), Array.from({ length: 30 }, (_, i) => (i % 2 ? 'START' : 'STOP')));
+    const arriving = webhooks(
+      uniquePhone(),
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? 'START' : 'STOP')),
+    );
     // All posted before any is stored: the first goes alone, the rest wait and are stored together.
     const outcomes = await Promise.all(arriving.map((webhook) => intake.receive(webhook)));
     expect(outcomes.every((o) => o === 'accepted')).toBe(true);

@@ -18,7 +18,12 @@ export function makeRecipients(n: number): Recipient[] {
 }
 
 /** createSender registers a long code (or another kind) and returns its id and address. */
-export async function createSender(tenant: Tenant, mps = 50, kind = 'long_code', address = uniquePhone().replace('+1212', '+1415')) {
+export async function createSender(
+  tenant: Tenant,
+  mps = 50,
+  kind = 'long_code',
+  address = uniquePhone().replace('+1212', '+1415'),
+) {
   const res = await tenant.api.post('/v1/senders', { kind, address, mps });
   if (res.status !== 201) throw new Error(`sender: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; address: string; mps: number };

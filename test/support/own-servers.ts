@@ -20,7 +20,13 @@ export async function startOwnServers(): Promise<OwnServers> {
   const base = process.env.TEST_WORK_DIR ?? os.tmpdir();
   const dir = fs.mkdtempSync(path.join(base, 'own-'));
   fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach its folder
-  const postgres = new LocalPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'proactive_sms', user: 'proactive_sms', durable: false });
+  const postgres = new LocalPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    database: 'proactive_sms',
+    user: 'proactive_sms',
+    durable: false,
+  });
   const temporal = new LocalTemporal({ dbFile: path.join(dir, 'temporal.db'), port: await freePort(), uiPort: null });
   await Promise.all([postgres.start(), temporal.start()]);
   const db = createDb(postgres.url, 1);

@@ -30,7 +30,8 @@ export function callingListRoutes({ db, config }: ApiDeps): Router {
   const router = Router();
   router.post('/calling-lists', async (req, res) => {
     const query = parseInput(callingListQuerySchema, req.query);
-    if (!req.is('text/csv')) throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
+    if (!req.is('text/csv'))
+      throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
     // The body is never buffered: the request stream goes through the CSV parser straight into COPY.
     const csv = limitedUpload(req, res, config.apiLimits.csvUploadBytes);
     const list = await importCallingList(

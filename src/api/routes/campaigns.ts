@@ -54,13 +54,20 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
     const { parsed } = checkedTemplate(body, template ? 'templateId' : 'message', { smartEncoding, direction });
     const missing = missingFields(parsed, list.fields);
     if (missing.length > 0) {
-      throw new ApiError(422, 'unknown_variable', `${template ? 'templateId' : 'message'}: the list has no field for ${missing.map((m) => `{${m}}`).join(', ')} (fields: ${list.fields.join(', ')})`, { missing });
+      throw new ApiError(
+        422,
+        'unknown_variable',
+        `${template ? 'templateId' : 'message'}: the list has no field for ${missing.map((m) => `{${m}}`).join(', ')} (fields: ${list.fields.join(', ')})`,
+        { missing },
+      );
     }
     const senders = await getSendersByIds(db, unitId, input.senderIds);
     const unknownSender = input.senderIds.find((id) => !senders.some((s) => s.id === id));
     if (unknownSender) throw notFound('sender', unknownSender, 'senderIds');
-    if (input.skillId && !(await getSkill(db, unitId, input.skillId))) throw notFound('skill', input.skillId, 'skillId');
-    if (input.dncGroupId && !(await getDncGroup(db, unitId, input.dncGroupId))) throw notFound('DNC group', input.dncGroupId, 'dncGroupId');
+    if (input.skillId && !(await getSkill(db, unitId, input.skillId)))
+      throw notFound('skill', input.skillId, 'skillId');
+    if (input.dncGroupId && !(await getDncGroup(db, unitId, input.dncGroupId)))
+      throw notFound('DNC group', input.dncGroupId, 'dncGroupId');
 
     const campaign = await insertCampaign(db, {
       business_unit_id: unitId,
@@ -95,10 +102,16 @@ export function campaignRoutes({ db, temporal, config }: ApiDeps): Router {
   router.post('/campaigns/:id/:action', async (req, res) => {
     const { id, action } = parseInput(campaignActionParamsSchema, req.params);
     try {
-      const campaign = await applyCampaignAction({ db, temporal, taskQueue: config.taskQueue, tuning: config.campaign }, businessUnitOf(res).id, id, action);
+      const campaign = await applyCampaignAction(
+        { db, temporal, taskQueue: config.taskQueue, tuning: config.campaign },
+        businessUnitOf(res).id,
+        id,
+        action,
+      );
       res.status(202).json({ id: campaign.id, status: campaign.status });
     } catch (error) {
-      if (error instanceof CampaignControlError) throw new ApiError(error.status, error.status === 404 ? 'not_found' : 'conflict', error.message);
+      if (error instanceof CampaignControlError)
+        throw new ApiError(error.status, error.status === 404 ? 'not_found' : 'conflict', error.message);
       throw error;
     }
   });

@@ -1,6 +1,14 @@
 import { Router } from 'express';
 import { DatabaseError } from 'pg';
-import { addDncEntry, getDncAudit, getDncEntry, getDncGroup, insertDncGroup, listDncGroups, removeDncEntry } from '../../db/dnc';
+import {
+  addDncEntry,
+  getDncAudit,
+  getDncEntry,
+  getDncGroup,
+  insertDncGroup,
+  listDncGroups,
+  removeDncEntry,
+} from '../../db/dnc';
 import type { DncGroup } from '../../db/schema';
 import { normalizePhone } from '../../phones/phone-number';
 import { businessUnitOf } from '../auth';
@@ -21,7 +29,8 @@ export function dncRoutes({ db }: ApiDeps): Router {
     try {
       res.status(201).json(presentGroup(await insertDncGroup(db, businessUnitOf(res).id, input.name)));
     } catch (error) {
-      if (error instanceof DatabaseError && error.code === '23505') throw new ApiError(409, 'conflict', `name: a DNC group "${input.name}" already exists`);
+      if (error instanceof DatabaseError && error.code === '23505')
+        throw new ApiError(409, 'conflict', `name: a DNC group "${input.name}" already exists`);
       throw error;
     }
   });
@@ -54,7 +63,13 @@ export function dncRoutes({ db }: ApiDeps): Router {
   router.get('/dnc-groups/:id/entries/:phone', async (req, res) => {
     const { group, phone } = await resolveEntry(req.params, businessUnitOf(res).id);
     const [entry, history] = await Promise.all([getDncEntry(db, group.id, phone), getDncAudit(db, group.id, phone)]);
-    const audit = history.map((h) => ({ action: h.action, source: h.source, rule: h.rule, messageSid: h.message_sid, at: h.created_at }));
+    const audit = history.map((h) => ({
+      action: h.action,
+      source: h.source,
+      rule: h.rule,
+      messageSid: h.message_sid,
+      at: h.created_at,
+    }));
     // A contact who opted back in is not on the group, but who took them off and why is still part of the answer.
     if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history: audit });
     res.json({ phone: entry.phone, source: entry.source, createdAt: entry.created_at, history: audit });

@@ -21,7 +21,9 @@ export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
     const problems: Record<string, string> = {};
     await Promise.all([
       withinMs(2000, sql`SELECT 1`.execute(db)).catch((e: Error) => (problems.postgres = e.message)),
-      withinMs(2000, temporal.workflowService.getSystemInfo({})).catch((e: Error) => (problems.temporal = `${config.temporalAddress}: ${e.message}`)),
+      withinMs(2000, temporal.workflowService.getSystemInfo({})).catch(
+        (e: Error) => (problems.temporal = `${config.temporalAddress}: ${e.message}`),
+      ),
     ]);
     if (Object.keys(problems).length === 0) return res.json({ ok: true });
     res.status(503).json({ ok: false, missing: problems });

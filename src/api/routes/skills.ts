@@ -10,7 +10,14 @@ import { createSkillSchema, idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 
 function presentSkill(skill: Skill) {
-  return { id: skill.id, name: skill.name, kind: skill.kind, replyHandling: skill.reply_handling, cadence: skill.cadence, createdAt: skill.created_at };
+  return {
+    id: skill.id,
+    name: skill.name,
+    kind: skill.kind,
+    replyHandling: skill.reply_handling,
+    cadence: skill.cadence,
+    createdAt: skill.created_at,
+  };
 }
 
 /** skillRoutes is POST/GET /skills and GET /skills/:id; cadence steps must name the unit's own templates and senders. */
@@ -20,7 +27,8 @@ export function skillRoutes({ db }: ApiDeps): Router {
     const input = parseInput(createSkillSchema, req.body);
     const unitId = businessUnitOf(res).id;
     for (const [i, step] of input.cadence.entries()) {
-      if (!(await getTemplate(db, unitId, step.templateId))) throw notFound('template', step.templateId, `cadence.${i}.templateId`);
+      if (!(await getTemplate(db, unitId, step.templateId)))
+        throw notFound('template', step.templateId, `cadence.${i}.templateId`);
       const senders = await getSendersByIds(db, unitId, step.senderIds);
       const missing = step.senderIds.find((id) => !senders.some((s) => s.id === id));
       if (missing) throw notFound('sender', missing, `cadence.${i}.senderIds`);

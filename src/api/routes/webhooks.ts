@@ -24,7 +24,10 @@ function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHan
 export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router {
   const router = Router();
   const intake = createInboundIntake({ db, forwarder: inboundForwarder });
-  router.use(express.urlencoded({ extended: false, limit: '64kb' }), verifyTwilioSignature(config.publicUrl, config.twilioAuthToken));
+  router.use(
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    verifyTwilioSignature(config.publicUrl, config.twilioAuthToken),
+  );
 
   router.post('/twilio/status', async (req, res) => {
     const { MessageSid: sid, MessageStatus: status, ErrorCode } = parseInput(statusWebhookSchema, req.body);

@@ -97,7 +97,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Keyset paging walks (list_id, id); the row number finds a record for cadence events.
   await db.schema.createIndex('list_records_walk').on('list_records').columns(['list_id', 'id']).execute();
-  await db.schema.createIndex('list_records_row').on('list_records').columns(['list_id', 'row_number']).unique().execute();
+  await db.schema
+    .createIndex('list_records_row')
+    .on('list_records')
+    .columns(['list_id', 'row_number'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('templates')
@@ -186,7 +191,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('messages_campaign_record_unique', ['campaign_id', 'record_id'])
     .execute();
   await db.schema.createIndex('messages_campaign_state').on('messages').columns(['campaign_id', 'state']).execute();
-  await db.schema.createIndex('messages_contact').on('messages').columns(['business_unit_id', 'to_phone', 'id']).execute();
+  await db.schema
+    .createIndex('messages_contact')
+    .on('messages')
+    .columns(['business_unit_id', 'to_phone', 'id'])
+    .execute();
 
   await db.schema
     .createTable('conversation_messages')
@@ -199,7 +208,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('agent', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('conversation_messages_thread').on('conversation_messages').columns(['conversation_id', 'id']).execute();
+  await db.schema
+    .createIndex('conversation_messages_thread')
+    .on('conversation_messages')
+    .columns(['conversation_id', 'id'])
+    .execute();
 
   // Every inbound webhook, owned or not: the MessageSid key makes the webhook idempotent.
   await db.schema

@@ -147,7 +147,12 @@ describe('warmUp', () => {
     const connections = new Set<number | undefined>();
     const app = express();
     app.use((req, res) => {
-      seen.push({ method: req.method, path: req.path, type: req.get('content-type'), authorization: req.get('authorization') });
+      seen.push({
+        method: req.method,
+        path: req.path,
+        type: req.get('content-type'),
+        authorization: req.get('authorization'),
+      });
       connections.add(req.socket.remotePort);
       res.status(404).end();
     });
@@ -161,7 +166,12 @@ describe('warmUp', () => {
     // Several connections at once, as overlapping sends need them, not one reused.
     expect(connections.size).toBeGreaterThan(1);
     for (const request of seen)
-      expect(request).toEqual({ method: 'POST', path: '/', type: 'application/x-www-form-urlencoded', authorization: undefined });
+      expect(request).toEqual({
+        method: 'POST',
+        path: '/',
+        type: 'application/x-www-form-urlencoded',
+        authorization: undefined,
+      });
   });
 
   it('leaves the simulator without a message and gives up quietly when the carrier cannot be reached', async () => {

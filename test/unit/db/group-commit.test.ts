@@ -59,7 +59,7 @@ describe('groupCommit', () => {
     expect(writer.batches.slice(1)).toEqual([['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
   });
 
-  it('fails the whole batch at once when the failure is not an item\'s (the database is away)', async () => {
+  it("fails the whole batch at once when the failure is not an item's (the database is away)", async () => {
     const writer = slowWriter((items) => (items.length > 1 ? new Error('connection refused') : null));
     const store = groupCommit(writer.write, { maxBatch: 100, isItemError: (e) => e instanceof BadItem });
     const first = store('a');

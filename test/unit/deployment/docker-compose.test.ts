@@ -14,7 +14,8 @@ function variablesTheCodeReads(): Set<string> {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);
+      else if (file.endsWith('.ts'))
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(m[1]);
     }
   };
   ['src', 'activities', 'workflows'].forEach((d) => walk(path.join(root, d)));
@@ -22,13 +23,25 @@ function variablesTheCodeReads(): Set<string> {
 }
 
 // The contract's variables (API.md, "Processes and configuration").
-const CONTRACT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'PORT', 'PUBLIC_URL', 'ADMIN_TOKEN', 'TWILIO_API_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'];
+const CONTRACT_VARIABLES = [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'PORT',
+  'PUBLIC_URL',
+  'ADMIN_TOKEN',
+  'TWILIO_API_URL',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+];
 
 describe('docker-compose.yml matches the code', () => {
   const appServices = ['migrate', 'api', 'worker', 'sim'];
 
   it('has the production shape: Temporal server on PostgreSQL, Temporal UI, PostgreSQL, API and worker', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']),
+    );
     expect(compose.services.temporal.environment.DB).toMatch(/^postgres/);
   });
 
@@ -40,7 +53,8 @@ describe('docker-compose.yml matches the code', () => {
 
   it.each(appServices)('gives %s only variables the code reads', (service) => {
     const read = variablesTheCodeReads();
-    for (const name of Object.keys(compose.services[service].environment)) expect({ service, name, read: read.has(name) }).toEqual({ service, name, read: true });
+    for (const name of Object.keys(compose.services[service].environment))
+      expect({ service, name, read: read.has(name) }).toEqual({ service, name, read: true });
   });
 
   it('configures the API and the worker with every contract variable the code reads', () => {
@@ -49,7 +63,9 @@ describe('docker-compose.yml matches the code', () => {
     const api = Object.keys(compose.services.api.environment);
     const worker = Object.keys(compose.services.worker.environment);
     expect(api).toEqual(expect.arrayContaining(CONTRACT_VARIABLES));
-    expect(worker).toEqual(expect.arrayContaining(CONTRACT_VARIABLES.filter((v) => v !== 'PORT' && v !== 'ADMIN_TOKEN')));
+    expect(worker).toEqual(
+      expect.arrayContaining(CONTRACT_VARIABLES.filter((v) => v !== 'PORT' && v !== 'ADMIN_TOKEN')),
+    );
   });
 
   it('gives the worker and Temporal less CPU than the API when they share it, as npm start does', () => {
@@ -69,6 +85,7 @@ describe('docker-compose.yml matches the code', () => {
 
   it('registers the search attributes the campaign workflows set', () => {
     const command: string = compose.services['temporal-search-attributes'].command;
-    for (const name of ['CampaignId', 'BusinessUnitId', 'CampaignStatus']) expect(command).toContain(`--name ${name} --type Keyword`);
+    for (const name of ['CampaignId', 'BusinessUnitId', 'CampaignStatus'])
+      expect(command).toContain(`--name ${name} --type Keyword`);
   });
 });

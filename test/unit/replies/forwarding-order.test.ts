@@ -5,7 +5,12 @@ import { takeRound } from '../../../src/replies/forwarding-order';
 function waiting(...written: string[]): InboundToForward[] {
   return written.map((w, i) => {
     const [contact, body] = w.split(':');
-    return { messageSid: `${i}:${w}`, businessUnitId: 'bu', contact, keyword: ['STOP', 'START', 'HELP'].includes(body) };
+    return {
+      messageSid: `${i}:${w}`,
+      businessUnitId: 'bu',
+      contact,
+      keyword: ['STOP', 'START', 'HELP'].includes(body),
+    };
   });
 }
 const names = (messages: InboundToForward[]) => messages.map((m) => m.messageSid.slice(m.messageSid.indexOf(':') + 1));
@@ -13,7 +18,10 @@ const names = (messages: InboundToForward[]) => messages.map((m) => m.messageSid
 /** Whether each contact's messages in `round` are the first ones it had waiting, in the order written. */
 function keepsEachContactsOrder(before: InboundToForward[], round: InboundToForward[]): boolean {
   const byContact = (messages: InboundToForward[]) =>
-    messages.reduce((m, x) => m.set(x.contact, [...(m.get(x.contact) ?? []), x.messageSid]), new Map<string, string[]>());
+    messages.reduce(
+      (m, x) => m.set(x.contact, [...(m.get(x.contact) ?? []), x.messageSid]),
+      new Map<string, string[]>(),
+    );
   const all = byContact(before);
   return [...byContact(round)].every(([contact, sids]) => sids.every((sid, i) => all.get(contact)![i] === sid));
 }

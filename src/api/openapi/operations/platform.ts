@@ -82,6 +82,11 @@ export const platformOperations: ApiOperation[] = [
     tag: 'webhooks',
     security: 'twilioSignature',
     body: formBody(inboundWebhookSchema),
-    responses: { 200: { description: 'Stored; the contact’s conversation workflow handles it from there (also while Temporal is away).', otherContent: TWIML } },
+    responses: {
+      200: {
+        description: 'Stored; the contact’s conversation workflow handles it from there (also while Temporal is away).',
+        otherContent: TWIML,
+      },
+    },
   },
 ];
