@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads', 'dns'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'test-output/**', 'dist/**', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/**', '.data/**', 'test-output/**', 'dist/**', '*.js', '*.mjs', '*.cjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
