@@ -16,7 +16,7 @@ import { templateRoutes } from './routes/templates';
 import { webhookRoutes } from './routes/webhooks';
 import { allowedMethods, openApiRoutes } from './openapi/openapi-routes';
 import { consoleRoutes } from '../console/console-routes';
-import { metricsRoutes, observeWebhookDuration } from '../metrics/metrics-routes';
+import { metricsRoutes, observeWebhookDuration } from './routes/metrics';
 
 /** createApp assembles the HTTP API: health, carrier webhooks, the admin route and the per-business-unit /v1 routes. */
 export function createApp(deps: ApiDeps): Express {

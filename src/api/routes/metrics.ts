@@ -1,14 +1,14 @@
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../db/metrics';
-import type { Database } from '../db/schema';
+import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../../db/metrics';
+import type { Database } from '../../db/schema';
 import {
   conversationsByStatus,
   inboundUnforwarded,
   messagesByState,
   metricsRegistry,
   webhookDuration,
-} from './registry';
+} from '../../metrics/registry';
 
 /**
  * refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue, the
