@@ -13,7 +13,7 @@ export function runStep(step: string, command: string, args: string[], env: Node
   return result.status ?? 1;
 }
 
-/** runStaticChecks type-checks, lints and checks the formatting; true when every check passed. */
+/** runStaticChecks type-checks, lints, checks the formatting and the import boundaries; true when all passed. */
 export function runStaticChecks(): boolean {
   const statuses = [
     runStep('type-check', path.join(bin, 'tsc'), ['--noEmit', '-p', '.']),
@@ -21,6 +21,8 @@ export function runStaticChecks(): boolean {
     runStep('type-check console', path.join(bin, 'tsc'), ['-p', 'src/console/public']),
     runStep('lint', path.join(bin, 'eslint'), ['.']),
     runStep('format', path.join(bin, 'prettier'), ['--check', '--log-level=warn', '.']),
+    // The layers' import rules (.dependency-cruiser.cjs): a new violation fails, the known ones are listed.
+    runStep('boundaries', path.join(bin, 'tsx'), ['scripts/deps.ts', 'check']),
   ];
   return statuses.every((status) => status === 0);
 }
