@@ -15,7 +15,7 @@ import { skillRoutes } from './routes/skills';
 import { templateRoutes } from './routes/templates';
 import { webhookRoutes } from './routes/webhooks';
 import { allowedMethods, openApiRoutes } from './openapi/openapi-routes';
-import { consoleRoutes } from '../console/console-routes';
+import { consoleRoutes } from './routes/console';
 import { metricsRoutes, observeWebhookDuration } from './routes/metrics';
 
 /** createApp assembles the HTTP API: health, carrier webhooks, the admin route and the per-business-unit /v1 routes. */

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import express, { Router } from 'express';
-import { allowedFrom, CampaignAction } from '../campaigns/campaign-status';
-import type { AppConfig } from '../config';
+import { allowedFrom, CampaignAction } from '../../campaigns/campaign-status';
+import type { AppConfig } from '../../config';
 
 /** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
-export const CONSOLE_DIR = path.join(__dirname, 'public');
+export const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console', 'public');
 
 /** ConsoleConfig is what the page cannot know by itself: where the Temporal Web UI is and which namespace to open. */
 export interface ConsoleConfig {
