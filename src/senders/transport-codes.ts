@@ -43,6 +43,7 @@ export const PROVISIONING_LEAD_TIME: Readonly<Record<TransportCodeKind, Provisio
 
 // NANP toll-free area codes in service (8XX with a repeated digit, 822 and the rest reserved but not yet opened).
 const TOLL_FREE_AREA_CODES = ['800', '833', '844', '855', '866', '877', '888'];
+const SHORT_CODE_DIGITS = { min: 5, max: 6 };
 // Formatting people write around a North American number; anything else in it is refused.
 const NANP_FORMATTING = /[\s().-]/g;
 const ALPHANUMERIC_MAX_LENGTH = 11;
@@ -106,8 +107,10 @@ function shortCode(address: string): TransportCodeValidation {
   const code = address.trim();
   if (code === '') return invalid('a short code is required');
   if (!/^\d+$/.test(code)) return invalid('a short code contains only digits');
-  if (code.length < 5 || code.length > 6)
-    return invalid(`a short code has 5 or 6 digits (this one has ${code.length})`);
+  if (code.length < SHORT_CODE_DIGITS.min || code.length > SHORT_CODE_DIGITS.max)
+    return invalid(
+      `a short code has ${SHORT_CODE_DIGITS.min} or ${SHORT_CODE_DIGITS.max} digits (this one has ${code.length})`,
+    );
   return { ok: true, address: code };
 }
 
@@ -157,4 +160,57 @@ export function canReceiveReplies(kind: TransportCodeKind): boolean {
 /** carrierManagesOptConfirmations says whether the carrier itself answers STOP and START (toll-free, per FCC). */
 export function carrierManagesOptConfirmations(kind: TransportCodeKind): boolean {
   return kind === 'toll_free';
+}
+
+/** TransportCodeKindProfile is what a person choosing a kind needs to know about it, all taken from the rules above. */
+export interface TransportCodeKindProfile {
+  kind: TransportCodeKind;
+  label: string;
+  defaultMps: number;
+  canReceive: boolean;
+  /** True when the carrier sends its own opt-out and opt-in confirmations, so custom texts are refused. */
+  carrierSendsOptConfirmations: boolean;
+  /** The address rule validateTransportCode applies, as a sentence. */
+  addressRule: string;
+  addressExample: string;
+}
+
+const KIND_LABELS: Readonly<Record<TransportCodeKind, string>> = {
+  long_code: 'Long code',
+  short_code: 'Short code',
+  toll_free: 'Toll-free',
+  alphanumeric: 'Alphanumeric ID',
+};
+
+// Kept next to the validators so that a changed rule and its description are one edit.
+const ADDRESS_RULES: Readonly<Record<TransportCodeKind, { rule: string; example: string }>> = {
+  long_code: {
+    rule: 'A North American number: 10 digits, or +1 and 10 digits, outside the toll-free area codes.',
+    example: '+15551234567',
+  },
+  toll_free: {
+    rule: `A North American number in area code ${TOLL_FREE_AREA_CODES.join(', ')}: 10 digits, or +1 and 10 digits.`,
+    example: '+18005551234',
+  },
+  short_code: {
+    rule: `${SHORT_CODE_DIGITS.min} or ${SHORT_CODE_DIGITS.max} digits, without spaces.`,
+    example: '12345',
+  },
+  alphanumeric: {
+    rule: `1 to ${ALPHANUMERIC_MAX_LENGTH} letters A-Z, digits and spaces, with at least one letter.`,
+    example: 'ACME',
+  },
+};
+
+/** transportCodeKindProfiles describes every kind (default rate, replies, confirmations, address rule) for a chooser. */
+export function transportCodeKindProfiles(): TransportCodeKindProfile[] {
+  return TRANSPORT_CODE_KINDS.map((kind) => ({
+    kind,
+    label: KIND_LABELS[kind],
+    defaultMps: DEFAULT_MPS[kind],
+    canReceive: canReceiveReplies(kind),
+    carrierSendsOptConfirmations: carrierManagesOptConfirmations(kind),
+    addressRule: ADDRESS_RULES[kind].rule,
+    addressExample: ADDRESS_RULES[kind].example,
+  }));
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import { allowedFrom, CampaignAction } from '../../campaigns/campaign-status';
 import type { AppConfig } from '../../config';
+import { transportCodeKindProfiles, TransportCodeKindProfile } from '../../senders/transport-codes';
 
 /** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
 export const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console', 'public');
@@ -12,6 +13,8 @@ export interface ConsoleConfig {
   temporalNamespace: string;
   /** Which campaign statuses each button is offered in: the server's own rule, so page and API never disagree. */
   campaignActionsFrom: Record<CampaignAction, string[]>;
+  /** Every sender kind with its default rate, address rule, replies and opt-out texts, as the server validates them. */
+  senderKinds: TransportCodeKindProfile[];
 }
 
 const CAMPAIGN_ACTIONS: CampaignAction[] = ['start', 'pause', 'resume', 'cancel'];
@@ -25,6 +28,7 @@ export function consoleConfig(config: AppConfig): ConsoleConfig {
       CampaignAction,
       string[]
     >,
+    senderKinds: transportCodeKindProfiles(),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_MPS,
   PROVISIONING_LEAD_TIME,
   TRANSPORT_CODE_KINDS,
+  transportCodeKindProfiles,
   validateTransportCode,
   type TransportCodeKind,
 } from '../../../src/senders/transport-codes';
@@ -142,5 +143,29 @@ describe('transport code kinds carry their rate, reply and provisioning rules', 
       const { minDays, maxDays } = PROVISIONING_LEAD_TIME[kind];
       expect(maxDays === null || maxDays >= minDays).toBe(true);
     }
+  });
+});
+
+describe("each kind's profile (what the console offers) is read from the rules themselves", () => {
+  it('gives every kind with its default rate, replies and confirmations, and an example its own validator accepts', () => {
+    const profiles = transportCodeKindProfiles();
+    expect(profiles.map((p) => p.kind)).toEqual(TRANSPORT_CODE_KINDS);
+    for (const profile of profiles) {
+      expect(profile).toMatchObject({
+        defaultMps: DEFAULT_MPS[profile.kind],
+        canReceive: canReceiveReplies(profile.kind),
+        carrierSendsOptConfirmations: carrierManagesOptConfirmations(profile.kind),
+      });
+      expect(validateTransportCode(profile.kind, profile.addressExample)).toMatchObject({ ok: true });
+      expect(profile.label).not.toBe('');
+      expect(profile.addressRule).toMatch(/\.$/);
+    }
+  });
+
+  it('names the toll-free area codes and the alphanumeric length limit in the address rules', () => {
+    const rule = (kind: TransportCodeKind) => transportCodeKindProfiles().find((p) => p.kind === kind)!.addressRule;
+    expect(rule('toll_free')).toContain('800, 833, 844, 855, 866, 877, 888');
+    expect(rule('short_code')).toContain('5 or 6 digits');
+    expect(rule('alphanumeric')).toContain('1 to 11 letters');
   });
 });

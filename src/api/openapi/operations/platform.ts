@@ -59,7 +59,9 @@ export const platformOperations: ApiOperation[] = [
     operationId: 'getConsoleConfig',
     method: 'get',
     path: '/console/config.json',
-    summary: "The console's settings (no secrets): Temporal Web UI link and which campaign actions each status allows",
+    summary:
+      "The console's settings (no secrets): Temporal Web UI link, which campaign actions each status allows, " +
+      'and every sender kind with its default rate, address rule and whether contacts can reply',
     tag: 'console',
     security: 'none',
     responses: { 200: { description: 'The settings.', otherContent: { mediaType: 'application/json', schema: {} } } },

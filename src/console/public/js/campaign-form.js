@@ -1,13 +1,14 @@
 // The new-campaign form: a calling list, a saved template or a one-off message, and the senders to send from.
 import { api } from './api.js';
 import { field, h, showError } from './dom.js';
+import { kindLabel } from './senders.js';
 
 function option(value, text) {
   return h('option', { value }, text);
 }
 
 /** campaignForm builds the form; onCreated is called after a campaign was created (it starts as a draft). */
-export function campaignForm(onCreated) {
+export function campaignForm(config, onCreated) {
   const name = h('input', { name: 'name', required: true, placeholder: 'June reminders' });
   const list = h('select', { name: 'listId', required: true });
   const template = h('select', { name: 'templateId' }, option('', 'One-off message (below)'));
@@ -30,7 +31,7 @@ export function campaignForm(onCreated) {
           'label',
           { class: 'check' },
           h('input', { type: 'checkbox', value: s.id, checked: senderList.length === 1 }),
-          ` ${s.address} (${s.kind.replace('_', ' ')}, ${s.mps}/s)`,
+          ` ${s.address} (${kindLabel(config, s.kind)}, ${s.mps}/s)`,
         ),
       ),
     );

@@ -121,7 +121,7 @@ export function mountCampaigns(root, { config }) {
 
   root.append(
     h('section', { class: 'card' }, h('h2', {}, 'Campaigns'), error, h('div', { class: 'scroll' }, grid), empty),
-    campaignForm(() => void refresh().catch((failure) => showError(error, failure))),
+    campaignForm(config, () => void refresh().catch((failure) => showError(error, failure))),
   );
   return every(POLL_MS, refresh, (failure) => showError(error, failure));
 }

@@ -1,16 +1,28 @@
-// Senders (transport codes): what the business unit sends from, and a form to register another one.
+// Senders (transport codes): what the business unit sends from, and a form to register another one. The kinds, their
+// default rates and address rules come from /console/config.json: the server validates senders, so it describes them.
 import { api } from './api.js';
 import { field, h, showError, table } from './dom.js';
 
-const KINDS = [
-  ['long_code', 'Long code'],
-  ['short_code', 'Short code'],
-  ['toll_free', 'Toll-free'],
-  ['alphanumeric', 'Alphanumeric ID'],
-];
+/** kindLabel is a sender kind's name for people, as config.json gives it (the kind itself for one it does not know). */
+export function kindLabel(config, kind) {
+  return config.senderKinds.find((profile) => profile.kind === kind)?.label ?? kind;
+}
+
+// What a person should know before registering a sender of this kind, in the server's words.
+function kindHint(profile) {
+  return [
+    profile.addressRule,
+    profile.canReceive ? null : 'Contacts cannot reply to it.',
+    profile.carrierSendsOptConfirmations
+      ? 'The carrier sends its own opt-out and opt-in confirmations, so custom ones are refused.'
+      : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
 
 /** mountSenders lists the senders and registers new ones. */
-export function mountSenders(root) {
+export function mountSenders(root, { config }) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const { el: grid, body } = table(['Address', 'Kind', 'Messages/s', 'Status', 'Receives replies']);
   grid.id = 'senders';
@@ -22,7 +34,7 @@ export function mountSenders(root) {
           'tr',
           {},
           h('td', { dir: 'ltr' }, s.address),
-          h('td', {}, KINDS.find(([kind]) => kind === s.kind)?.[1] ?? s.kind),
+          h('td', {}, kindLabel(config, s.kind)),
           h('td', { class: 'num' }, String(s.mps)),
           h(
             'td',
@@ -36,11 +48,21 @@ export function mountSenders(root) {
   };
   const kind = h(
     'select',
-    {},
-    KINDS.map(([value, text]) => h('option', { value }, text)),
+    { id: 'sender-kind' },
+    config.senderKinds.map((profile) => h('option', { value: profile.kind }, profile.label)),
   );
-  const address = h('input', { required: true, placeholder: '+15551234567' });
-  const mps = h('input', { type: 'number', min: 1, placeholder: 'default' });
+  const address = h('input', { required: true, dir: 'ltr' });
+  const mps = h('input', { type: 'number', min: 1 });
+  const hint = h('p', { id: 'sender-kind-hint', class: 'muted' });
+  const showKind = () => {
+    const profile = config.senderKinds.find((p) => p.kind === kind.value);
+    if (!profile) return;
+    address.placeholder = profile.addressExample;
+    mps.placeholder = `default ${profile.defaultMps}`;
+    hint.textContent = kindHint(profile);
+  };
+  kind.addEventListener('change', showKind);
+  showKind();
   const form = h(
     'form',
     {
@@ -53,6 +75,7 @@ export function mountSenders(root) {
             ...(mps.value ? { mps: Number(mps.value) } : {}),
           });
           form.reset();
+          showKind();
           showError(error, null);
           await refresh();
         } catch (failure) {
@@ -61,6 +84,7 @@ export function mountSenders(root) {
       },
     },
     h('div', { class: 'row' }, field('Kind', kind), field('Address', address), field('Messages/second', mps)),
+    hint,
     h('button', { type: 'submit' }, 'Add sender'),
   );
   root.append(
