@@ -1,12 +1,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ActivityDeps } from '.';
 import {
   CadenceEvent,
   CadenceEventError,
   prepareCadenceMessage,
   PreparedCadenceStep,
 } from '../src/cadences/cadence-step';
-import { sendSingleMessage } from '../src/senders/send-single';
+import { sendSingleMessage } from '../src/outbound/send-single';
+import { ActivityDeps, singleSendDeps } from './deps';
+
+export type { CadenceEvent } from '../src/cadences/cadence-step';
 
 /** createCadenceActivities builds the activities of the cadence-step workflow over the domain in src/cadences. */
 export function createCadenceActivities(deps: ActivityDeps) {
@@ -23,14 +25,12 @@ export function createCadenceActivities(deps: ActivityDeps) {
       }
     },
 
-    /** sendCadenceMessage sends the stored message at the sender's pace unless the contact opted out meanwhile. */
-    async sendCadenceMessage(input: { messageId: string; dncGroupIds: string[] }): Promise<string> {
-      const sendDeps = {
-        db: deps.db,
-        carrier: deps.carrier,
-        statusCallbackUrl: `${deps.publicUrl}/webhooks/twilio/status`,
-      };
-      return (await sendSingleMessage(sendDeps, input.messageId, { dncGroupIds: input.dncGroupIds })).state;
+    /**
+     * sendCadenceMessage sends the stored message at the sender's pace unless the contact opted out meanwhile.
+     * Workflows started before the DNC scope had one owner still pass dncGroupIds: the message's own scope is used.
+     */
+    async sendCadenceMessage(input: { messageId: string; dncGroupIds?: string[] }): Promise<string> {
+      return (await sendSingleMessage(singleSendDeps(deps), input.messageId)).state;
     },
   };
 }

@@ -1,16 +1,12 @@
-import type { ActivityDeps } from '.';
 import { closeConversation } from '../src/replies/close-conversation';
 import { sendAgentReply } from '../src/replies/agent-replies';
 import { applyInboundReply, InboundReplyResult } from '../src/replies/apply-inbound-reply';
-import { sendSingleMessage, SingleSendDeps } from '../src/senders/send-single';
+import { sendSingleMessage } from '../src/outbound/send-single';
+import { ActivityDeps, singleSendDeps } from './deps';
 
 /** createReplyActivities builds the activities of the conversation workflow over the reply domain in src/replies. */
 export function createReplyActivities(deps: ActivityDeps) {
-  const sendDeps: SingleSendDeps = {
-    db: deps.db,
-    carrier: deps.carrier,
-    statusCallbackUrl: `${deps.publicUrl}/webhooks/twilio/status`,
-  };
+  const sendDeps = singleSendDeps(deps);
   return {
     /** applyInboundReply changes DNC, routes to agents and queues the confirmation for one inbound message. */
     applyInboundReply: (input: { messageSid: string }): Promise<InboundReplyResult> =>

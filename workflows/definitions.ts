@@ -1,11 +1,12 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { CampaignStatus } from '../activities/campaign';
 
 // Signals and queries shared by workflows and the API (one file, as in Temporal's samples).
 
 /** CampaignProgress is what the campaign workflow reports about itself. */
 export interface CampaignProgress {
-  status: string;
+  status: CampaignStatus;
   reason: string | null;
   phase: 'walk' | 'sweep';
   afterId: string;
@@ -15,8 +16,14 @@ export interface CampaignProgress {
   failed: number;
 }
 
+/** CampaignControl is a user's change of a campaign: what was asked, and the status the campaign's row now has. */
+export interface CampaignControl {
+  action: 'pause' | 'resume' | 'cancel';
+  status: CampaignStatus;
+}
+
 /** campaignControlSignal tells a campaign workflow that its status was changed by a user (pause, resume, cancel). */
-export const campaignControlSignal = defineSignal<[{ action: 'pause' | 'resume' | 'cancel' }]>('campaignControl');
+export const campaignControlSignal = defineSignal<[CampaignControl]>('campaignControl');
 
 /** campaignProgressQuery reads a campaign workflow's status and checkpoint. */
 export const campaignProgressQuery = defineQuery<CampaignProgress>('campaignProgress');

@@ -1,6 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createCadenceActivities } from '../activities/cadence';
-import type { CadenceEvent } from '../src/cadences/cadence-step';
+import type { CadenceEvent, createCadenceActivities } from '../activities/cadence';
 
 // ---- types ----
 
@@ -26,6 +25,6 @@ const { sendCadenceMessage } = proxyActivities<CadenceActivities>({
 export async function sendCadenceStepWorkflow(event: CadenceEvent): Promise<CadenceStepResult> {
   const prepared = await prepareCadenceMessage(event);
   if (prepared.action === 'none') return prepared;
-  const state = await sendCadenceMessage({ messageId: prepared.messageId, dncGroupIds: prepared.dncGroupIds });
+  const state = await sendCadenceMessage({ messageId: prepared.messageId });
   return { action: 'sms', messageId: prepared.messageId, state };
 }

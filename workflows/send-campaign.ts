@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { CampaignStatus, EngineEvent } from '../activities/campaign';
 import { campaignControlSignal, campaignProgressQuery, campaignStatusKey } from './definitions';
 
 // ---- types ----
@@ -26,7 +27,7 @@ export interface CampaignWorkflowInput {
   attempted: number;
   failed: number;
   /** Carried over continueAsNew so a paused campaign stays paused in the next run. */
-  status: string;
+  status: CampaignStatus;
   batchSize: number;
   /** Seconds of the senders' rate a batch holds at least (absent in runs started before it existed: none). */
   batchSeconds?: number;
@@ -79,9 +80,9 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     failed: state.failed,
     held: state.held,
   }));
-  setHandler(campaignControlSignal, ({ action }) => {
+  setHandler(campaignControlSignal, ({ action, status }) => {
     // The API has already moved the campaign's row; the workflow mirrors it.
-    state.status = action === 'pause' ? 'paused' : action === 'resume' ? 'running' : 'cancelled';
+    state.status = status;
     // A resumed campaign starts its failure share afresh, or a self-pause would trigger again at once.
     if (action === 'resume') state.attempted = state.failed = 0;
     publish();
@@ -90,8 +91,9 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
   function publish() {
     upsertSearchAttributes([{ key: campaignStatusKey, value: state.status }]);
   }
-  async function moveTo(from: string[], to: string, why: string | null = null) {
-    state.status = await transitionCampaignStatus({ campaignId: input.campaignId, from, to, reason: why });
+  // Where an event moves the campaign is decided by the activity (src/campaigns/campaign-status.ts), never here.
+  async function report(event: EngineEvent, why: string | null = null) {
+    state.status = await transitionCampaignStatus({ campaignId: input.campaignId, event, reason: why });
     reason = why;
     publish();
   }
@@ -99,7 +101,7 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
   if (state.status === 'scheduled') {
     const wait = state.startAt ? Math.max(0, Date.parse(state.startAt) - Date.now()) : 0;
     await condition(() => state.status !== 'scheduled', wait);
-    if (state.status === 'scheduled') await moveTo(['scheduled'], 'running');
+    if (state.status === 'scheduled') await report('start_time_reached');
   }
   publish();
 
@@ -118,8 +120,7 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
       });
     } catch (error) {
       if (!isCarrierOutage(error)) throw error;
-      if (state.status === 'running')
-        await moveTo(['running'], 'waiting_for_carrier', 'the carrier is not accepting messages');
+      if (state.status === 'running') await report('carrier_down', 'the carrier is not accepting messages');
       await sleep(outageBackoffMs);
       outageBackoffMs = Math.min(outageBackoffMs * 2, 30_000);
       continue;
@@ -134,7 +135,7 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
       if (state.status === 'completed') return state.status;
       continue;
     }
-    if (state.status === 'waiting_for_carrier') await moveTo(['waiting_for_carrier'], 'running');
+    if (state.status === 'waiting_for_carrier') await report('carrier_back');
     state.afterId = result.lastId;
     state.attempted += result.attempted;
     state.failed += result.failed;
@@ -143,16 +144,15 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
       state.nextOpenAt = Math.min(state.nextOpenAt ?? result.nextOpenAt, result.nextOpenAt);
     batches += 1;
     if (state.attempted >= 50 && state.failed / state.attempted > state.failureThreshold) {
-      await moveTo(
-        ['running'],
-        'paused',
+      await report(
+        'too_many_failures',
         `paused itself: ${state.failed} of ${state.attempted} messages failed permanently`,
       );
       continue;
     }
     if (result.done) {
       if (state.held === 0) {
-        await moveTo(['running', 'waiting_for_carrier'], 'completed');
+        await report('list_done');
         return state.status;
       }
       // Some recipients were outside their quiet-hours window: wait (durably) until the first window opens, then

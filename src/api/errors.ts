@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { DomainRefusal, Unprocessable } from '../domain-errors';
 import { CsvInputError } from '../lists/csv-input';
 import { log } from '../log';
 
@@ -26,11 +27,25 @@ export function describeZodError(error: ZodError): { message: string; details: {
   return { message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details };
 }
 
+// How each domain refusal reads on the wire (API.md's errors).
+const REFUSALS: Record<DomainRefusal['kind'], { status: number; code: string }> = {
+  invalid: { status: 400, code: 'invalid_request' },
+  not_found: { status: 404, code: 'not_found' },
+  already_exists: { status: 409, code: 'conflict' },
+  conflict: { status: 409, code: 'conflict' },
+  unprocessable: { status: 422, code: 'unprocessable' },
+};
+
 /** errorHandler turns every failure into the contract's error shape; unknown errors are 500 and logged. */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const send = (status: number, code: string, message: string, details?: unknown) =>
     res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
   if (error instanceof ApiError) return send(error.status, error.code, error.message, error.details);
+  if (error instanceof DomainRefusal) {
+    const { status, code } = REFUSALS[error.kind];
+    const details = error.details ?? (error.field ? [{ field: error.field, message: error.reason }] : undefined);
+    return send(status, error instanceof Unprocessable ? error.code : code, error.message, details);
+  }
   if (error instanceof ZodError) {
     const { message, details } = describeZodError(error);
     return send(400, 'invalid_request', message, details);

@@ -1,17 +1,17 @@
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Kysely } from 'kysely';
-import type { sendCadenceStepWorkflow } from '../../workflows/send-cadence-step';
-import { cadenceWorkflowId } from '../../workflows/definitions';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { CadenceEvent, planCadenceStep } from './cadence-step';
+
+/** CadenceWorkflows starts the workflow that sends one cadence step (implemented by src/workflow-client/). */
+export interface CadenceWorkflows {
+  /** startStep starts the step's workflow; duplicate when this event already has one (it is not sent again). */
+  startStep(event: CadenceEvent): Promise<{ workflowId: string; duplicate: boolean }>;
+}
 
 /** CadenceEventDeps are what answering a dialer's call outcome needs. */
 export interface CadenceEventDeps {
-  db: Kysely<Database>;
-  temporal: Client;
-  taskQueue: string;
+  db: Db;
+  workflows: CadenceWorkflows;
 }
-
 /** CadenceAnswer is the 202 body of POST /cadence-events: an SMS on its way, or nothing and why. */
 export type CadenceAnswer =
   | { action: 'none'; reason: string }
@@ -24,19 +24,6 @@ export type CadenceAnswer =
 export async function handleCadenceEvent(deps: CadenceEventDeps, event: CadenceEvent): Promise<CadenceAnswer> {
   const plan = await planCadenceStep(deps.db, event);
   if (plan.action === 'none') return plan;
-  const workflowId = cadenceWorkflowId(event);
-  let duplicate = false;
-  try {
-    await deps.temporal.workflow.start<typeof sendCadenceStepWorkflow>('sendCadenceStepWorkflow', {
-      workflowId,
-      taskQueue: deps.taskQueue,
-      args: [event],
-      // Only a run that failed may run again; a running or completed one means this event was already handled.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    duplicate = true;
-  }
+  const { workflowId, duplicate } = await deps.workflows.startStep(event);
   return { action: 'sms', to: plan.message.to_phone, senderId: plan.message.sender_id!, workflowId, duplicate };
 }

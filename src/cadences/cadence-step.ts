@@ -1,14 +1,14 @@
-import type { Insertable, Kysely } from 'kysely';
 import { getBusinessUnit } from '../db/business-units';
 import { getCallingList, getListRecordByRow } from '../db/calling-lists';
-import { phonesOnDnc } from '../db/dnc';
-import type { Database, MessageTable } from '../db/schema';
+import type { Db, NewMessage } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
 import { getSkill } from '../db/skills';
 import { insertMessage } from '../db/messages';
 import { getTemplate } from '../db/templates';
+import { dncScopeOf, isBlocked } from '../dnc/dnc-scope';
+import { pendingMessage } from '../outbound/outbound-message';
 import { stickySender } from '../senders/sender-pool';
-import { DirectionSetting, measureSms, mergeTemplate, parseTemplate } from '../templates';
+import { DirectionSetting, mergeTemplate, parseTemplate } from '../templates';
 
 /** CadenceEvent is a call outcome the voice dialer reports for one record of a calling list. */
 export interface CadenceEvent {
@@ -20,12 +20,10 @@ export interface CadenceEvent {
 }
 
 /** CadencePlan is what the skill's cadence does for an event: one message to the record's mobile, or nothing and why. */
-export type CadencePlan =
-  { action: 'sms'; message: Insertable<MessageTable>; dncGroupIds: string[] } | { action: 'none'; reason: string };
+export type CadencePlan = { action: 'sms'; message: NewMessage } | { action: 'none'; reason: string };
 
-/** PreparedCadenceStep is a stored message ready to send (with the DNC groups to check right before), or why not. */
-export type PreparedCadenceStep =
-  { action: 'sms'; messageId: string; dncGroupIds: string[] } | { action: 'none'; reason: string };
+/** PreparedCadenceStep is a stored message ready to send (DNC is checked again right before), or why not. */
+export type PreparedCadenceStep = { action: 'sms'; messageId: string } | { action: 'none'; reason: string };
 
 /** CadenceEventError names the part of an event that points at nothing (404): the skill, the list or the row. */
 export class CadenceEventError extends Error {
@@ -49,7 +47,7 @@ const none = (reason: string): CadencePlan => ({ action: 'none', reason });
  * merged with the record, to the record's mobile from the step's active senders (sticky per contact), unless there is
  * no step, no mobile, the mobile is on DNC, a value is missing or no sender can send. Unknown ids throw.
  */
-export async function planCadenceStep(db: Kysely<Database>, event: CadenceEvent): Promise<CadencePlan> {
+export async function planCadenceStep(db: Db, event: CadenceEvent): Promise<CadencePlan> {
   const [unit, skill, list] = await Promise.all([
     getBusinessUnit(db, event.businessUnitId),
     getSkill(db, event.businessUnitId, event.skillId),
@@ -71,8 +69,8 @@ export async function planCadenceStep(db: Kysely<Database>, event: CadenceEvent)
   if (!list.mobile_field) return none('the calling list maps no mobile field, so no record has a mobile number');
   const mobile = record.mobile;
   if (!mobile) return none(`row ${event.row} has no usable mobile number in "${list.mobile_field}"`);
-  const dncGroupIds = unit.default_dnc_group_id ? [unit.default_dnc_group_id] : [];
-  if ((await phonesOnDnc(db, dncGroupIds, [mobile])).has(mobile))
+  // A cadence step belongs to no campaign: the business unit's default group is its scope.
+  if (await isBlocked(db, dncScopeOf(unit, null), mobile))
     return none(`the mobile number of row ${event.row} is on a DNC list`);
 
   const [template, senders] = await Promise.all([
@@ -89,35 +87,26 @@ export async function planCadenceStep(db: Kysely<Database>, event: CadenceEvent)
   const merged = mergeTemplate(parsed, record.fields, template.direction as DirectionSetting);
   if (!merged.ok) return none(`row ${event.row} has no value for {${merged.field}} and the template gives no fallback`);
 
-  return {
-    action: 'sms',
-    dncGroupIds,
-    message: {
-      business_unit_id: unit.id,
+  const message = pendingMessage(
+    {
+      businessUnitId: unit.id,
       kind: 'cadence',
-      campaign_id: null,
-      record_id: record.id,
-      conversation_id: null,
-      skill_id: skill.id,
-      to_phone: mobile,
-      sender_id: stickySender(active, mobile).id,
-      body: merged.text,
-      segments: measureSms(merged.text).segments,
-      state: 'pending',
-      idempotency_key: cadenceIdempotencyKey(event),
-      carrier_sid: null,
-      error_code: null,
-      error_message: null,
-      sent_at: null,
+      recordId: record.id,
+      skillId: skill.id,
+      to: mobile,
+      senderId: stickySender(active, mobile).id,
+      idempotencyKey: cadenceIdempotencyKey(event),
     },
-  };
+    merged.text,
+  );
+  return { action: 'sms', message };
 }
 
 /** prepareCadenceMessage plans the step again (a STOP may have come in since the event) and stores its message once. */
-export async function prepareCadenceMessage(db: Kysely<Database>, event: CadenceEvent): Promise<PreparedCadenceStep> {
+export async function prepareCadenceMessage(db: Db, event: CadenceEvent): Promise<PreparedCadenceStep> {
   const plan = await planCadenceStep(db, event);
   if (plan.action === 'none') return plan;
   // The idempotency key makes a repeated event or a retried activity find the row it stored the first time.
   const message = await insertMessage(db, plan.message);
-  return { action: 'sms', messageId: message.id, dncGroupIds: plan.dncGroupIds };
+  return { action: 'sms', messageId: message.id };
 }

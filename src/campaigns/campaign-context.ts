@@ -4,6 +4,7 @@ import { getCampaignById } from '../db/campaigns';
 import { getSendersByIds } from '../db/senders';
 import { getTemplate } from '../db/templates';
 import type { Campaign, Database, Sender } from '../db/schema';
+import { DncScope, dncScopeOf } from '../dnc/dnc-scope';
 import { parseTemplate, ParsedTemplate } from '../templates';
 import type { DirectionSetting } from '../templates';
 
@@ -13,8 +14,8 @@ export interface CampaignContext {
   template: ParsedTemplate;
   direction: DirectionSetting;
   senders: Sender[];
-  /** The campaign's own DNC group (if any) and the business unit's default group: a contact on either gets nothing. */
-  dncGroupIds: string[];
+  /** Which DNC groups keep messages from a recipient, and where a carrier's opt-out is recorded. */
+  dnc: DncScope;
 }
 
 /** loadCampaignContext loads a campaign with its body, senders and DNC groups; throws if it is gone. */
@@ -26,15 +27,15 @@ export async function loadCampaignContext(db: Kysely<Database>, campaignId: stri
     campaign.template_id ? getTemplate(db, campaign.business_unit_id, campaign.template_id) : undefined,
     getSendersByIds(db, campaign.business_unit_id, campaign.sender_ids),
   ]);
+  if (!unit) throw new Error(`campaign ${campaignId}: business unit ${campaign.business_unit_id} does not exist`);
   const body = template?.body ?? campaign.message_body;
   if (body === null || body === undefined)
     throw new Error(`campaign ${campaignId} has neither a template nor a message`);
-  const dncGroupIds = [unit?.default_dnc_group_id, campaign.dnc_group_id].filter((g): g is string => !!g);
   return {
     campaign,
     template: parseTemplate(body, { smartEncoding: campaign.smart_encoding }),
     direction: (template?.direction ?? campaign.direction) as DirectionSetting,
     senders,
-    dncGroupIds: [...new Set(dncGroupIds)],
+    dnc: dncScopeOf(unit, campaign),
   };
 }

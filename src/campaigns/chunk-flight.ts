@@ -1,7 +1,7 @@
 import { Carrier, CarrierUnavailableError } from '../carrier/carrier';
-import type { CampaignMessage, SendResult } from '../db/messages';
+import type { CampaignMessage } from '../db/messages';
 import { sleepUntil } from '../senders/send-pacer';
-import { sendResultOf } from '../senders/send-single';
+import { SendAnswer, sendAnswerOf } from '../outbound/send-results';
 
 // How late a send slot may be taken before it is given up. The pacer keeps 15 ms of every second for jitter (see
 // PACING_SHARE): 8 ms late still leaves 7 for the way to the carrier (a few ms at p99), and a given-up slot is a slot
@@ -10,7 +10,7 @@ export const LATE_SLOT_MS = 8;
 
 /** ChunkAnswers is what came of a chunk: the carrier's final answers and the messages that must go again. */
 export interface ChunkAnswers {
-  results: SendResult[];
+  results: SendAnswer[];
   /** Messages not sent (slot missed, chunk halted) or to retry (the carrier was unavailable), in chunk order. */
   unsent: CampaignMessage[];
   /** Whether the carrier failed any send (so the sender backs off). */
@@ -41,7 +41,7 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
   let halted = false;
   let failed = false;
   const settled = Promise.allSettled(
-    messages.map(async (message, i): Promise<SendResult | 'retry' | 'unsent'> => {
+    messages.map(async (message, i): Promise<SendAnswer | 'retry' | 'unsent'> => {
       await sleepUntil(slots[i]);
       // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
       // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
@@ -56,9 +56,9 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
     // Every send has finished before an unexpected error is passed on: none is left running behind the caller.
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
-    const values = outcomes.map((o) => (o as PromiseFulfilledResult<SendResult | 'retry' | 'unsent'>).value);
+    const values = outcomes.map((o) => (o as PromiseFulfilledResult<SendAnswer | 'retry' | 'unsent'>).value);
     return {
-      results: values.filter((v): v is SendResult => v !== 'retry' && v !== 'unsent'),
+      results: values.filter((v): v is SendAnswer => v !== 'retry' && v !== 'unsent'),
       unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
       retried: values.includes('retry'),
     };
@@ -76,7 +76,7 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
   };
 }
 
-async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<SendResult | 'retry'> {
+async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<SendAnswer | 'retry'> {
   try {
     const outcome = await deps.carrier.send({
       to: message.to_phone,
@@ -85,7 +85,7 @@ async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage):
       idempotencyKey: message.idempotency_key,
       statusCallback: deps.statusCallbackUrl,
     });
-    return sendResultOf(message.id, outcome);
+    return sendAnswerOf(message, outcome);
   } catch (error) {
     if (error instanceof CarrierUnavailableError) return 'retry';
     throw error;

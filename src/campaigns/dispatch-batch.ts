@@ -1,7 +1,7 @@
 import { nextCampaignRecords } from '../db/calling-lists';
-import { phonesOnDnc } from '../db/dnc';
+import { blockedContacts } from '../dnc/dnc-scope';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
-import type { Sender } from '../db/schema';
+import type { CampaignStatus, Sender } from '../db/schema';
 import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
@@ -41,7 +41,7 @@ export function batchPageSize(
 /** BatchResult says how far the batch got and what happened to its recipients. */
 export type BatchResult =
   | ({ outcome: 'dispatched'; lastId: string; done: boolean } & Omit<SendTally, 'stoppedBy'>)
-  | { outcome: 'stopped'; status: string };
+  | { outcome: 'stopped'; status: CampaignStatus };
 
 function toResult(tally: SendTally, lastId: string, done: boolean): BatchResult {
   if (tally.stoppedBy !== null) return { outcome: 'stopped', status: tally.stoppedBy };
@@ -71,9 +71,9 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
     };
   const lastId = records[records.length - 1].id;
 
-  const onDnc = await phonesOnDnc(
+  const onDnc = await blockedContacts(
     deps.db,
-    context.dncGroupIds,
+    context.dnc,
     records.map((r) => r.phone),
   );
   await insertMessagesOnce(deps.db, planRecipients(context, records, onDnc));

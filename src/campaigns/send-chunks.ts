@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
-import { Carrier, OPTED_OUT_CODE } from '../carrier/carrier';
+import type { Carrier } from '../carrier/carrier';
 import { getCampaignById } from '../db/campaigns';
-import { addDncEntry, phonesOnDnc } from '../db/dnc';
-import { CampaignMessage, markMessages, recordSendResults, SendResult } from '../db/messages';
-import type { Database, Sender } from '../db/schema';
+import { CampaignMessage, markMessages } from '../db/messages';
+import type { CampaignStatus, Db, Sender } from '../db/schema';
+import { blockedContacts } from '../dnc/dnc-scope';
+import { DNC_SKIP } from '../outbound/outbound-message';
+import { recordSendAnswers } from '../outbound/send-results';
 import { timeZonesForNumber } from '../phones/phone-number';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
 import type { CampaignContext } from './campaign-context';
@@ -13,7 +14,7 @@ import { isWindowOpen, nextWindowOpening } from './quiet-hours';
 
 /** SendDeps are the narrow interfaces the engine needs: a store and a carrier. */
 export interface SendDeps {
-  db: Kysely<Database>;
+  db: Db;
   carrier: Carrier;
   statusCallbackUrl: string;
   /** How long the carrier may keep failing before the batch gives up and the campaign waits for it. */
@@ -30,7 +31,7 @@ export interface SendTally {
   held: number;
   /** When the earliest held recipient's window opens (epoch ms), or null. */
   nextOpenAt: number | null;
-  stoppedBy: string | null;
+  stoppedBy: CampaignStatus | null;
 }
 
 /** CarrierOutageError says the carrier kept failing past the engine's patience; the campaign should wait for it. */
@@ -106,11 +107,10 @@ async function sendThroughSender(
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
     const { results, unsent, retried } = await chunk.answers();
     inFlight.splice(inFlight.indexOf(chunk), 1);
-    await recordSendResults(deps.db, results);
-    await recordCarrierOptOuts(deps, context, chunk.messages, results);
+    await recordSendAnswers(deps.db, context.dnc, results);
     tally.attempted += results.length;
     tally.failed += results.filter((r) => r.state !== 'sent').length;
-    queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' })));
+    queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' as const })));
     deps.heartbeat();
     return retried;
   }
@@ -190,7 +190,7 @@ function takeChunk(
   return chunk;
 }
 
-type PreparedChunk = { stoppedBy: string } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[] };
+type PreparedChunk = { stoppedBy: CampaignStatus } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[] };
 
 // Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
 // the chunk sending before any of it reaches the carrier, and only then books its slots, so the first is still fresh.
@@ -202,9 +202,9 @@ async function prepareChunk(
 ): Promise<PreparedChunk> {
   const [campaign, optedOut] = await Promise.all([
     getCampaignById(deps.db, context.campaign.id),
-    phonesOnDnc(
+    blockedContacts(
       deps.db,
-      context.dncGroupIds,
+      context.dnc,
       chunk.map((m) => m.to_phone),
     ),
   ]);
@@ -215,11 +215,8 @@ async function prepareChunk(
     markMessages(
       deps.db,
       chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id),
-      'skipped_dnc',
-      {
-        code: 'dnc',
-        message: 'the contact opted out before this message was sent',
-      },
+      DNC_SKIP.state,
+      DNC_SKIP,
     ),
     markMessages(
       deps.db,
@@ -234,18 +231,4 @@ async function prepareChunk(
     sendable.map((m) => m.segments),
   );
   return { stoppedBy: null, sendable, slots };
-}
-
-// The carrier refusing with 21610 means the contact unsubscribed there: mirror it in the campaign's DNC group.
-async function recordCarrierOptOuts(
-  deps: SendDeps,
-  context: CampaignContext,
-  sent: CampaignMessage[],
-  results: SendResult[],
-) {
-  const groupId = context.campaign.dnc_group_id ?? context.dncGroupIds[0];
-  for (const result of results.filter((r) => r.state === 'opted_out')) {
-    const phone = sent.find((m) => m.id === result.id)!.to_phone;
-    await addDncEntry(deps.db, groupId, phone, { source: 'carrier', rule: `carrier:${OPTED_OUT_CODE}` });
-  }
 }

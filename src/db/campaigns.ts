@@ -1,6 +1,6 @@
 import { Insertable, Kysely, sql } from 'kysely';
-import type { CampaignStatus } from '../campaigns/campaign-status';
-import type { Campaign, CampaignTable, Database } from './schema';
+import { CAMPAIGN_COUNT_OF_STATE } from '../outbound/message-state';
+import type { Campaign, CampaignStatus, CampaignTable, Database } from './schema';
 
 /** insertCampaign stores a new campaign (status draft). */
 export async function insertCampaign(db: Kysely<Database>, campaign: Insertable<CampaignTable>): Promise<Campaign> {
@@ -65,16 +65,6 @@ export interface CampaignCounts {
   optedOut: number;
 }
 
-const STATE_TO_COUNT: Record<string, keyof CampaignCounts> = {
-  sent: 'sent',
-  delivered: 'delivered',
-  undelivered: 'failed',
-  failed: 'failed',
-  skipped_dnc: 'skippedDnc',
-  skipped_invalid: 'skippedInvalid',
-  opted_out: 'optedOut',
-};
-
 /** campaignCounts counts a campaign's recipients by outcome; every recipient not yet finished is pending. */
 export async function campaignCounts(
   db: Kysely<Database>,
@@ -106,7 +96,7 @@ export async function campaignCounts(
   };
   let finished = 0;
   for (const row of byState) {
-    const key = STATE_TO_COUNT[row.state];
+    const key = CAMPAIGN_COUNT_OF_STATE[row.state];
     if (!key) continue;
     counts[key] += Number(row.n);
     finished += Number(row.n);

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { DatabaseError, Pool, types } from 'pg';
+import { AlreadyExists } from '../domain-errors';
 import type { Database } from './schema';
 
 // int8 (counts, bigserial ids) arrive as strings; counts are small enough for numbers, ids stay strings in the schema.
@@ -30,4 +31,10 @@ export function poolOf(db: Kysely<Database>): Pool {
  */
 export function isDataError(error: unknown): boolean {
   return error instanceof DatabaseError && /^2[23]/.test(error.code ?? '');
+}
+
+/** rethrowUniqueViolation turns PostgreSQL's unique violation (23505) into the domain's AlreadyExists. */
+export function rethrowUniqueViolation(error: unknown, field: string, message: string): never {
+  if (error instanceof DatabaseError && error.code === '23505') throw new AlreadyExists(message, field);
+  throw error;
 }

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { ConversationStatus } from '../replies/conversation-status';
-import type { Conversation, Database, Message } from './schema';
+import type { Conversation, Database, Message, NewMessage } from './schema';
 
 /** ConversationView is a conversation with the address the contact wrote to. */
 export type ConversationView = Conversation & { sender_address: string };
@@ -89,43 +89,24 @@ export async function appendInboundToThread(
   });
 }
 
-/** recordAgentReply stores an agent's answer as a pending outbound SMS and a thread entry, atomically. */
+/** recordAgentReply stores an agent's answer (its outbound message row) and a thread entry, atomically. */
 export async function recordAgentReply(
   db: Kysely<Database>,
   conversation: Conversation,
-  reply: { body: string; agent: string | null; segments: number; idempotencyKey: string },
+  row: NewMessage,
+  agent: string | null,
 ): Promise<{ message: Message; threadEntryId: string }> {
   return db.transaction().execute(async (trx) => {
-    const message = await trx
-      .insertInto('messages')
-      .values({
-        business_unit_id: conversation.business_unit_id,
-        kind: 'agent_reply',
-        campaign_id: null,
-        record_id: null,
-        conversation_id: conversation.id,
-        to_phone: conversation.contact,
-        sender_id: conversation.sender_id,
-        body: reply.body,
-        segments: reply.segments,
-        state: 'pending',
-        idempotency_key: reply.idempotencyKey,
-        carrier_sid: null,
-        error_code: null,
-        error_message: null,
-        sent_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const message = await trx.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
     const entry = await trx
       .insertInto('conversation_messages')
       .values({
         conversation_id: conversation.id,
         direction: 'outbound',
-        body: reply.body,
+        body: row.body ?? '',
         message_id: message.id,
         inbound_sid: null,
-        agent: reply.agent,
+        agent,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -1,3 +1,4 @@
+import { rethrowUniqueViolation } from './connection';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, DncGroup } from './schema';
 
@@ -9,7 +10,8 @@ export async function insertDncGroup(db: Db, businessUnitId: string, name: strin
     .insertInto('dnc_groups')
     .values({ business_unit_id: businessUnitId, name })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => rethrowUniqueViolation(error, 'name', `a DNC group "${name}" already exists`));
 }
 
 /** listDncGroups returns a business unit's groups, oldest (the default) first. */

@@ -1,4 +1,11 @@
 import { Insertable, Kysely, sql } from 'kysely';
+import {
+  AWAITING_RECEIPT_STATES,
+  isReceiptState,
+  MessageState,
+  SendState,
+  UNSENT_STATES,
+} from '../outbound/message-state';
 import type { Database, Message, MessageTable } from './schema';
 
 const INSERT_SLICE_ROWS = 1000;
@@ -26,7 +33,7 @@ function campaignMessages(db: Kysely<Database>, campaignId: string) {
     .selectAll('messages')
     .select('list_records.timezone as record_timezone')
     .where('messages.campaign_id', '=', campaignId)
-    .where('messages.state', 'in', ['pending', 'sending']);
+    .where('messages.state', 'in', UNSENT_STATES);
 }
 
 /** unsentCampaignMessages returns a batch's messages still to send (pending, or sending when a run was cut off). */
@@ -61,7 +68,7 @@ export async function heldCampaignMessages(
 export async function markMessages(
   db: Kysely<Database>,
   ids: string[],
-  state: string,
+  state: MessageState,
   error: { code: string | null; message: string | null } = { code: null, message: null },
 ): Promise<void> {
   if (ids.length === 0) return;
@@ -75,7 +82,7 @@ export async function markMessages(
 /** SendResult is the carrier's answer for one message. */
 export interface SendResult {
   id: string;
-  state: 'sent' | 'failed' | 'opted_out';
+  state: SendState;
   carrierSid: string | null;
   errorCode: string | null;
   errorMessage: string | null;
@@ -90,7 +97,7 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
   // Receipts may already have moved a message on (a fast "delivered"): never step back.
   await sql`
     UPDATE messages m
-       SET state = CASE WHEN m.state IN ('pending', 'sending') THEN v.state ELSE m.state END,
+       SET state = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.state ELSE m.state END,
            carrier_sid = coalesce(m.carrier_sid, v.sid),
            error_code = v.code, error_message = v.message, sent_at = coalesce(m.sent_at, now()), updated_at = now()
       FROM (VALUES ${values}) AS v(id, state, sid, code, message)
@@ -103,7 +110,7 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
     WITH kept AS (DELETE FROM delivery_receipts WHERE carrier_sid IN (${sql.join(sids)}) RETURNING carrier_sid, status, error_code)
     UPDATE messages m SET state = kept.status, error_code = kept.error_code, updated_at = now()
       FROM kept
-     WHERE m.carrier_sid = kept.carrier_sid AND m.state = 'sent'`.execute(db);
+     WHERE m.carrier_sid = kept.carrier_sid AND m.state = ${'sent' satisfies MessageState}`.execute(db);
 }
 
 /** insertMessage stores one outbound message that is not a campaign recipient (agent reply, cadence, confirmation). */
@@ -124,8 +131,6 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
   );
 }
 
-const FINAL_RECEIPT_STATES = ['delivered', 'undelivered', 'failed'];
-
 /**
  * applyDeliveryReceipt moves a final carrier receipt's message forward; repeats change nothing. A receipt that outruns
  * the send's own bookkeeping is kept until recordSendResults applies it.
@@ -137,7 +142,7 @@ export async function applyDeliveryReceipt(
   errorCode: string | null,
 ): Promise<boolean> {
   // queued and sent say nothing the send did not already record.
-  if (!FINAL_RECEIPT_STATES.includes(status)) return false;
+  if (!isReceiptState(status)) return false;
   await db
     .insertInto('delivery_receipts')
     .values({ carrier_sid: carrierSid, status, error_code: errorCode })
@@ -147,7 +152,7 @@ export async function applyDeliveryReceipt(
     .updateTable('messages')
     .set({ state: status, error_code: errorCode, updated_at: sql`now()` })
     .where('carrier_sid', '=', carrierSid)
-    .where('state', 'in', ['sending', 'sent'])
+    .where('state', 'in', AWAITING_RECEIPT_STATES)
     .executeTakeFirst();
   // The kept copy is only for a receipt that outran its send; once its message has moved past sent it has been applied
   // (here or by recordSendResults) and would only pile up, one row per message ever delivered. Not merely once the
@@ -161,7 +166,7 @@ export async function applyDeliveryReceipt(
         selectFrom('messages')
           .select('id')
           .where('messages.carrier_sid', '=', carrierSid)
-          .where('messages.state', 'not in', ['sending', 'sent']),
+          .where('messages.state', 'not in', AWAITING_RECEIPT_STATES),
       ),
     )
     .execute();

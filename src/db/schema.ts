@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 // One Database interface assembled from …Table interfaces, as in Kysely's example app.
 
@@ -126,6 +126,25 @@ export interface QuietHoursJson {
   end: string;
 }
 
+/** CampaignStatus is every state a campaign can be in (API.md); src/campaigns/campaign-status.ts moves between them. */
+export type CampaignStatus =
+  'draft' | 'scheduled' | 'running' | 'paused' | 'waiting_for_carrier' | 'completed' | 'cancelled';
+
+/** MessageState is where an outbound message is; src/outbound/message-state.ts owns what each means. */
+export type MessageState =
+  | 'pending'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'undelivered'
+  | 'failed'
+  | 'opted_out'
+  | 'skipped_dnc'
+  | 'skipped_invalid';
+
+/** MessageKind is what an outbound message is for. */
+export type MessageKind = 'campaign' | 'cadence' | 'agent_reply' | 'confirmation';
+
 export interface CampaignTable {
   id: Generated<string>;
   business_unit_id: string;
@@ -139,7 +158,7 @@ export interface CampaignTable {
   dnc_group_id: string | null;
   start_at: Timestamp | null;
   quiet_hours: ColumnType<QuietHoursJson | null, string | null, string | null>;
-  status: Generated<string>;
+  status: Generated<CampaignStatus>;
   status_reason: string | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
@@ -163,7 +182,7 @@ export interface ConversationTable {
 export interface MessageTable {
   id: BigId;
   business_unit_id: string;
-  kind: string;
+  kind: MessageKind;
   campaign_id: string | null;
   record_id: ColumnType<string | null, string | number | null, never>;
   conversation_id: string | null;
@@ -171,7 +190,7 @@ export interface MessageTable {
   sender_id: string | null;
   body: string | null;
   segments: Generated<number>;
-  state: string;
+  state: MessageState;
   idempotency_key: string;
   carrier_sid: string | null;
   error_code: string | null;
@@ -251,6 +270,12 @@ export type Template = Selectable<TemplateTable>;
 export type Skill = Selectable<SkillTable>;
 export type Campaign = Selectable<CampaignTable>;
 export type Message = Selectable<MessageTable>;
+export type NewMessage = Insertable<MessageTable>;
 export type Conversation = Selectable<ConversationTable>;
 export type ConversationMessage = Selectable<ConversationMessageTable>;
 export type InboundMessage = Selectable<InboundMessageTable>;
+
+/** Db is the database handle every repository takes first (code outside src/db/ names this, never Kysely). */
+export type Db = Kysely<Database>;
+/** DbOrTransaction is a handle or a transaction, for repositories a caller may run inside its own transaction. */
+export type DbOrTransaction = Kysely<Database> | Transaction<Database>;

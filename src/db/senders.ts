@@ -1,10 +1,18 @@
 import { Kysely, sql } from 'kysely';
 import { definedOnly } from './patch';
+import { rethrowUniqueViolation } from './connection';
 import type { Database, NewSender, Sender } from './schema';
 
-/** insertSender stores a transport code; a number already registered is reported as a conflict by the caller. */
+/** insertSender stores a transport code; an address already registered (by any business unit) is AlreadyExists. */
 export async function insertSender(db: Kysely<Database>, sender: NewSender): Promise<Sender> {
-  return db.insertInto('senders').values(sender).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('senders')
+    .values(sender)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) =>
+      rethrowUniqueViolation(error, 'address', `${sender.address} is already registered as a sender`),
+    );
 }
 
 /** listSenders returns a business unit's senders, oldest first. */

@@ -1,56 +1,36 @@
-import type { Kysely } from 'kysely';
-import { Carrier, OPTED_OUT_CODE, SendOutcome } from '../carrier/carrier';
-import { phonesOnDnc } from '../db/dnc';
-import { getMessageById, markMessages, recordSendResults, SendResult } from '../db/messages';
-import type { Database, Message } from '../db/schema';
+import type { Carrier } from '../carrier/carrier';
+import { getMessageById, markMessages } from '../db/messages';
+import type { Db, Message } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
-import { scheduleSends, sleepUntil } from './send-pacer';
+import { isBlocked, loadMessageDncScope } from '../dnc/dnc-scope';
+import { scheduleSends, sleepUntil } from '../senders/send-pacer';
+import { DNC_SKIP, isBlockedByDnc } from './outbound-message';
+import { isUnsent } from './message-state';
+import { recordSendAnswers, sendAnswerOf } from './send-results';
 
 /** SingleSendDeps are what sending one stored message needs. */
 export interface SingleSendDeps {
-  db: Kysely<Database>;
+  db: Db;
   carrier: Carrier;
   statusCallbackUrl: string;
 }
 
-/** sendResultOf turns the carrier's final answer for a message into what recordSendResults stores. */
-export function sendResultOf(messageId: string, outcome: SendOutcome): SendResult {
-  if (outcome.kind === 'accepted') {
-    return { id: messageId, state: 'sent', carrierSid: outcome.sid, errorCode: null, errorMessage: null };
-  }
-  const state = outcome.kind === 'opted_out' || outcome.code === OPTED_OUT_CODE ? 'opted_out' : 'failed';
-  return {
-    id: messageId,
-    state,
-    carrierSid: null,
-    errorCode: String(outcome.code ?? 'rejected'),
-    errorMessage: outcome.message,
-  };
-}
-
 /**
- * sendSingleMessage sends one stored message (an agent's reply, a keyword confirmation) the way campaigns send: it
- * reserves a slot on the sender so the sender's rate holds across replicas, sends with the row's Idempotency-Key and
- * records the answer. A message already past sending is left alone, and transient carrier trouble is thrown
- * (CarrierUnavailableError), so a retry of the caller sends it at most once. With dncGroupIds, a contact found on one
- * of them right before the send gets nothing.
+ * sendSingleMessage sends one stored message (a cadence step, an agent's reply, a keyword's answer) the way campaigns
+ * send: a contact the message's DNC scope blocks right before the send gets nothing (a keyword's answer is never
+ * blocked), a slot is reserved on the sender so its rate holds across replicas, the row's Idempotency-Key goes with
+ * the send, and the answer is recorded with the carrier's opt-out mirrored in DNC. A message already past sending is
+ * left alone, and transient carrier trouble is thrown (CarrierUnavailableError), so a retry sends it at most once.
  */
-export async function sendSingleMessage(
-  deps: SingleSendDeps,
-  messageId: string,
-  options: { dncGroupIds?: readonly string[] } = {},
-): Promise<Message> {
+export async function sendSingleMessage(deps: SingleSendDeps, messageId: string): Promise<Message> {
   const message = await getMessageById(deps.db, messageId);
   if (!message) throw new Error(`message ${messageId} does not exist`);
-  if (message.state !== 'pending' && message.state !== 'sending') return message;
+  if (!isUnsent(message.state)) return message;
   if (!message.sender_id || message.body === null) throw new Error(`message ${messageId} has no sender or no body`);
 
-  const onDnc = await phonesOnDnc(deps.db, [...(options.dncGroupIds ?? [])], [message.to_phone]);
-  if (onDnc.has(message.to_phone)) {
-    await markMessages(deps.db, [message.id], 'skipped_dnc', {
-      code: 'dnc',
-      message: 'the contact opted out before this message was sent',
-    });
+  const scope = await loadMessageDncScope(deps.db, message);
+  if (isBlockedByDnc(message.kind) && (await isBlocked(deps.db, scope, message.to_phone))) {
+    await markMessages(deps.db, [message.id], DNC_SKIP.state, DNC_SKIP);
     return (await getMessageById(deps.db, messageId))!;
   }
   const [sender] = await getSendersByIds(deps.db, message.business_unit_id, [message.sender_id]);
@@ -66,6 +46,6 @@ export async function sendSingleMessage(
     idempotencyKey: message.idempotency_key,
     statusCallback: deps.statusCallbackUrl,
   });
-  await recordSendResults(deps.db, [sendResultOf(message.id, outcome)]);
+  await recordSendAnswers(deps.db, scope, [sendAnswerOf(message, outcome)]);
   return (await getMessageById(deps.db, messageId))!;
 }

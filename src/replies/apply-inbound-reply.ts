@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { getBusinessUnit } from '../db/business-units';
 import { appendInboundToThread, findOpenConversation, openOrJoinConversation } from '../db/conversations';
-import { addDncEntry, removeDncEntry } from '../db/dnc';
 import { getInboundMessage, InboundOutcome, markInboundProcessed } from '../db/inbound-messages';
 import { insertMessage } from '../db/messages';
 import type { BusinessUnit, Database, InboundMessage, Sender } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
-import { measureSms } from '../templates';
+import { optIn, optOut } from '../dnc/opt-outs';
+import { pendingMessage } from '../outbound/outbound-message';
 import { confirmationText } from './confirmations';
 import { attributeReply, ReplyAttribution } from './reply-attribution';
 import { classifyReply, ReplyClassification } from './reply-keywords';
@@ -97,10 +97,10 @@ async function applyKeyword(
   const change = { source: 'reply' as const, rule: reply.rule, messageSid: inbound.message_sid };
   switch (reply.kind) {
     case 'opt_out':
-      await addDncEntry(db, attribution.optOutGroupId, inbound.from_phone, change);
+      await optOut(db, attribution.dnc, inbound.from_phone, change);
       return REPLY_OUTCOMES.optedOut;
     case 'opt_in':
-      await removeDncEntry(db, attribution.optOutGroupId, inbound.from_phone, change);
+      await optIn(db, attribution.dnc, inbound.from_phone, change);
       return REPLY_OUTCOMES.optedIn;
     case 'help':
       return REPLY_OUTCOMES.help;
@@ -153,22 +153,18 @@ async function queueConfirmation(
 ): Promise<string | null> {
   const text = confirmationText(kind, unit, sender);
   if (text === null) return null;
-  const message = await insertMessage(db, {
-    business_unit_id: unit.id,
-    kind: 'confirmation',
-    campaign_id: null,
-    record_id: null,
-    conversation_id: null,
-    to_phone: inbound.from_phone,
-    sender_id: sender.id,
-    body: text,
-    segments: measureSms(text).segments,
-    state: 'pending',
-    idempotency_key: confirmationIdempotencyKey(inbound.message_sid),
-    carrier_sid: null,
-    error_code: null,
-    error_message: null,
-    sent_at: null,
-  });
+  const message = await insertMessage(
+    db,
+    pendingMessage(
+      {
+        businessUnitId: unit.id,
+        kind: 'confirmation',
+        to: inbound.from_phone,
+        senderId: sender.id,
+        idempotencyKey: confirmationIdempotencyKey(inbound.message_sid),
+      },
+      text,
+    ),
+  );
   return message.id;
 }

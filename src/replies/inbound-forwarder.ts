@@ -7,8 +7,8 @@ import {
   markInboundForwarded,
 } from '../db/inbound-messages';
 import { log } from '../log';
-import { inboundReplySignal } from '../../workflows/definitions';
-import { ConversationClientDeps, signalConversation } from './conversation-client';
+import type { Db } from '../db/schema';
+import type { ConversationWorkflows } from './conversation-workflows';
 import { conversationKey, takeRound } from './forwarding-order';
 
 /**
@@ -23,6 +23,12 @@ export interface InboundForwarder {
   forward(message: InboundToForward): boolean;
   /** stop forwards what is in hand and ends the loop. */
   stop(): Promise<void>;
+}
+
+/** ForwarderDeps are where the forwarder takes stored messages from and hands them to. */
+export interface ForwarderDeps {
+  db: Db;
+  workflows: Pick<ConversationWorkflows, 'deliverInbound'>;
 }
 
 /** ForwarderOptions tune the loop; the defaults suit one API process. */
@@ -84,7 +90,7 @@ function byConversation(messages: InboundToForward[]): InboundToForward[][] {
  * whose signal fails keeps that message and its later ones back: their order matters (STOP, then START).
  */
 async function signalInOrder(
-  deps: ConversationClientDeps,
+  deps: ForwarderDeps,
   messages: InboundToForward[],
   concurrency: number,
 ): Promise<{ forwarded: string[]; failed: InboundToForward[] }> {
@@ -95,8 +101,7 @@ async function signalInOrder(
     for (let group = groups.shift(); group; group = groups.shift()) {
       for (const [i, message] of group.entries()) {
         try {
-          const payload = { messageSid: message.messageSid };
-          await signalConversation(deps, message.businessUnitId, message.contact, inboundReplySignal, payload);
+          await deps.workflows.deliverInbound(message, message.messageSid);
           forwarded.push(message.messageSid);
         } catch (error) {
           log.warn({ messageSid: message.messageSid, err: String(error) }, 'inbound message not forwarded yet');
@@ -111,7 +116,7 @@ async function signalInOrder(
 }
 
 /** startInboundForwarder forwards stored inbound messages until stopped. */
-export function startInboundForwarder(deps: ConversationClientDeps, options: ForwarderOptions = {}): InboundForwarder {
+export function startInboundForwarder(deps: ForwarderDeps, options: ForwarderOptions = {}): InboundForwarder {
   const settings = { ...FORWARDER_DEFAULTS, ...options };
   const pending: InboundToForward[] = [];
   // Contacts with a message waiting for a retry (until when): their newer messages wait behind it for the sweep, which

@@ -13,3 +13,4 @@ export { resolveDirection, isolateForDirection } from './text-direction';
 export type { DirectionSetting, TextDirection } from './text-direction';
 export { mergeTemplate, missingFields, sampleMerge } from './merge';
 export type { MergeFields, MergeResult } from './merge';
+export { checkedTemplate } from './checked-template';

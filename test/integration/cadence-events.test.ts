@@ -132,6 +132,32 @@ describe('an answering machine triggers the cadence SMS to the record’s mobile
     expect(sentTo(mobile)).toEqual([]);
   });
 
+  it('handles the carrier’s opt-out (21610) as a campaign does: the contact goes on DNC and gets nothing more', async () => {
+    const tenant = await createTenant(system);
+    const mobile = uniquePhone();
+    const setup = await cadenceSetup(tenant, [
+      { firstName: 'Lee', mobile },
+      { firstName: 'Lee', mobile },
+    ]);
+    system.sim.state.mode.optedOutNumbers.add(mobile);
+    try {
+      const first = await reportOutcome(tenant, { skillId: setup.skillId, listId: setup.listId, row: 1 });
+      const result = await system.temporal.workflow.getHandle(first.body.workflowId).result();
+      expect(result).toMatchObject({ action: 'sms', state: 'opted_out' });
+    } finally {
+      system.sim.state.mode.optedOutNumbers.delete(mobile);
+    }
+    const entry = await tenant.api.get(
+      `/v1/dnc-groups/${tenant.defaultDncGroupId}/entries/${encodeURIComponent(mobile)}`,
+    );
+    expect(entry.status).toBe(200);
+    expect(entry.body).toMatchObject({ phone: mobile, source: 'carrier' });
+    // The carrier accepts again, but the contact stays opted out: the next call outcome sends nothing.
+    const second = await reportOutcome(tenant, { skillId: setup.skillId, listId: setup.listId, row: 2 });
+    expect(second.body).toEqual({ action: 'none', reason: 'the mobile number of row 2 is on a DNC list' });
+    expect(sentTo(mobile)).toEqual([]);
+  });
+
   it('sends a contact every cadence message from the same sender of the step (sticky)', async () => {
     const tenant = await createTenant(system);
     const mobile = uniquePhone();

@@ -64,7 +64,7 @@ describe('a kept receipt', () => {
     const tenant = await createTenant(system);
     return insertMessage(system.db, {
       business_unit_id: tenant.id,
-      kind: 'agent',
+      kind: 'agent_reply',
       campaign_id: null,
       record_id: null,
       conversation_id: null,

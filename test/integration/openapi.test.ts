@@ -33,7 +33,7 @@ function mountedRoutes(app: Express): string[] {
 describe('the OpenAPI document', () => {
   it('describes exactly the routes the Express app mounts, no more and no fewer', () => {
     // Building the routers touches no connection, so placeholders stand in for them.
-    const deps = { db: {}, temporal: {}, config: readConfig({}) } as unknown as ApiDeps;
+    const deps = { db: {}, workflows: {}, config: readConfig({}) } as unknown as ApiDeps;
     const routes = mountedRoutes(createApp(deps));
     expect(routes.length).toBeGreaterThan(30);
     expect(API_OPERATIONS.map((o) => `${o.method} ${o.path}`).sort()).toEqual(routes);

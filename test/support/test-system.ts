@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { createApp } from '../../src/api/app';
-import { conversationClientDeps } from '../../src/replies/conversation-client';
-import { ForwarderOptions, startInboundForwarder } from '../../src/replies/inbound-forwarder';
+import { startApi } from '../../src/api/start-api';
+import type { ForwarderOptions } from '../../src/replies/inbound-forwarder';
 import { createTwilioCarrier } from '../../src/carrier/twilio-carrier';
 import { AppConfig, readConfig } from '../../src/config';
-import { createDb } from '../../src/db/connection';
 import type { Database } from '../../src/db/schema';
 import { createSimulator, Simulator } from '../../src/simulator/simulator';
 import type { RecordedMessage } from '../../src/simulator/message-log';
@@ -91,11 +89,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     ...options.env,
   });
-  const db = createDb(config.databaseUrl, 10);
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const inboundForwarder = startInboundForwarder(conversationClientDeps({ db, temporal, config }), options.forwarder);
-  const apiServer = await listen(createApp({ db, temporal, config, inboundForwarder }), apiPort);
+  const api = await startApi(config, { host: '127.0.0.1', poolSize: 10, forwarder: options.forwarder });
+  const { db } = api;
+  const temporal = api.workflows.temporal;
   const carrier = createTwilioCarrier({
     apiUrl: config.twilioApiUrl,
     accountSid: config.twilioAccountSid,
@@ -135,10 +131,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     async shutdown() {
       await system.stopWorker();
       sim.stop();
-      await Promise.all([close(apiServer), close(simServer)]);
-      await inboundForwarder.stop();
-      await connection.close();
-      await db.destroy();
+      api.server.closeAllConnections();
+      await Promise.all([api.stop(), close(simServer)]);
     },
   };
   if (options.inProcessWorker !== false) await system.startWorker();

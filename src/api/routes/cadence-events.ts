@@ -8,13 +8,13 @@ import { cadenceEventSchema } from '../schemas';
 import { parseInput } from '../validation';
 
 /** cadenceEventRoutes is POST /cadence-events: the voice dialer reports a call outcome for a list record. */
-export function cadenceEventRoutes({ db, temporal, config }: ApiDeps): Router {
+export function cadenceEventRoutes({ db, workflows }: ApiDeps): Router {
   const router = Router();
   router.post('/cadence-events', async (req, res) => {
     const input = parseInput(cadenceEventSchema, req.body);
     try {
       const answer = await handleCadenceEvent(
-        { db, temporal, taskQueue: config.taskQueue },
+        { db, workflows: workflows.cadences },
         { businessUnitId: businessUnitOf(res).id, ...input },
       );
       res.status(202).json(answer);

@@ -7,10 +7,8 @@ import {
   ThreadEntry,
   transitionConversation,
 } from '../../db/conversations';
-import { markMessages } from '../../db/messages';
-import { acceptAgentReply, AgentReplyRefusal } from '../../replies/agent-replies';
-import { closeConversation } from '../../replies/close-conversation';
-import { conversationClientDeps, signalAgentReply, signalConversationClosed } from '../../replies/conversation-client';
+import { AgentReplyRefusal, replyAsAgent } from '../../replies/agent-replies';
+import { closeByAgent } from '../../replies/close-conversation';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -60,7 +58,7 @@ function notAllowed(action: string, conversation: ConversationView): ApiError {
 export function conversationRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
-  const conversations = conversationClientDeps(deps);
+  const services = { db, workflows: deps.workflows.conversations };
 
   async function load(res: Response, params: unknown): Promise<ConversationView> {
     const { id } = parseInput(idParamSchema, params);
@@ -101,27 +99,12 @@ export function conversationRoutes(deps: ApiDeps): Router {
     const input = parseInput(agentReplySchema, req.body);
     let accepted;
     try {
-      accepted = await acceptAgentReply(db, conversation, { body: input.body, agent: input.agent ?? null });
+      accepted = await replyAsAgent(services, conversation, { body: input.body, agent: input.agent ?? null });
     } catch (error) {
       if (error instanceof AgentReplyRefusal) throw new ApiError(409, error.code, error.message);
       throw error;
     }
     const { message, threadEntryId } = accepted;
-    try {
-      await signalAgentReply(conversations, {
-        businessUnitId: conversation.business_unit_id,
-        contact: conversation.contact,
-        conversationId: conversation.id,
-        messageId: message.id,
-      });
-    } catch (error) {
-      // Nobody will send it: say so in the thread rather than leave it pending forever.
-      await markMessages(db, [message.id], 'failed', {
-        code: 'not_queued',
-        message: 'the reply could not be handed to the sending workflow',
-      });
-      throw error;
-    }
     res.status(202).json({
       id: threadEntryId,
       conversationId: conversation.id,
@@ -136,13 +119,7 @@ export function conversationRoutes(deps: ApiDeps): Router {
 
   router.post('/conversations/:id/close', async (req, res) => {
     const conversation = await load(res, req.params);
-    if (!(await closeConversation(db, conversation.business_unit_id, conversation.id, 'agent')))
-      throw notAllowed('close', conversation);
-    await signalConversationClosed(conversations, {
-      businessUnitId: conversation.business_unit_id,
-      contact: conversation.contact,
-      conversationId: conversation.id,
-    });
+    if (!(await closeByAgent(services, conversation))) throw notAllowed('close', conversation);
     res.json(await reloaded(res, conversation.id));
   });
   return router;

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { DatabaseError } from 'pg';
 import {
   addDncEntry,
   getDncAudit,
@@ -26,13 +25,7 @@ export function dncRoutes({ db }: ApiDeps): Router {
   const router = Router();
   router.post('/dnc-groups', async (req, res) => {
     const input = parseInput(createDncGroupSchema, req.body);
-    try {
-      res.status(201).json(presentGroup(await insertDncGroup(db, businessUnitOf(res).id, input.name)));
-    } catch (error) {
-      if (error instanceof DatabaseError && error.code === '23505')
-        throw new ApiError(409, 'conflict', `name: a DNC group "${input.name}" already exists`);
-      throw error;
-    }
+    res.status(201).json(presentGroup(await insertDncGroup(db, businessUnitOf(res).id, input.name)));
   });
 
   router.get('/dnc-groups', async (_req, res) => {

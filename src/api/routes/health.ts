@@ -15,13 +15,13 @@ async function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 /** healthRoutes is GET /healthz: 200 once PostgreSQL and Temporal both answer, 503 naming what is missing. */
-export function healthRoutes({ db, temporal, config }: ApiDeps): Router {
+export function healthRoutes({ db, workflows, config }: ApiDeps): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const problems: Record<string, string> = {};
     await Promise.all([
       withinMs(2000, sql`SELECT 1`.execute(db)).catch((e: Error) => (problems.postgres = e.message)),
-      withinMs(2000, temporal.workflowService.getSystemInfo({})).catch(
+      withinMs(2000, workflows.ping()).catch(
         (e: Error) => (problems.temporal = `${config.temporalAddress}: ${e.message}`),
       ),
     ]);

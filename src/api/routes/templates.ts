@@ -1,47 +1,12 @@
 import { Router } from 'express';
 import { getTemplate, insertTemplate, listTemplates } from '../../db/templates';
 import type { Template } from '../../db/schema';
-import {
-  DirectionSetting,
-  measureSms,
-  mergeTemplate,
-  MAX_TEMPLATE_SEGMENTS,
-  parseTemplate,
-  ParsedTemplate,
-  sampleMerge,
-  TemplateOptions,
-  TemplateSyntaxError,
-} from '../../templates';
+import { checkedTemplate, measureSms, mergeTemplate } from '../../templates';
 import { businessUnitOf } from '../auth';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { createTemplateSchema, idParamSchema, previewTemplateSchema } from '../schemas';
 import { parseInput } from '../validation';
-
-/** checkedTemplate parses a body and refuses bad syntax or more than MAX_TEMPLATE_SEGMENTS segments (400, naming `field`). */
-export function checkedTemplate(
-  body: string,
-  field: string,
-  options: TemplateOptions & { direction?: DirectionSetting } = {},
-): { parsed: ParsedTemplate; encoding: string; segments: number } {
-  let parsed: ParsedTemplate;
-  try {
-    parsed = parseTemplate(body, options);
-  } catch (error) {
-    if (error instanceof TemplateSyntaxError) throw new ApiError(400, 'invalid_request', `${field}: ${error.message}`);
-    throw error;
-  }
-  // Measured with each variable standing for itself (fallback, else name): the real size is known per recipient.
-  const { encoding, segments } = measureSms(sampleMerge(parsed, options.direction ?? 'auto'));
-  if (segments > MAX_TEMPLATE_SEGMENTS) {
-    throw new ApiError(
-      400,
-      'invalid_request',
-      `${field}: the template is ${segments} segments long; the limit is ${MAX_TEMPLATE_SEGMENTS}`,
-    );
-  }
-  return { parsed, encoding, segments };
-}
 
 function presentTemplate(template: Template) {
   return {

@@ -1,0 +1,57 @@
+import type { Server } from 'node:http';
+import type { AppConfig } from '../config';
+import { createDb } from '../db/connection';
+import type { Db } from '../db/schema';
+import { log } from '../log';
+import { ForwarderOptions, startInboundForwarder } from '../replies/inbound-forwarder';
+import { connectWorkflowClient, WorkflowClient } from '../workflow-client';
+import { createApp } from './app';
+
+/** StartApiOptions tune one API process; every field has the production default. */
+export interface StartApiOptions {
+  /** Where to listen (HOST, default all interfaces). */
+  host?: string;
+  /** PostgreSQL connections of this process. */
+  poolSize?: number;
+  /** Tuning for the inbound forwarder (tests shrink its hand). */
+  forwarder?: ForwarderOptions;
+}
+
+/** RunningApi is a listening API process's handles. */
+export interface RunningApi {
+  server: Server;
+  db: Db;
+  workflows: WorkflowClient;
+  /** stop closes the server, forwards what the forwarder holds and closes the connections. */
+  stop(): Promise<void>;
+}
+
+/** startApi wires one API process (PostgreSQL, the workflow client, the inbound forwarder, Express) and listens. */
+export async function startApi(config: AppConfig, options: StartApiOptions = {}): Promise<RunningApi> {
+  const db = createDb(config.databaseUrl, options.poolSize ?? 20);
+  // Lazy: the API comes up (and /healthz says what is missing) even while Temporal is still starting.
+  const temporal = await connectWorkflowClient(config, { lazy: true });
+  const workflows = temporal.client;
+  const inboundForwarder = startInboundForwarder({ db, workflows: workflows.conversations }, options.forwarder);
+  const app = createApp({ db, workflows, config, inboundForwarder });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  // Longer than any carrier's or load balancer's idle timeout: a client must never reuse a connection the API has just
+  // closed (Node's default is 5 s), which resets a webhook in flight.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  log.info({ port: config.port, publicUrl: config.publicUrl }, 'API listening');
+  return {
+    server,
+    db,
+    workflows,
+    async stop() {
+      // In-flight requests (a carrier's webhook) finish; idle keep-alive connections close at once.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await inboundForwarder.stop();
+      await Promise.all([temporal.close(), db.destroy()]);
+    },
+  };
+}
