@@ -1,8 +1,7 @@
 import type { RequestHandler, Response } from 'express';
-import type { Kysely } from 'kysely';
 import { hashApiKey, secretsEqual } from '../auth/api-keys';
 import { findBusinessUnitByKeyHash } from '../db/business-units';
-import type { BusinessUnit, Database } from '../db/schema';
+import type { BusinessUnit, Db } from '../db/schema';
 import { ApiError } from './errors';
 
 function bearer(header: string | undefined): string | null {
@@ -11,7 +10,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 /** requireApiKey resolves the caller's business unit from its key; every scoped route reads it with businessUnitOf. */
-export function requireApiKey(db: Kysely<Database>): RequestHandler {
+export function requireApiKey(db: Db): RequestHandler {
   return async (req, res, next) => {
     const key = bearer(req.headers.authorization);
     if (!key) throw new ApiError(401, 'unauthorized', 'missing API key: send Authorization: Bearer <key>');

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import { getBusinessUnit } from '../db/business-units';
 import { getCampaignById } from '../db/campaigns';
 import { getSendersByIds } from '../db/senders';
 import { getTemplate } from '../db/templates';
-import type { Campaign, Database, Sender } from '../db/schema';
+import type { Campaign, Db, Sender } from '../db/schema';
 import { DncScope, dncScopeOf } from '../dnc/dnc-scope';
 import { parseTemplate, ParsedTemplate } from '../templates';
 import type { DirectionSetting } from '../templates';
@@ -19,7 +18,7 @@ export interface CampaignContext {
 }
 
 /** loadCampaignContext loads a campaign with its body, senders and DNC groups; throws if it is gone. */
-export async function loadCampaignContext(db: Kysely<Database>, campaignId: string): Promise<CampaignContext> {
+export async function loadCampaignContext(db: Db, campaignId: string): Promise<CampaignContext> {
   const campaign = await getCampaignById(db, campaignId);
   if (!campaign) throw new Error(`campaign ${campaignId} does not exist`);
   const [unit, template, senders] = await Promise.all([

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { DatabaseError, Pool, types } from 'pg';
 import { AlreadyExists } from '../domain-errors';
 import type { Database } from './schema';
@@ -37,4 +37,9 @@ export function isDataError(error: unknown): boolean {
 export function rethrowUniqueViolation(error: unknown, field: string, message: string): never {
   if (error instanceof DatabaseError && error.code === '23505') throw new AlreadyExists(message, field);
   throw error;
+}
+
+/** pingDatabase resolves once PostgreSQL answers a trivial query (for /healthz). */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`SELECT 1`.execute(db);
 }

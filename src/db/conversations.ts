@@ -1,6 +1,5 @@
 import { Kysely, sql } from 'kysely';
-import type { ConversationStatus } from '../replies/conversation-status';
-import type { Conversation, Database, Message, NewMessage } from './schema';
+import type { Conversation, ConversationStatus, Database, Message, NewMessage } from './schema';
 
 /** ConversationView is a conversation with the address the contact wrote to. */
 export type ConversationView = Conversation & { sender_address: string };

@@ -16,7 +16,7 @@ export interface BusinessUnitTable {
   opt_out_text: string | null;
   opt_in_text: string | null;
   help_text: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface SenderTable {
@@ -29,8 +29,8 @@ export interface SenderTable {
   opt_out_text: string | null;
   opt_in_text: string | null;
   help_text: string | null;
-  next_slot_at: Generated<Timestamp>;
-  created_at: Generated<Timestamp>;
+  next_slot_at: Timestamp;
+  created_at: Timestamp;
   provisioning_started_at: Timestamp | null;
 }
 
@@ -38,14 +38,14 @@ export interface DncGroupTable {
   id: Generated<string>;
   business_unit_id: string;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface DncEntryTable {
   dnc_group_id: string;
   phone: string;
   source: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface DncAuditTable {
@@ -56,7 +56,7 @@ export interface DncAuditTable {
   source: string;
   rule: string | null;
   message_sid: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface ListErrorJson {
@@ -78,7 +78,7 @@ export interface CallingListTable {
   accepted: Generated<number>;
   rejected: Generated<number>;
   errors: ColumnType<ListErrorJson[], string | undefined, string>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface ListRecordTable {
@@ -99,9 +99,9 @@ export interface TemplateTable {
   body: string;
   direction: string;
   variables: string[];
-  encoding: string;
+  encoding: 'GSM-7' | 'UCS-2';
   segments: number;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   smart_encoding: Generated<boolean>;
 }
 
@@ -118,7 +118,7 @@ export interface SkillTable {
   kind: string;
   reply_handling: boolean;
   cadence: ColumnType<CadenceStepJson[], string | undefined, string>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface QuietHoursJson {
@@ -160,10 +160,13 @@ export interface CampaignTable {
   quiet_hours: ColumnType<QuietHoursJson | null, string | null, string | null>;
   status: Generated<CampaignStatus>;
   status_reason: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
   smart_encoding: Generated<boolean>;
 }
+
+/** ConversationStatus is where a conversation is in the agents' queue (API.md); src/replies/conversation-status.ts. */
+export type ConversationStatus = 'queued' | 'assigned' | 'closed';
 
 export interface ConversationTable {
   id: Generated<string>;
@@ -171,10 +174,10 @@ export interface ConversationTable {
   contact: string;
   sender_id: string;
   campaign_id: string | null;
-  status: string;
+  status: ConversationStatus;
   agent: string | null;
-  last_message_at: Generated<Timestamp>;
-  created_at: Generated<Timestamp>;
+  last_message_at: Timestamp;
+  created_at: Timestamp;
   closed_reason: string | null;
   closed_at: Timestamp | null;
 }
@@ -195,9 +198,9 @@ export interface MessageTable {
   carrier_sid: string | null;
   error_code: string | null;
   error_message: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   sent_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
   /** The skill of a cadence message (campaign messages reach theirs through the campaign). */
   skill_id: string | null;
 }
@@ -210,7 +213,7 @@ export interface ConversationMessageTable {
   message_id: ColumnType<string | null, string | null, never>;
   inbound_sid: string | null;
   agent: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface InboundMessageTable {
@@ -239,7 +242,7 @@ export interface DeliveryReceiptTable {
   carrier_sid: string;
   status: string;
   error_code: string | null;
-  received_at: Generated<Timestamp>;
+  received_at: Timestamp;
 }
 
 export interface Database {

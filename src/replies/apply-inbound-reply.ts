@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import { getBusinessUnit } from '../db/business-units';
 import { appendInboundToThread, findOpenConversation, openOrJoinConversation } from '../db/conversations';
 import { getInboundMessage, InboundOutcome, markInboundProcessed } from '../db/inbound-messages';
 import { insertMessage } from '../db/messages';
-import type { BusinessUnit, Database, InboundMessage, Sender } from '../db/schema';
+import type { BusinessUnit, Db, InboundMessage, Sender } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
 import { optIn, optOut } from '../dnc/opt-outs';
 import { pendingMessage } from '../outbound/outbound-message';
@@ -50,7 +49,7 @@ function resultOf(inbound: InboundMessage): InboundReplyResult {
  * agents only when the business unit has the SMS channel and the campaign's skill handles replies. Every step is
  * idempotent, so a retried activity finishes the work; the stored outcome answers every later repeat.
  */
-export async function applyInboundReply(db: Kysely<Database>, messageSid: string): Promise<InboundReplyResult> {
+export async function applyInboundReply(db: Db, messageSid: string): Promise<InboundReplyResult> {
   const inbound = await getInboundMessage(db, messageSid);
   if (!inbound) throw new Error(`inbound message ${messageSid} was never recorded`);
   if (inbound.processed_at) return resultOf(inbound);
@@ -89,7 +88,7 @@ export function unownedOutcome(reply: ReplyClassification): InboundOutcome {
 
 // Opt-out and opt-in change the attributed group at once: a running campaign re-reads it before its next chunk.
 async function applyKeyword(
-  db: Kysely<Database>,
+  db: Db,
   inbound: InboundMessage,
   reply: ReplyClassification,
   attribution: ReplyAttribution,
@@ -121,7 +120,7 @@ function routingOutcome(unit: BusinessUnit, attribution: ReplyAttribution): stri
 // A message opens or joins the agents' conversation when routable; a keyword only joins one already open, so the
 // agent sees why the contact can no longer be answered.
 async function threadFor(
-  db: Kysely<Database>,
+  db: Db,
   inbound: InboundMessage,
   reply: ReplyClassification,
   unit: BusinessUnit,
@@ -145,7 +144,7 @@ async function threadFor(
 }
 
 async function queueConfirmation(
-  db: Kysely<Database>,
+  db: Db,
   inbound: InboundMessage,
   kind: 'opt_out' | 'opt_in' | 'help',
   unit: BusinessUnit,

@@ -1,6 +1,9 @@
+import type { ConversationStatus } from '../db/schema';
+
+export type { ConversationStatus } from '../db/schema';
+
 /** ConversationStatus is where a conversation is in the agents' queue (API.md: queued, assigned, closed). */
-export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const;
-export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const satisfies readonly ConversationStatus[];
 
 /** ConversationAction is what an agent (or the idle timer) can do to a conversation. */
 export type ConversationAction = 'assign' | 'close';

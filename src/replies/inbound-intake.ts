@@ -1,9 +1,8 @@
 // The inbound webhook's work: store the message once, then let the forwarder hand it to the contact's workflow.
-import type { Kysely } from 'kysely';
 import { isDataError } from '../db/connection';
 import { groupCommit } from '../db/group-commit';
 import { NewInboundMessage, recordInboundMessages } from '../db/inbound-messages';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
 import type { InboundForwarder } from './inbound-forwarder';
 import { normalizePhone } from '../phones/phone-number';
@@ -20,7 +19,7 @@ export interface InboundWebhook {
 
 /** IntakeDeps are the store and a way to tell the forwarder that a message is waiting. */
 export interface IntakeDeps {
-  db: Kysely<Database>;
+  db: Db;
   forwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
 }
 

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { reserveSendSlots } from '../db/senders';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 
 /**
  * PACING_SHARE is the share of a sender's limit the pacer uses. Carriers count a sender's messages as they arrive, and
@@ -14,11 +13,7 @@ export const PACING_SHARE = 0.985;
  * scheduleSends reserves one slot per message segment on the sender and returns, for each message, the epoch ms at
  * which it may go out. A 3-segment message takes 3 slots, because carriers count segments against the rate.
  */
-export async function scheduleSends(
-  db: Kysely<Database>,
-  senderId: string,
-  segments: readonly number[],
-): Promise<number[]> {
+export async function scheduleSends(db: Db, senderId: string, segments: readonly number[]): Promise<number[]> {
   const total = segments.reduce((a, b) => a + b, 0);
   const { startMs, slotMs } = await reserveSendSlots(db, senderId, total, PACING_SHARE);
   let used = 0;

@@ -1,5 +1,5 @@
 import { InvalidInput } from '../domain-errors';
-import { MAX_TEMPLATE_SEGMENTS, measureSms } from './sms-encoding';
+import { MAX_TEMPLATE_SEGMENTS, measureSms, SmsEncoding } from './sms-encoding';
 import { parseTemplate, ParsedTemplate, TemplateOptions, TemplateSyntaxError } from './template-syntax';
 import { sampleMerge } from './merge';
 import type { DirectionSetting } from './text-direction';
@@ -12,7 +12,7 @@ export function checkedTemplate(
   body: string,
   field: string,
   options: TemplateOptions & { direction?: DirectionSetting } = {},
-): { parsed: ParsedTemplate; encoding: string; segments: number } {
+): { parsed: ParsedTemplate; encoding: SmsEncoding; segments: number } {
   let parsed: ParsedTemplate;
   try {
     parsed = parseTemplate(body, options);

@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import type { Answer } from '../answer';
+import type { businessUnitCreated, settingsResponse } from '../openapi/resources';
 import { generateApiKey, hashApiKey } from '../../auth/api-keys';
 import { insertBusinessUnit, updateBusinessUnitSettings } from '../../db/business-units';
 import type { BusinessUnit } from '../../db/schema';
@@ -15,12 +17,18 @@ export function businessUnitRoutes({ db, config }: ApiDeps): Router {
     const input = parseInput(createBusinessUnitSchema, req.body);
     const apiKey = generateApiKey();
     const unit = await insertBusinessUnit(db, { name: input.name, apiKeyHash: hashApiKey(apiKey) });
-    res.status(201).json({ id: unit.id, name: unit.name, apiKey, defaultDncGroupId: unit.default_dnc_group_id });
+    const created: Answer<typeof businessUnitCreated> = {
+      id: unit.id,
+      name: unit.name,
+      apiKey,
+      defaultDncGroupId: unit.default_dnc_group_id,
+    };
+    res.status(201).json(created);
   });
   return router;
 }
 
-function presentSettings(unit: BusinessUnit) {
+function presentSettings(unit: BusinessUnit): Answer<typeof settingsResponse> {
   return {
     smsChannel: unit.sms_channel,
     optOutText: unit.opt_out_text ?? DEFAULT_CONFIRMATIONS.optOutText,

@@ -1,17 +1,18 @@
 import { Router } from 'express';
-import type { Kysely } from 'kysely';
 import { campaignWorkflowId } from '../../workflow-client';
 import { applyCampaignAction } from '../../campaigns/campaign-control';
 import { campaignCounts, getCampaign, listCampaigns } from '../../db/campaigns';
 import { createCampaign } from '../../campaigns/create-campaign';
-import type { Campaign, Database } from '../../db/schema';
+import type { Campaign, Db } from '../../db/schema';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { campaignActionResponse, campaignResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { campaignActionParamsSchema, createCampaignSchema, idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 
-async function presentCampaign(db: Kysely<Database>, campaign: Campaign) {
+async function presentCampaign(db: Db, campaign: Campaign): Promise<Answer<typeof campaignResponse>> {
   return {
     id: campaign.id,
     name: campaign.name,
@@ -57,7 +58,8 @@ export function campaignRoutes({ db, workflows }: ApiDeps): Router {
     const { id, action } = parseInput(campaignActionParamsSchema, req.params);
     const control = { db, workflows: workflows.campaigns };
     const campaign = await applyCampaignAction(control, businessUnitOf(res).id, id, action);
-    res.status(202).json({ id: campaign.id, status: campaign.status });
+    const answer: Answer<typeof campaignActionResponse> = { id: campaign.id, status: campaign.status };
+    res.status(202).json(answer);
   });
   return router;
 }

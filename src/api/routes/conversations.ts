@@ -10,13 +10,15 @@ import {
 import { AgentReplyRefusal, replyAsAgent } from '../../replies/agent-replies';
 import { closeByAgent } from '../../replies/close-conversation';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { conversationResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { agentReplySchema, assignConversationSchema, conversationListQuerySchema, idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 
-function presentConversation(conversation: ConversationView) {
+function presentConversation(conversation: ConversationView): Answer<typeof conversationResponse> {
   return {
     id: conversation.id,
     contact: conversation.contact,

@@ -10,13 +10,15 @@ import {
 } from '../../db/dnc';
 import type { DncGroup } from '../../db/schema';
 import { normalizePhone } from '../../phones/phone-number';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { dncGroupResponse } from '../openapi/resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { createDncGroupSchema, dncEntryParamsSchema } from '../schemas';
 import { parseInput } from '../validation';
 
-function presentGroup(group: DncGroup) {
+function presentGroup(group: DncGroup): Answer<typeof dncGroupResponse> {
   return { id: group.id, name: group.name, createdAt: group.created_at };
 }
 

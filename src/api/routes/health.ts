@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { sql } from 'kysely';
+import { pingDatabase } from '../../db/connection';
 import type { ApiDeps } from '../deps';
 
 async function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -20,7 +20,7 @@ export function healthRoutes({ db, workflows, config }: ApiDeps): Router {
   router.get('/healthz', async (_req, res) => {
     const problems: Record<string, string> = {};
     await Promise.all([
-      withinMs(2000, sql`SELECT 1`.execute(db)).catch((e: Error) => (problems.postgres = e.message)),
+      withinMs(2000, pingDatabase(db)).catch((e: Error) => (problems.postgres = e.message)),
       withinMs(2000, workflows.ping()).catch(
         (e: Error) => (problems.temporal = `${config.temporalAddress}: ${e.message}`),
       ),

@@ -1,7 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
 import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../../db/metrics';
-import type { Database } from '../../db/schema';
+import type { Db } from '../../db/schema';
 import {
   conversationsByStatus,
   inboundUnforwarded,
@@ -14,7 +13,7 @@ import {
  * refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue, the
  * replies waiting to be forwarded).
  */
-export async function refreshDatabaseGauges(db: Kysely<Database>): Promise<void> {
+export async function refreshDatabaseGauges(db: Db): Promise<void> {
   const [messages, conversations, unforwarded] = await Promise.all([
     messageCountsByState(db),
     openConversationCounts(db),
@@ -32,7 +31,7 @@ export async function refreshDatabaseGauges(db: Kysely<Database>): Promise<void>
 }
 
 /** metricsRoutes is GET /metrics in Prometheus' text format (no key: scrapers sit on the operators' network). */
-export function metricsRoutes(db: Kysely<Database>): Router {
+export function metricsRoutes(db: Db): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
     await refreshDatabaseGauges(db);

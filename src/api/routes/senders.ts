@@ -4,13 +4,15 @@ import { changeSender, registerSender } from '../../senders/sender-registry';
 import type { Sender } from '../../db/schema';
 import { canReceiveReplies, TransportCodeKind } from '../../senders/transport-codes';
 import { provisioningOutlook } from '../../senders/provisioning';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { senderResponse } from '../openapi/resources';
 import type { ApiDeps } from '../deps';
 import { createSenderSchema, idParamSchema, updateSenderSchema } from '../schemas';
 import { parseInput } from '../validation';
 
 /** presentSender is a sender on the wire. */
-export function presentSender(sender: Sender) {
+export function presentSender(sender: Sender): Answer<typeof senderResponse> {
   const kind = sender.kind as TransportCodeKind;
   return {
     id: sender.id,

@@ -3,13 +3,15 @@ import { getSkill, insertSkill, listSkills } from '../../db/skills';
 import type { Skill } from '../../db/schema';
 import { getSendersByIds } from '../../db/senders';
 import { getTemplate } from '../../db/templates';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { skillResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { createSkillSchema, idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 
-function presentSkill(skill: Skill) {
+function presentSkill(skill: Skill): Answer<typeof skillResponse> {
   return {
     id: skill.id,
     name: skill.name,

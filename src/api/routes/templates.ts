@@ -2,13 +2,15 @@ import { Router } from 'express';
 import { getTemplate, insertTemplate, listTemplates } from '../../db/templates';
 import type { Template } from '../../db/schema';
 import { checkedTemplate, measureSms, mergeTemplate } from '../../templates';
+import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
+import type { templateResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
 import { createTemplateSchema, idParamSchema, previewTemplateSchema } from '../schemas';
 import { parseInput } from '../validation';
 
-function presentTemplate(template: Template) {
+function presentTemplate(template: Template): Answer<typeof templateResponse> {
   return {
     id: template.id,
     name: template.name,
