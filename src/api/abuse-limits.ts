@@ -39,20 +39,28 @@ export function apiKeyRateLimit(perMinute: number): RequestHandler {
   });
 }
 
-function tooLarge(res: Response, limitBytes: number): ApiError {
+function tooLarge(res: Response, limitBytes: number, limitName: string): ApiError {
   // The client may still be sending: closing the connection after the answer stops reading the rest for nothing.
   res.set('connection', 'close');
-  return new ApiError(413, 'body_too_large', `the upload is larger than ${limitBytes} bytes (CSV_UPLOAD_LIMIT_MB)`);
+  return new ApiError(413, 'body_too_large', `the upload is larger than ${limitBytes} bytes (${limitName})`);
 }
 
-/** limitedUpload is the request body as a stream that fails with 413 past `limitBytes` (at once if Content-Length says so). */
-export function limitedUpload(req: Request, res: Response, limitBytes: number): Readable {
-  if (Number(req.headers['content-length'] ?? 0) > limitBytes) throw tooLarge(res, limitBytes);
+/**
+ * limitedUpload is the request body as a stream that fails with 413 past `limitBytes` (at once if Content-Length says
+ * so); `limitName` says in the message where the limit comes from.
+ */
+export function limitedUpload(
+  req: Request,
+  res: Response,
+  limitBytes: number,
+  limitName = 'CSV_UPLOAD_LIMIT_MB',
+): Readable {
+  if (Number(req.headers['content-length'] ?? 0) > limitBytes) throw tooLarge(res, limitBytes, limitName);
   let seen = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       seen += chunk.length;
-      if (seen > limitBytes) return callback(tooLarge(res, limitBytes));
+      if (seen > limitBytes) return callback(tooLarge(res, limitBytes, limitName));
       callback(null, chunk);
     },
   });

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Transform, TransformCallback } from 'node:stream';
-import { CsvError } from 'csv-parse';
+import { CsvError, Options as CsvOptions, parse } from 'csv-parse';
 
 /** CsvInputError is a problem with the uploaded file itself, located by its line. */
 export class CsvInputError extends Error {
@@ -11,6 +11,12 @@ export class CsvInputError extends Error {
     super(message);
   }
 }
+
+/** CSV_FORMAT is how every calling list file is read: a BOM is dropped, blank lines are skipped, cells kept as written. */
+export const CSV_FORMAT = { bom: true, skip_empty_lines: true, trim: false } as const satisfies CsvOptions;
+
+/** CSV_HEADER_READ_BYTES is how much of a file's start readCsvHeader takes: more than any real header row needs. */
+export const CSV_HEADER_READ_BYTES = 64 * 1024;
 
 /**
  * utf8Validator passes bytes through unchanged and fails with the line number at the first line that is not UTF-8
@@ -23,13 +29,7 @@ export function utf8Validator(): Transform {
   let pending = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      if (
-        first &&
-        chunk.length >= 2 &&
-        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
-      ) {
-        return callback(new CsvInputError('the file is UTF-16; save it as UTF-8 (with or without BOM)', 1));
-      }
+      if (first && startsAsUtf16(chunk)) return callback(utf16Error());
       first = false;
       const bytes = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
       const end = completeCharactersLength(bytes);
@@ -46,6 +46,14 @@ export function utf8Validator(): Transform {
       callback();
     },
   });
+}
+
+function startsAsUtf16(bytes: Buffer): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+
+function utf16Error(): CsvInputError {
+  return new CsvInputError('the file is UTF-16; save it as UTF-8 (with or without BOM)', 1);
 }
 
 // Bytes up to the last complete character: a trailing lead byte and its continuation bytes wait for the next chunk.
@@ -94,14 +102,52 @@ export interface RecordPosition {
 
 type ParseFailure = CsvError & { lines?: number; empty_lines?: number; record?: string[]; columns?: unknown[] };
 
-/** describeCsvError turns csv-parse's error into one that names the line where the broken record starts, and its row. */
-export function describeCsvError(error: unknown, position: RecordPosition): unknown {
+/**
+ * headerFields reads a header row as the list's field names: trimmed, each named and none twice (the import and
+ * readCsvHeader both apply it, so the fields a person is offered are the ones an upload will have).
+ */
+export function headerFields(names: string[]): string[] {
+  const header = names.map((n) => n.trim());
+  const seen = new Set<string>();
+  header.forEach((name, i) => {
+    if (!name) throw new CsvInputError(`header column ${i + 1} has no name`, 1);
+    if (seen.has(name)) throw new CsvInputError(`header names the field "${name}" twice`, 1);
+    seen.add(name);
+  });
+  return header;
+}
+
+/**
+ * readCsvHeader reads the field names from the start of a file (the first CSV_HEADER_READ_BYTES or fewer), parsed
+ * exactly as the import parses them; a record or character cut off at the end of that start does not matter.
+ */
+export async function readCsvHeader(fileStart: Buffer): Promise<string[]> {
+  if (startsAsUtf16(fileStart)) throw utf16Error();
+  const whole = fileStart.subarray(0, completeCharactersLength(fileStart));
+  if (!isUtf8(whole) || whole.includes(0)) throw notUtf8Error(whole, 1);
+  // Only the first record is parsed: what follows may be cut anywhere, even inside a quoted field.
+  const records = await new Promise<string[][]>((resolve, reject) =>
+    parse(whole, { ...CSV_FORMAT, to: 1 }, (error, output: string[][] | undefined) =>
+      error ? reject(describeCsvError(error, 'header')) : resolve(output ?? []),
+    ),
+  );
+  if (records.length === 0) throw new CsvInputError('the file is empty: it needs a header row naming the fields', 1);
+  return headerFields(records[0]);
+}
+
+/**
+ * describeCsvError turns csv-parse's error into one that names the line where the broken record starts, and its row
+ * ('header' when the header row itself is broken).
+ */
+export function describeCsvError(error: unknown, position: RecordPosition | 'header'): unknown {
   if (!(error instanceof CsvError)) return error;
   const failure = error as ParseFailure;
-  const row = position.records + 1;
-  // Blank lines between the last good record and the broken one are skipped, so they are counted in.
-  const line = position.lastRecordEndLine + 1 + Math.max(0, (failure.empty_lines ?? 0) - position.emptyLinesBefore);
-  const where = `line ${line} (row ${row})`;
+  // Blank lines before the broken record are skipped, so they are counted in.
+  const line =
+    position === 'header'
+      ? 1 + (failure.empty_lines ?? 0)
+      : position.lastRecordEndLine + 1 + Math.max(0, (failure.empty_lines ?? 0) - position.emptyLinesBefore);
+  const where = position === 'header' ? `line ${line} (the header)` : `line ${line} (row ${position.records + 1})`;
   switch (failure.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return new CsvInputError(

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import { storeCallingList, ImportSummary } from '../db/calling-lists';
 import type { CallingList, Database } from '../db/schema';
-import { CsvInputError, describeCsvError, RecordPosition, utf8Validator } from './csv-input';
+import { CSV_FORMAT, CsvInputError, describeCsvError, headerFields, RecordPosition, utf8Validator } from './csv-input';
 import { ListMapping, ListRecordInput, RowError, toListRecord } from './list-record';
 
 /** MAX_REPORTED_ERRORS is how many row errors an import reports (the counts cover them all). */
@@ -28,13 +28,11 @@ export async function importCallingList(
   // Kept by the parser itself (it reads ahead of the records we consume), so an error can name where it happened.
   const position: RecordPosition = { records: 0, lastRecordEndLine: 1, emptyLinesBefore: 0 };
   const parser = parse({
-    bom: true,
+    ...CSV_FORMAT,
     columns: (names: string[]) => {
       header = checkHeader(names, request);
       return header;
     },
-    skip_empty_lines: true,
-    trim: false,
     on_record: (record: Record<string, string>, context) => {
       position.records = context.records;
       position.lastRecordEndLine = context.lines;
@@ -73,7 +71,7 @@ export async function importCallingList(
       // A header with nothing under it is a mistake (the wrong file, or a field's name sent as the whole body).
       if (row === 0 && header) throw new CsvInputError('the file has a header row but no records', 2);
     } catch (error) {
-      throw describeCsvError(error, position);
+      throw describeCsvError(error, header ? position : 'header');
     }
   }
 
@@ -89,13 +87,8 @@ export async function importCallingList(
 }
 
 function checkHeader(names: string[], mapping: ListMapping): string[] {
-  const header = names.map((n) => n.trim());
-  const seen = new Set<string>();
-  header.forEach((name, i) => {
-    if (!name) throw new CsvInputError(`header column ${i + 1} has no name`, 1);
-    if (seen.has(name)) throw new CsvInputError(`header names the field "${name}" twice`, 1);
-    seen.add(name);
-  });
+  const header = headerFields(names);
+  const seen = new Set(header);
   for (const [param, field] of Object.entries({
     phoneField: mapping.phoneField,
     mobileField: mapping.mobileField,

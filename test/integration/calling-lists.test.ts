@@ -211,6 +211,7 @@ describe('a broken or wrongly encoded file gets 400 naming the line, and nothing
       /^line 2 \(row 1\): a quote in the middle of a field/,
     ],
     ['a header naming a field twice', 'Phone,Phone\n+14155552671,+14155552672\n', /twice/],
+    ['a broken quote in the header', 'Name,"Phone\nAda,+14155552671\n', /^line 1 \(the header\): a quoted field/],
     ['an empty file', '', /empty/],
     ['a header with no records', 'Name,Phone\n', /header row but no records/],
   ])('%s', async (_what, body, message) => {
@@ -239,5 +240,56 @@ describe('a broken or wrongly encoded file gets 400 naming the line, and nothing
       'text/plain',
     );
     expect(res.status).toBe(415);
+  });
+});
+
+describe("a file's fields are read by the server before the file is sent (POST /calling-lists/fields)", () => {
+  const readFields = (tenant: Tenant, fileStart: string | Uint8Array, contentType = 'text/csv') =>
+    tenant.api.request('POST', '/v1/calling-lists/fields', fileStart, contentType);
+
+  it('reads a quoted header with a comma, a BOM and padded names, from a start cut inside a quoted record', async () => {
+    const tenant = await createTenant(system);
+    const res = await readFields(tenant, '\uFEFF"Last, First", Mobile Phone ,Zone\r\nLovelace,"+1 415 555 26');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ fields: ['Last, First', 'Mobile Phone', 'Zone'] });
+  });
+
+  it('names the same fields the import then stores, and a header spanning lines in quotes is one header', async () => {
+    const tenant = await createTenant(system);
+    const csv = `"Note\non two lines",Phone\nhello,${uniquePhone()}\n`;
+    const fields = await readFields(tenant, csv);
+    const list = await tenant.api.uploadCsv('name=Same&phoneField=Phone', csv);
+    expect(fields.body.fields).toEqual(['Note\non two lines', 'Phone']);
+    expect(list.body.fields).toEqual(fields.body.fields);
+  });
+
+  it('reads a start that ends in the middle of a UTF-8 character', async () => {
+    const tenant = await createTenant(system);
+    const bytes = Buffer.from('Name,Phone\nJosé,+14155552671\n');
+    const cut = bytes.subarray(0, bytes.indexOf(Buffer.from('é')) + 1);
+    expect(await readFields(tenant, cut)).toMatchObject({ status: 200, body: { fields: ['Name', 'Phone'] } });
+  });
+
+  it.each([
+    ['a column without a name', 'Phone,,Name\n', /^header column 2 has no name$/],
+    ['a field named twice', 'Phone,Name,Phone\n', /^header names the field "Phone" twice$/],
+    ['a broken quote', 'Name,"Phone\n', /^line 1 \(the header\): a quoted field is never closed/],
+    ['a stray quote', 'Name,Pho"ne"\n', /^line 1 \(the header\): a quote in the middle of a field/],
+    ['Latin-1 bytes', Buffer.from([0x4e, 0xe9, 0x2c, 0x50, 0x0a]), /^line 1 is not valid UTF-8/],
+    ['UTF-16', Buffer.from('\uFEFFName,Phone\n', 'utf16le'), /UTF-16/],
+    ['nothing', '\n\n', /the file is empty/],
+  ])('refuses %s with 400 naming the problem, as the import would', async (_what, fileStart, message) => {
+    const tenant = await createTenant(system);
+    const res = await readFields(tenant, fileStart);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_csv', message: expect.stringMatching(message) });
+  });
+
+  it('refuses more than the start of a file with 413, and a body that is not text/csv with 415', async () => {
+    const tenant = await createTenant(system);
+    const big = await readFields(tenant, `Name,Phone\n${'x,1\n'.repeat(20_000)}`);
+    expect(big.status).toBe(413);
+    expect(big.body.error.message).toContain('send only the start of the file');
+    expect((await readFields(tenant, 'Name,Phone\n', 'text/plain')).status).toBe(415);
   });
 });

@@ -109,6 +109,9 @@ export const callingListResponse = named(
   }),
 );
 
+/** callingListFieldsResponse is POST /calling-lists/fields: the fields a file's header row names. */
+export const callingListFieldsResponse = named('CallingListFields', z.looseObject({ fields: z.array(z.string()) }));
+
 /** healthResponse is GET /healthz: ok, or what is missing. */
 export const healthResponse = named(
   'Health',

@@ -1,6 +1,8 @@
-import { Router } from 'express';
+import { buffer } from 'node:stream/consumers';
+import { Request, Router } from 'express';
 import { getCallingList, listCallingLists } from '../../db/calling-lists';
 import type { CallingList } from '../../db/schema';
+import { CSV_HEADER_READ_BYTES, readCsvHeader } from '../../lists/csv-input';
 import { importCallingList } from '../../lists/import-calling-list';
 import { limitedUpload } from '../abuse-limits';
 import { businessUnitOf } from '../auth';
@@ -25,13 +27,19 @@ function presentList(list: CallingList) {
   };
 }
 
-/** callingListRoutes is POST /calling-lists (streamed text/csv), GET /calling-lists and GET /calling-lists/:id. */
+function requireCsv(req: Request): void {
+  if (!req.is('text/csv')) throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
+}
+
+/**
+ * callingListRoutes is POST /calling-lists (streamed text/csv), POST /calling-lists/fields (a file's header row),
+ * GET /calling-lists and GET /calling-lists/:id.
+ */
 export function callingListRoutes({ db, config }: ApiDeps): Router {
   const router = Router();
   router.post('/calling-lists', async (req, res) => {
     const query = parseInput(callingListQuerySchema, req.query);
-    if (!req.is('text/csv'))
-      throw new ApiError(415, 'unsupported_media_type', 'Content-Type: the body must be text/csv');
+    requireCsv(req);
     // The body is never buffered: the request stream goes through the CSV parser straight into COPY.
     const csv = limitedUpload(req, res, config.apiLimits.csvUploadBytes);
     const list = await importCallingList(
@@ -47,6 +55,13 @@ export function callingListRoutes({ db, config }: ApiDeps): Router {
       csv,
     );
     res.status(201).json(presentList(list));
+  });
+
+  // The start of a file is enough: a person picks the phone column before the whole file is sent.
+  router.post('/calling-lists/fields', async (req, res) => {
+    requireCsv(req);
+    const fileStart = await buffer(limitedUpload(req, res, CSV_HEADER_READ_BYTES, 'send only the start of the file'));
+    res.json({ fields: await readCsvHeader(fileStart) });
   });
 
   router.get('/calling-lists', async (_req, res) => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import { allowedFrom, CampaignAction } from '../../campaigns/campaign-status';
 import type { AppConfig } from '../../config';
+import { CSV_HEADER_READ_BYTES } from '../../lists/csv-input';
 import { transportCodeKindProfiles, TransportCodeKindProfile } from '../../senders/transport-codes';
 
 /** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
@@ -15,6 +16,8 @@ export interface ConsoleConfig {
   campaignActionsFrom: Record<CampaignAction, string[]>;
   /** Every sender kind with its default rate, address rule, replies and opt-out texts, as the server validates them. */
   senderKinds: TransportCodeKindProfile[];
+  /** How much of a file's start POST /v1/calling-lists/fields reads, so the page sends that and no more. */
+  csvHeaderReadBytes: number;
 }
 
 const CAMPAIGN_ACTIONS: CampaignAction[] = ['start', 'pause', 'resume', 'cancel'];
@@ -29,6 +32,7 @@ export function consoleConfig(config: AppConfig): ConsoleConfig {
       string[]
     >,
     senderKinds: transportCodeKindProfiles(),
+    csvHeaderReadBytes: CSV_HEADER_READ_BYTES,
   };
 }
 

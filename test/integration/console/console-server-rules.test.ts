@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openConsole, pageProblems } from '../../support/browser';
-import { createTenant, startTestSystem, Tenant, TestSystem } from '../../support/test-system';
+import { createTenant, startTestSystem, Tenant, TestSystem, uniquePhone } from '../../support/test-system';
 
 let system: TestSystem;
 let browser: Browser;
@@ -22,10 +22,22 @@ interface SenderKindProfile {
   addressExample: string;
 }
 
-async function consoleConfig(): Promise<{ senderKinds: SenderKindProfile[] }> {
-  return (await (await fetch(`${system.config.publicUrl}/console/config.json`)).json()) as {
-    senderKinds: SenderKindProfile[];
-  };
+interface ConsoleConfig {
+  senderKinds: SenderKindProfile[];
+  csvHeaderReadBytes: number;
+}
+
+async function consoleConfig(): Promise<ConsoleConfig> {
+  return (await (await fetch(`${system.config.publicUrl}/console/config.json`)).json()) as ConsoleConfig;
+}
+
+async function optionsOf(page: Page, select: string): Promise<(string | null)[]> {
+  return page.$$eval(`${select} option`, (els) => els.map((o) => o.getAttribute('value')));
+}
+
+// A file as the person picks it in the upload form.
+async function chooseFile(page: Page, csv: string): Promise<void> {
+  await page.setInputFiles('#list-file', { name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
 }
 
 // The page reloads with config.json changed on its way, so what it shows can only have come from that answer.
@@ -99,6 +111,63 @@ describe('the console takes the sender kinds from config.json', () => {
     const sender = `#campaign-senders label:has-text("${shortCode}")`;
     await page.waitForSelector(sender);
     expect(await page.textContent(sender)).toContain('(Dedicated short code, 100/s)');
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
+
+describe("the console's column pickers offer the fields the server reads from the chosen file", () => {
+  let tenant: Tenant;
+  beforeAll(async () => {
+    tenant = await createTenant(system);
+  });
+
+  it('offers a quoted header with a comma as one field, and uploads with the phone, mobile and time-zone columns', async () => {
+    const page = await openConsole(browser, system.config.publicUrl, tenant.api.key!);
+    await page.click('a[href="#/lists"]');
+    const [phone, mobile] = [uniquePhone(), uniquePhone()];
+    await chooseFile(
+      page,
+      `\uFEFF"Last, First",Home Phone,Mobile,Zone\n"Lovelace, Ada",${phone},${mobile},America/New_York\n`,
+    );
+    await page.waitForSelector('#list-phone-field option', { state: 'attached' });
+    expect(await optionsOf(page, '#list-phone-field')).toEqual(['Last, First', 'Home Phone', 'Mobile', 'Zone']);
+    expect(await optionsOf(page, '#list-mobile-field')).toEqual(['', 'Last, First', 'Home Phone', 'Mobile', 'Zone']);
+    expect(await optionsOf(page, '#list-timezone-field')).toEqual(['', 'Last, First', 'Home Phone', 'Mobile', 'Zone']);
+    expect(await page.inputValue('#list-phone-field')).toBe('Home Phone');
+
+    await page.selectOption('#list-mobile-field', 'Mobile');
+    await page.selectOption('#list-timezone-field', 'Zone');
+    await page.click('button:text("Upload")');
+    await page.waitForSelector('p.ok:has-text("1 accepted, 0 rejected")');
+    const [list] = (await tenant.api.get('/v1/calling-lists')).body;
+    expect(list).toMatchObject({
+      name: 'customers',
+      fields: ['Last, First', 'Home Phone', 'Mobile', 'Zone'],
+      phoneField: 'Home Phone',
+      mobileField: 'Mobile',
+      timezoneField: 'Zone',
+    });
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it("sends only the file's start that config.json names, and shows the server's refusal of a header as a sentence", async () => {
+    const { csvHeaderReadBytes } = await consoleConfig();
+    const page = await openConsole(browser, system.config.publicUrl, tenant.api.key!);
+    await page.click('a[href="#/lists"]');
+
+    // The server refuses more than csvHeaderReadBytes with 413: the fields can only come from the file's start.
+    const csv = `Name,Phone\n${`Ada,${uniquePhone()}\n`.repeat(20_000)}`;
+    expect(csv.length).toBeGreaterThan(csvHeaderReadBytes * 4);
+    await chooseFile(page, csv);
+    await page.waitForSelector('#list-phone-field option', { state: 'attached' });
+    expect(await optionsOf(page, '#list-phone-field')).toEqual(['Name', 'Phone']);
+
+    await chooseFile(page, 'Phone,Name,Phone\n+14155552671,Ada,+14155552672\n');
+    await page.waitForSelector('#list-file-error:not([hidden])');
+    expect(await page.textContent('#list-file-error')).toBe(
+      'This file cannot be used: Header names the field "Phone" twice.',
+    );
+    expect(await optionsOf(page, '#list-phone-field')).toEqual([]);
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -11,8 +11,10 @@ import {
   updateSettingsSchema,
 } from '../../schemas';
 import { ApiOperation, jsonBody, linksById } from '../operation';
+import { CSV_HEADER_READ_BYTES } from '../../../lists/csv-input';
 import {
   businessUnitCreated,
+  callingListFieldsResponse,
   callingListResponse,
   dncEntryResponse,
   dncGroupResponse,
@@ -136,6 +138,20 @@ export const audienceOperations: ApiOperation[] = [
     responses: {
       201: { description: 'Imported.', schema: callingListResponse, links: linksById('getCallingList') },
     },
+  },
+  {
+    ...v1,
+    operationId: 'readCallingListFields',
+    method: 'post',
+    path: '/v1/calling-lists/fields',
+    summary: "The fields a CSV file's header row names, read as an import would read them",
+    description:
+      `The body is the start of the file (at most ${CSV_HEADER_READ_BYTES} bytes; a record or character cut off at ` +
+      'its end does not matter). A header that an import would refuse (a column without a name, a field named ' +
+      'twice, a broken quote, not UTF-8) gets the same 400.',
+    tag: 'calling lists',
+    body: { mediaType: 'text/csv', schema: z.string() },
+    responses: { 200: { description: 'The fields, in file order.', schema: callingListFieldsResponse } },
   },
   {
     ...v1,

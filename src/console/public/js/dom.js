@@ -22,6 +22,12 @@ export function showError(el, error) {
   el.hidden = !error;
 }
 
+/** asSentence ends an API message (which may start in lower case) as a sentence: capital first, full stop last. */
+export function asSentence(message) {
+  const text = message.trim();
+  return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
+}
+
 /** every runs a task now and again `ms` after each run finishes (no overlap), until the returned stop is called. */
 export function every(ms, task, onError = (_error) => {}) {
   let stopped = false;

@@ -1,6 +1,6 @@
 // Calling lists: what is loaded, and an upload form that maps the CSV's own columns (the file is sent as it is).
 import { api } from './api.js';
-import { field, formatTime, h, showError, table } from './dom.js';
+import { asSentence, field, formatTime, h, showError, table } from './dom.js';
 
 function columnOptions(select, columns, optional) {
   select.replaceChildren(
@@ -9,18 +9,14 @@ function columnOptions(select, columns, optional) {
   );
 }
 
-// The header row names the columns; reading the first 64 KiB is enough for it and never loads a big file.
-async function csvHeader(file) {
-  const head = await file.slice(0, 64 * 1024).text();
-  return head
-    .split(/\r?\n/)[0]
-    .split(',')
-    .map((c) => c.trim().replace(/^"|"$/g, ''))
-    .filter(Boolean);
+// The server reads the header row, exactly as the import will (quotes, BOM, encoding): only the file's start is sent.
+async function csvFields(file, config) {
+  const { fields } = await api('POST', '/calling-lists/fields', file.slice(0, config.csvHeaderReadBytes), 'text/csv');
+  return fields;
 }
 
 /** mountLists shows the business unit's calling lists and the upload form. */
-export function mountLists(root) {
+export function mountLists(root, { config }) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const { el: grid, body } = table(['Name', 'Fields', 'Accepted', 'Rejected', 'Loaded']);
   grid.id = 'lists';
@@ -41,20 +37,33 @@ export function mountLists(root) {
     );
   };
 
-  const file = h('input', { type: 'file', accept: '.csv,text/csv', required: true });
+  const file = h('input', { type: 'file', id: 'list-file', accept: '.csv,text/csv', required: true });
   const name = h('input', { required: true, placeholder: 'Customers June' });
-  const phone = h('select', { required: true });
-  const mobile = h('select', {});
+  const phone = h('select', { required: true, id: 'list-phone-field' });
+  const mobile = h('select', { id: 'list-mobile-field' });
+  const timezone = h('select', { id: 'list-timezone-field' });
+  const fileError = h('p', { class: 'error', role: 'alert', id: 'list-file-error', hidden: true });
   const result = h('p', { class: 'ok', role: 'status', hidden: true });
   const upload = h('button', { type: 'submit' }, 'Upload');
+  let picking = 0;
   file.addEventListener('change', async () => {
     const picked = file.files[0];
+    const pick = ++picking;
+    [phone, mobile, timezone].forEach((select) => select.replaceChildren());
+    showError(fileError, null);
     if (!picked) return;
     if (!name.value) name.value = picked.name.replace(/\.csv$/i, '');
-    const columns = await csvHeader(picked);
-    columnOptions(phone, columns, false);
-    columnOptions(mobile, columns, true);
-    phone.value = columns.find((c) => /phone/i.test(c)) ?? columns[0] ?? '';
+    try {
+      const columns = await csvFields(picked, config);
+      // Another file was chosen while this one was being read: its answer is the one to show.
+      if (pick !== picking) return;
+      columnOptions(phone, columns, false);
+      columnOptions(mobile, columns, true);
+      columnOptions(timezone, columns, true);
+      phone.value = columns.find((c) => /phone/i.test(c)) ?? columns[0] ?? '';
+    } catch (failure) {
+      if (pick === picking) showError(fileError, `This file cannot be used: ${asSentence(failure.message)}`);
+    }
   });
   const form = h(
     'form',
@@ -63,6 +72,7 @@ export function mountLists(root) {
         event.preventDefault();
         const query = new URLSearchParams({ name: name.value.trim(), phoneField: phone.value });
         if (mobile.value) query.set('mobileField', mobile.value);
+        if (timezone.value) query.set('timezoneField', timezone.value);
         upload.disabled = true;
         upload.textContent = 'Uploading…';
         try {
@@ -87,7 +97,9 @@ export function mountLists(root) {
       field('Name', name),
       field('Phone column', phone),
       field('Mobile column', mobile),
+      field('Time zone column', timezone),
     ),
+    fileError,
     upload,
     result,
   );
