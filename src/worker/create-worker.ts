@@ -1,16 +1,15 @@
 import path from 'node:path';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import type { Kysely } from 'kysely';
 import { createActivities } from '../../activities';
 import type { Carrier } from '../carrier/carrier';
 import type { AppConfig } from '../config';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { meteredCarrier } from '../metrics/metered-carrier';
 
 /** WorkerDeps are the connections a worker runs on. */
 export interface WorkerDeps {
   config: AppConfig;
-  db: Kysely<Database>;
+  db: Db;
   carrier: Carrier;
   /** A prebuilt workflow bundle (tests build one for every worker); otherwise workflows/ is bundled at start. */
   workflowBundlePath?: string;
