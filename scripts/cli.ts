@@ -1,7 +1,8 @@
 // `npm run cli -- <command>`: the console's main actions from a terminal. Exit codes: 0 done, 1 failed, 2 usage.
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
-import { CliApi, CliError } from './lib/cli-client';
+import { ProactiveSmsClient } from '../src/api-client';
+import { CliError, cliErrorOf } from './lib/cli-client';
 import { campaignAction, followCampaign, importList, listCampaigns } from './lib/cli-commands';
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
   const key = values.key ?? process.env.PROACTIVE_SMS_API_KEY;
   if (!key)
     throw usage('no API key: pass --key <key> or set PROACTIVE_SMS_API_KEY (POST /v1/business-units shows it once)');
-  const api = new CliApi(apiUrl, key);
+  const api = new ProactiveSmsClient(apiUrl, key);
   const out = process.stdout;
 
   if (noun === 'lists' && verb === 'import') {
@@ -107,7 +108,8 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
-  (error: unknown) => {
+  (thrown: unknown) => {
+    const error = cliErrorOf(thrown);
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(error instanceof CliError ? error.exitCode : 1);
   },

@@ -2,31 +2,13 @@
 // happened. The API is PUBLIC_URL (or http://127.0.0.1:$PORT), the admin token ADMIN_TOKEN, and the carrier must be
 // the bundled simulator: the demo texts made-up numbers and answers as the customer through the simulator.
 import { randomInt } from 'node:crypto';
+import { ApiError, CreateCampaign, ProactiveSmsClient } from '../src/api-client';
 import { readConfig } from '../src/config';
 
 const config = readConfig();
 const say = (line = '') => console.log(line);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** call sends one API request and fails loudly, with the API's own error, on anything but the expected status. */
-async function call(
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<Json> {
-  const res = await fetch(`${config.publicUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const answer = (await res.json().catch(() => ({}))) as Json;
-  if (res.status >= 300)
-    throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(answer.error ?? answer)}`);
-  return answer;
-}
 
 /** simulator reads what the carrier simulator accepted and plays a customer's reply through it. */
 const simulator = {
@@ -64,26 +46,22 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 // Made-up numbers in New York's 212 area with exchanges 200-999, so they look real to the phone library.
 const phone = () => `+1212${randomInt(200, 1000)}${String(randomInt(0, 10_000)).padStart(4, '0')}`;
 
-async function newSender(key: string): Promise<Json> {
+async function newSender(api: ProactiveSmsClient) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await call('POST', '/v1/senders', key, {
-        kind: 'long_code',
-        address: phone().replace('+1212', '+1415'),
-        mps: 20,
-      });
+      return await api.createSender({ kind: 'long_code', address: phone().replace('+1212', '+1415'), mps: 20 });
     } catch (error) {
       // A number an earlier demo took: draw another.
-      if (attempt > 5 || !String(error).includes('409')) throw error;
+      if (attempt > 5 || !(error instanceof ApiError && error.status === 409)) throw error;
     }
   }
 }
 
-async function runCampaign(key: string, body: Json): Promise<Json> {
-  const campaign = await call('POST', '/v1/campaigns', key, body);
-  await call('POST', `/v1/campaigns/${campaign.id}/start`, key);
+async function runCampaign(api: ProactiveSmsClient, body: CreateCampaign) {
+  const campaign = await api.createCampaign(body);
+  await api.changeCampaign(campaign.id, 'start');
   const done = await until(`campaign "${body.name}" to complete`, async () => {
-    const now = await call('GET', `/v1/campaigns/${campaign.id}`, key);
+    const now = await api.getCampaign(campaign.id);
     return now.status === 'completed' ? now : undefined;
   });
   say(`  campaign "${body.name}" (${done.workflowId}): ${JSON.stringify(done.counts)}`);
@@ -95,20 +73,17 @@ async function printTexts(since: number, from: string) {
     say(`    ${m.from} → ${m.to}: ${m.body}`);
 }
 
-async function storyBroadcast(key: string, since: number) {
+async function storyBroadcast(api: ProactiveSmsClient, since: number) {
   say('\nStory 1 — a manager broadcasts a different message to the floor agents each time');
-  const sender = await newSender(key);
+  const sender = await newSender(api);
   const agents = ['Aisha', 'Ben', 'Chen'].map((name) => `${name},${phone()}`);
-  const list = await call(
-    'POST',
-    '/v1/calling-lists?name=Floor%20agents&phoneField=Phone',
-    key,
+  const list = await api.importCallingList(
+    { name: 'Floor agents', phoneField: 'Phone' },
     `FirstName,Phone\n${agents.join('\n')}\n`,
-    'text/csv',
   );
   say(`  list "${list.name}": ${list.accepted} agents`);
   for (const message of ['Huddle moved to 14:30, room B.', 'Maintenance tonight, {FirstName}: log off by 22:00.']) {
-    await runCampaign(key, {
+    await runCampaign(api, {
       name: `Broadcast: ${message.slice(0, 20)}…`,
       listId: list.id,
       message,
@@ -118,18 +93,15 @@ async function storyBroadcast(key: string, since: number) {
   await printTexts(since, sender.address);
 }
 
-async function storyFixedNotice(key: string, since: number) {
+async function storyFixedNotice(api: ProactiveSmsClient, since: number) {
   say('\nStory 2 — an internal-affairs lead sends the same saved notice again and again');
-  const sender = await newSender(key);
+  const sender = await newSender(api);
   const investigators = ['Dana', 'Eli'].map((name) => `${name},${phone()}`);
-  const list = await call(
-    'POST',
-    '/v1/calling-lists?name=Investigators&phoneField=Phone',
-    key,
+  const list = await api.importCallingList(
+    { name: 'Investigators', phoneField: 'Phone' },
     `FirstName,Phone\n${investigators.join('\n')}\n`,
-    'text/csv',
   );
-  const template = await call('POST', '/v1/templates', key, {
+  const template = await api.createTemplate({
     name: 'Weekly report',
     body: '{FirstName}: weekly case report due Friday 17:00.',
   });
@@ -137,7 +109,7 @@ async function storyFixedNotice(key: string, since: number) {
     `  template "${template.name}": ${template.encoding}, ${template.segments} segment(s), variables ${template.variables.join(', ')}`,
   );
   for (const week of [1, 2])
-    await runCampaign(key, {
+    await runCampaign(api, {
       name: `Report notice, week ${week}`,
       listId: list.id,
       templateId: template.id,
@@ -146,15 +118,15 @@ async function storyFixedNotice(key: string, since: number) {
   await printTexts(since, sender.address);
 }
 
-async function storyCadence(key: string, since: number) {
+async function storyCadence(api: ProactiveSmsClient, since: number) {
   say('\nStory 3 — an answering machine, a personalised SMS to the mobile, and a reply an agent answers');
-  await call('PATCH', '/v1/settings', key, { smsChannel: true });
-  const sender = await newSender(key);
-  const template = await call('POST', '/v1/templates', key, {
+  await api.updateSettings({ smsChannel: true });
+  const sender = await newSender(api);
+  const template = await api.createTemplate({
     name: 'Missed you',
     body: 'Hi {FirstName}, Northwind here about your {Product} quote. Reply to chat with us.',
   });
-  const skill = await call('POST', '/v1/skills', key, {
+  const skill = await api.createSkill({
     name: 'Sales',
     kind: 'agent',
     replyHandling: true,
@@ -162,15 +134,9 @@ async function storyCadence(key: string, since: number) {
   });
   const mobile = phone();
   const csv = `FirstName,Product,Home,Cell\nRosa,solar panel,${phone()},${mobile}\nTed,heat pump,${phone()},\n`;
-  const list = await call(
-    'POST',
-    '/v1/calling-lists?name=Leads&phoneField=Home&mobileField=Cell',
-    key,
-    csv,
-    'text/csv',
-  );
+  const list = await api.importCallingList({ name: 'Leads', phoneField: 'Home', mobileField: 'Cell' }, csv);
   for (const row of [1, 2]) {
-    const answer = await call('POST', '/v1/cadence-events', key, {
+    const answer = await api.reportCadenceEvent({
       skillId: skill.id,
       listId: list.id,
       row,
@@ -186,14 +152,12 @@ async function storyCadence(key: string, since: number) {
   await simulator.reply(mobile, sender.address, 'Can someone call me after 6pm?');
   say(`    ${mobile} → ${sender.address}: Can someone call me after 6pm?`);
   const [conversation] = await until('the reply in the agents’ queue', async () => {
-    const queued = (await call('GET', '/v1/conversations?status=queued', key)) as unknown as Json[];
+    const queued = await api.listConversations({ status: 'queued' });
     return queued.length > 0 ? queued : undefined;
   });
   say(`  agents' queue: conversation ${conversation.id} with ${conversation.contact}`);
-  await call('POST', `/v1/conversations/${conversation.id}/assign`, key, { agent: 'sam' });
-  await call('POST', `/v1/conversations/${conversation.id}/messages`, key, {
-    body: 'Sure Rosa, Sam will call you at 6:15pm.',
-  });
+  await api.assignConversation(conversation.id, { agent: 'sam' });
+  await api.replyToConversation(conversation.id, { body: 'Sure Rosa, Sam will call you at 6:15pm.' });
   const answer = await until('the agent’s answer', async () => {
     const texts = (await simulator.messagesSince(since)).filter((m) => m.from === sender.address);
     return texts.length > 1 ? texts[1] : undefined;
@@ -203,17 +167,17 @@ async function storyCadence(key: string, since: number) {
 
 async function main(): Promise<void> {
   if (!config.adminToken) throw new Error('ADMIN_TOKEN is not set: use the admin token `npm start` printed');
-  const health = await fetch(`${config.publicUrl}/healthz`).catch(() => null);
-  if (!health?.ok)
-    throw new Error(`the API at ${config.publicUrl} is not healthy (${health ? health.status : 'unreachable'})`);
+  const admin = new ProactiveSmsClient(config.publicUrl, config.adminToken);
+  const health = await admin.health();
+  if (!health.ok)
+    throw new Error(`the API at ${config.publicUrl} is not healthy: ${JSON.stringify(health.missing ?? health)}`);
   const since = await simulator.total();
-  const unit = await call('POST', '/v1/business-units', config.adminToken, {
-    name: `Demo contact centre ${new Date().toISOString()}`,
-  });
+  const unit = await admin.createBusinessUnit({ name: `Demo contact centre ${new Date().toISOString()}` });
   say(`Business unit "${unit.name}" (${unit.id}) at ${config.publicUrl}; carrier simulator at ${config.twilioApiUrl}`);
-  await storyBroadcast(unit.apiKey, since);
-  await storyFixedNotice(unit.apiKey, since);
-  await storyCadence(unit.apiKey, since);
+  const api = admin.withKey(unit.apiKey);
+  await storyBroadcast(api, since);
+  await storyFixedNotice(api, since);
+  await storyCadence(api, since);
   say(
     '\nAll three stories played. Each campaign is a workflow in the Temporal UI (http://127.0.0.1:8233): filter on CampaignId.',
   );

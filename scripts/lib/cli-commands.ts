@@ -3,28 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import cliProgress from 'cli-progress';
-import { CliApi, CliError } from './cli-client';
+import type {
+  CallingList,
+  CallingListColumns,
+  Campaign,
+  CampaignAction,
+  ProactiveSmsClient,
+} from '../../src/api-client';
+import { CliError } from './cli-client';
 
-/** CampaignView is the part of GET /campaigns/:id the command line shows. */
-interface CampaignView {
-  id: string;
-  name: string;
-  status: string;
-  statusReason?: string | null;
-  counts: Record<
-    'total' | 'pending' | 'sent' | 'delivered' | 'failed' | 'skippedDnc' | 'skippedInvalid' | 'optedOut',
-    number
-  >;
-}
-
-/** ImportOptions map the CSV's columns, as POST /calling-lists takes them. */
-export interface ImportOptions {
-  name?: string;
-  phoneField: string;
-  mobileField?: string;
-  timezoneField?: string;
-  region?: string;
-}
+/** ImportOptions map the CSV's columns, as POST /calling-lists takes them; the name defaults to the file's. */
+export type ImportOptions = Omit<CallingListColumns, 'name'> & { name?: string };
 
 function progressBar(format: string): cliProgress.SingleBar {
   // Outside a terminal (CI logs, pipes) the bar is printed every few seconds instead of redrawn.
@@ -40,7 +29,7 @@ function megabytes(bytes: number): string {
 
 /** importList streams a CSV file to POST /calling-lists, showing the bytes sent, and prints what was kept. */
 export async function importList(
-  api: CliApi,
+  api: ProactiveSmsClient,
   file: string,
   options: ImportOptions,
   out: NodeJS.WritableStream,
@@ -51,13 +40,7 @@ export async function importList(
   } catch {
     throw new CliError(`cannot read ${file}: give the path of a CSV file with a header row`);
   }
-  const query = new URLSearchParams({
-    name: options.name ?? path.basename(file).replace(/\.csv$/i, ''),
-    phoneField: options.phoneField,
-  });
-  if (options.mobileField) query.set('mobileField', options.mobileField);
-  if (options.timezoneField) query.set('timezoneField', options.timezoneField);
-  if (options.region) query.set('region', options.region);
+  const columns = { ...options, name: options.name ?? path.basename(file).replace(/\.csv$/i, '') };
 
   const bar = progressBar('uploading |{bar}| {percentage}% {sentMb}/{totalMb} MB {speed} MB/s');
   bar.start(size, 0, { sentMb: '0.0', totalMb: megabytes(size), speed: '0.0' });
@@ -72,15 +55,9 @@ export async function importList(
     },
   });
   const body = fs.createReadStream(file).pipe(counter);
-  let list: {
-    id: string;
-    name: string;
-    accepted: number;
-    rejected: number;
-    errors: { row: number; field: string; message: string }[];
-  };
+  let list: CallingList;
   try {
-    list = await api.request('POST', `/calling-lists?${query}`, undefined, { body, contentType: 'text/csv' });
+    list = await api.importCallingList(columns, body);
   } finally {
     bar.stop();
   }
@@ -90,21 +67,18 @@ export async function importList(
 
 /** campaignAction asks for start, pause, resume or cancel and prints the new status. */
 export async function campaignAction(
-  api: CliApi,
+  api: ProactiveSmsClient,
   id: string,
-  action: string,
+  action: CampaignAction,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  const answer = await api.request<{ id: string; status: string }>(
-    'POST',
-    `/campaigns/${encodeURIComponent(id)}/${action}`,
-  );
+  const answer = await api.changeCampaign(id, action);
   out.write(`campaign ${answer.id}: ${answer.status}\n`);
 }
 
 /** followCampaign shows a campaign's progress bar until it completes; a cancelled campaign is an error. */
 export async function followCampaign(
-  api: CliApi,
+  api: ProactiveSmsClient,
   id: string,
   out: NodeJS.WritableStream,
   pollMs = 1000,
@@ -112,8 +86,8 @@ export async function followCampaign(
   const bar = progressBar(
     '{name} |{bar}| {percentage}% {value}/{total} {status} · delivered {delivered} · failed {failed} · skipped {skipped}',
   );
-  let campaign = await api.request<CampaignView>('GET', `/campaigns/${encodeURIComponent(id)}`);
-  const payload = (c: CampaignView) => ({
+  let campaign = await api.getCampaign(id);
+  const payload = (c: Campaign) => ({
     name: c.name,
     status: c.status.replaceAll('_', ' '),
     delivered: c.counts.delivered,
@@ -124,7 +98,7 @@ export async function followCampaign(
   try {
     while (campaign.status !== 'completed' && campaign.status !== 'cancelled') {
       await new Promise((resolve) => setTimeout(resolve, pollMs));
-      campaign = await api.request<CampaignView>('GET', `/campaigns/${encodeURIComponent(id)}`);
+      campaign = await api.getCampaign(id);
       bar.setTotal(campaign.counts.total);
       bar.update(campaign.counts.total - campaign.counts.pending, payload(campaign));
     }
@@ -143,8 +117,8 @@ export async function followCampaign(
 }
 
 /** listCampaigns prints one line per campaign. */
-export async function listCampaigns(api: CliApi, out: NodeJS.WritableStream): Promise<void> {
-  for (const c of await api.request<CampaignView[]>('GET', '/campaigns')) {
+export async function listCampaigns(api: ProactiveSmsClient, out: NodeJS.WritableStream): Promise<void> {
+  for (const c of await api.listCampaigns()) {
     out.write(
       `${c.id}  ${c.status.padEnd(19)} ${String(c.counts.total - c.counts.pending).padStart(8)}/${c.counts.total}  ${c.name}\n`,
     );

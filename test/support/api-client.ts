@@ -1,47 +1,41 @@
-/** ApiResponse is a status and parsed JSON body (or text when the body is not JSON). */
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+// The tests' view of the public API: the product's own client (src/api-client/), the one the CLI, the demo and the
+// benchmarks use, with the status-and-body calls tests make to check refusals as well as successes.
+import { ApiAnswer, ProactiveSmsClient } from '../../src/api-client';
 
-/** ApiClient calls the HTTP API the way a user's integration does, with fetch. */
+/** ApiResponse is a status and parsed JSON body (or text when the body is not JSON). */
+export type ApiResponse<T = any> = ApiAnswer<T>;
+
+/** ApiClient calls the HTTP API the way a user's integration does; `client` is the typed calls that throw on refusal. */
 export class ApiClient {
+  readonly client: ProactiveSmsClient;
+
   constructor(
     readonly baseUrl: string,
     readonly key: string | null = null,
-  ) {}
+  ) {
+    this.client = new ProactiveSmsClient(baseUrl, key);
+  }
 
   /** as returns a client that authenticates with another key. */
   as(key: string | null): ApiClient {
     return new ApiClient(this.baseUrl, key);
   }
 
-  /** request sends JSON (or a raw string body with its content type) and parses the answer. */
+  /** request sends JSON (or a raw string body with its content type) and resolves with the answer, whatever its status. */
   async request<T = any>(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
-    if (body !== undefined) headers['content-type'] = contentType;
-    const payload =
+    const raw =
       body === undefined
         ? undefined
         : typeof body === 'string' || body instanceof Uint8Array
           ? body
           : JSON.stringify(body);
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    const answer = await this.client.send(method, path, raw === undefined ? undefined : { raw, contentType });
+    return answer as ApiResponse<T>;
   }
 
   get<T = any>(path: string) {
