@@ -13,6 +13,7 @@ import {
 import { defaultPayloadConverter, QueryDefinition } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities';
+import type { BatchResult } from '../../src/campaigns/dispatch-batch';
 
 /** WorkflowActivities are the activities the real worker registers (createActivities), by name. */
 export type WorkflowActivities = ReturnType<typeof createActivities>;
@@ -135,6 +136,13 @@ export function inOrder<Input, Output>(...answers: Answer<Input, Output>[]): (in
     if (answer instanceof Error) throw answer;
     return typeof answer === 'function' ? (answer as (input: Input) => Promise<Output>)(input) : answer;
   };
+}
+
+/** dispatched is a campaign batch that went through: by default it sent nothing and the list goes on. */
+export function dispatched(
+  result: Partial<Extract<BatchResult, { outcome: 'dispatched' }>> & { lastId: string },
+): BatchResult {
+  return { outcome: 'dispatched', done: false, attempted: 0, failed: 0, held: 0, nextOpenAt: null, ...result };
 }
 
 /** Deferred is a promise settled from outside: a scripted activity waits on one while the scenario acts. */
