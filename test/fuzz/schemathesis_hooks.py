@@ -36,3 +36,15 @@ def before_call(ctx, case, kwargs):
     payload = PUBLIC_URL + case.formatted_path + "".join(name + fields[name] for name in sorted(fields))
     digest = hmac.new(AUTH_TOKEN.encode(), payload.encode(), hashlib.sha1).digest()
     case.headers = {**(case.headers or {}), "X-Twilio-Signature": base64.b64encode(digest).decode()}
+
+
+@schemathesis.hook
+def filter_failure(ctx, failure, case, response):
+    # A text body cannot have the wrong type: schemathesis' "incorrect type" negation of a `type: string` text/csv body
+    # (an object, a number) reaches the server as its text, which is a valid string, so the API rightly accepts it
+    # (ST201, "Schema-violating request accepted", on POST /v1/calling-lists/fields with the body `{}`). Such a failure
+    # is dropped only when nothing else in the request was invalid; a string body that breaks a constraint still counts.
+    if failure.code != "ST201" or not (case.media_type or "").startswith("text/") or isinstance(case.body, str):
+        return True
+    components = case.meta.components if case.meta is not None else {}
+    return any(component.mode.is_negative for location, component in components.items() if location != "body")
