@@ -70,6 +70,10 @@ export const previewTemplateSchema = z.object({
   fields: z.record(z.string(), z.string()).default({}),
   direction: directionSchema.default('auto'),
   smartEncoding: z.boolean().default(false),
+  /** A variable that `fields` does not mention is merged as its own name instead of refused (an editor's sample). */
+  absentAsName: z.boolean().default(false),
+  /** The body is text sent as written (an agent's reply): braces are not variables and no template limit applies. */
+  literal: z.boolean().default(false),
 });
 
 /** createSkillSchema is POST /skills. */
@@ -134,11 +138,14 @@ export const conversationListQuerySchema = z.object({
 /** assignConversationSchema is POST /conversations/:id/assign. */
 export const assignConversationSchema = z.object({ agent: name });
 
+/** AGENT_REPLY_MAX_LENGTH is the longest reply an agent may send, in characters (the carrier's limit for one text). */
+export const AGENT_REPLY_MAX_LENGTH = 1600;
+
 /** agentReplySchema is POST /conversations/:id/messages: the agent defaults to the one the conversation is assigned to. */
 export const agentReplySchema = z.object({
   body: z
     .string()
-    .max(1600)
+    .max(AGENT_REPLY_MAX_LENGTH)
     .refine((body) => body.trim().length > 0, 'must contain some text'),
   agent: name.optional(),
 });

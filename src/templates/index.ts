@@ -14,3 +14,5 @@ export type { DirectionSetting, TextDirection } from './text-direction';
 export { mergeTemplate, missingFields, sampleMerge } from './merge';
 export type { MergeFields, MergeResult } from './merge';
 export { checkedTemplate } from './checked-template';
+export { previewTemplate } from './preview';
+export type { PreviewRequest, TemplatePreview } from './preview';

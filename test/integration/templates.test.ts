@@ -118,7 +118,13 @@ describe('the preview shows the merged text, its encoding and its segments', () 
       fields: { Code: 'X1' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ text: 'Hi there, {not a variable} X1', encoding: 'GSM-7', segments: 1, characters: 29 });
+    expect(res.body).toEqual({
+      text: 'Hi there, {not a variable} X1',
+      encoding: 'GSM-7',
+      segments: 1,
+      characters: 29,
+      variables: ['FirstName', 'Code'],
+    });
   });
 
   it('answers 422 naming the field when a value without fallback is missing', async () => {
@@ -126,6 +132,57 @@ describe('the preview shows the merged text, its encoding and its segments', () 
     const res = await tenant.api.post('/v1/templates/preview', { body: 'Hi {FirstName}', fields: { FirstName: '  ' } });
     expect(res.status).toBe(422);
     expect(res.body.error.message).toContain('fields.FirstName');
+  });
+
+  it("names every variable once, in order, from the server's own parser, and in a 422 too", async () => {
+    const tenant = await createTenant(system);
+    const body = '{{{ First Name }}} {Code|none} {{Code}} {First Name|x} {id} {ID}';
+    const res = await tenant.api.post('/v1/templates/preview', {
+      body,
+      fields: { 'First Name': 'Ann', id: '1', ID: '2' },
+    });
+    expect(res.body).toMatchObject({
+      text: '{Ann} none {Code} Ann 1 2',
+      variables: ['First Name', 'Code', 'id', 'ID'],
+    });
+    const refused = await tenant.api.post('/v1/templates/preview', { body: 'Hi {A} {B|b}', fields: { A: ' ' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toEqual({ variable: 'A', variables: ['A', 'B'] });
+  });
+
+  it('merges a variable the fields do not mention as its own name when absentAsName is set', async () => {
+    const tenant = await createTenant(system);
+    const res = await tenant.api.post('/v1/templates/preview', {
+      body: 'Hi {First Name}, code {Code|none}, {Day}',
+      fields: { 'first name': 'Ann', Day: '' },
+      absentAsName: true,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toMatchObject({ variable: 'Day' });
+    const named = await tenant.api.post('/v1/templates/preview', {
+      body: 'Hi {First Name}, code {Code|none}',
+      fields: { 'first name': 'Ann' },
+      absentAsName: true,
+    });
+    expect(named.body).toMatchObject({ text: 'Hi Ann, code Code', variables: ['First Name', 'Code'] });
+  });
+
+  it('measures a literal body as written, braces and all, without the template segment limit', async () => {
+    const tenant = await createTenant(system);
+    const literal = await tenant.api.post('/v1/templates/preview', { body: 'Use {code} or {{x}', literal: true });
+    expect(literal.body).toEqual({
+      text: 'Use {code} or {{x}',
+      encoding: 'GSM-7',
+      segments: 1,
+      characters: 18,
+      variables: [],
+    });
+    // An agent's reply may be up to 1600 characters; a template stops at 10 segments.
+    const reply = '日'.repeat(1000);
+    expect((await tenant.api.post('/v1/templates/preview', { body: reply })).status).toBe(400);
+    const long = await tenant.api.post('/v1/templates/preview', { body: reply, literal: true });
+    expect(long.body).toMatchObject({ text: reply, encoding: 'UCS-2', segments: measureSms(reply).segments });
+    expect(long.body.segments).toBeGreaterThan(10);
   });
 
   it('counts a typographic apostrophe as UCS-2, and smart encoding brings it back to GSM-7', async () => {
@@ -143,6 +200,7 @@ describe('the preview shows the merged text, its encoding and its segments', () 
       encoding: 'GSM-7',
       segments: 1,
       characters: 29,
+      variables: ['Name'],
     });
   });
 
@@ -152,7 +210,13 @@ describe('the preview shows the merged text, its encoding and its segments', () 
       body: 'مرحبا {FirstName}',
       fields: { FirstName: 'John' },
     });
-    expect(res.body).toEqual({ text: `مرحبا ${LRI}John${PDI}`, encoding: 'UCS-2', segments: 1, characters: 12 });
+    expect(res.body).toEqual({
+      text: `مرحبا ${LRI}John${PDI}`,
+      encoding: 'UCS-2',
+      segments: 1,
+      characters: 12,
+      variables: ['FirstName'],
+    });
   });
 });
 

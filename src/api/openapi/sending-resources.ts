@@ -25,7 +25,7 @@ export const templateResponse = named(
 /** templatePreviewResponse is POST /templates/preview. */
 export const templatePreviewResponse = named(
   'TemplatePreview',
-  z.looseObject({ text: z.string(), encoding, segments: z.int(), characters: z.int() }),
+  z.looseObject({ text: z.string(), encoding, segments: z.int(), characters: z.int(), variables: z.array(z.string()) }),
 );
 
 /** skillResponse is a skill with its cadence. */

@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import { allowedFrom, CampaignAction } from '../../campaigns/campaign-status';
 import type { AppConfig } from '../../config';
 import { CSV_HEADER_READ_BYTES } from '../../lists/csv-input';
+import { AGENT_REPLY_MAX_LENGTH } from '../schemas';
 import { transportCodeKindProfiles, TransportCodeKindProfile } from '../../senders/transport-codes';
 
 /** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
@@ -18,6 +19,8 @@ export interface ConsoleConfig {
   senderKinds: TransportCodeKindProfile[];
   /** How much of a file's start POST /v1/calling-lists/fields reads, so the page sends that and no more. */
   csvHeaderReadBytes: number;
+  /** The longest reply POST /v1/conversations/:id/messages accepts, so the composer stops there. */
+  agentReplyMaxLength: number;
 }
 
 const CAMPAIGN_ACTIONS: CampaignAction[] = ['start', 'pause', 'resume', 'cancel'];
@@ -33,6 +36,7 @@ export function consoleConfig(config: AppConfig): ConsoleConfig {
     >,
     senderKinds: transportCodeKindProfiles(),
     csvHeaderReadBytes: CSV_HEADER_READ_BYTES,
+    agentReplyMaxLength: AGENT_REPLY_MAX_LENGTH,
   };
 }
 

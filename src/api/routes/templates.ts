@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { getTemplate, insertTemplate, listTemplates } from '../../db/templates';
 import type { Template } from '../../db/schema';
-import { checkedTemplate, measureSms, mergeTemplate } from '../../templates';
+import { checkedTemplate, previewTemplate } from '../../templates';
 import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
-import type { templateResponse } from '../openapi/sending-resources';
+import type { templatePreviewResponse, templateResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
-import { ApiError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { createTemplateSchema, idParamSchema, previewTemplateSchema } from '../schemas';
 import { parseInput } from '../validation';
 
@@ -55,13 +55,10 @@ export function templateRoutes({ db }: ApiDeps): Router {
   });
 
   router.post('/templates/preview', (req, res) => {
-    const input = parseInput(previewTemplateSchema, req.body);
-    const { parsed } = checkedTemplate(input.body, 'body', input);
-    const merged = mergeTemplate(parsed, input.fields, input.direction);
-    if (!merged.ok)
-      throw new ApiError(422, 'missing_value', `fields.${merged.field}: no value and the template gives no fallback`);
-    const { encoding, segments, characters } = measureSms(merged.text);
-    res.json({ text: merged.text, encoding, segments, characters });
+    const preview: Answer<typeof templatePreviewResponse> = previewTemplate(
+      parseInput(previewTemplateSchema, req.body),
+    );
+    res.json(preview);
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { measureSms } from '../../../src/templates';
 import { launchBrowser, openConsole, pageProblems, screenshot } from '../../support/browser';
 import { agentDesk, eventuallyTextsTo, messagedByCampaign, reply } from '../../support/reply-fixtures';
 import { createTenant, startTestSystem, TestSystem } from '../../support/test-system';
@@ -32,8 +33,17 @@ describe("the agents' inbox in the web console", () => {
 
     await page.click('#assign');
     await page.waitForSelector('#assigned button[data-status=assigned]:has-text("dana")');
+    // The API measures a reply as written: its braces are text, and it may run past a template's 10 segments.
+    const long = `{Name} ${'日'.repeat(700)}`;
+    const size = measureSms(long);
+    await page.fill('#reply', long);
+    await page.waitForSelector('#segment-counter:has-text("UCS-2")');
+    expect(await page.textContent('#segment-counter')).toBe(
+      `${size.characters} characters · ${size.segments} segments · UCS-2`,
+    );
+    expect(size.segments).toBeGreaterThan(10);
     await page.fill('#reply', 'Yes — Friday at 10:00 works. See you then!');
-    await page.waitForSelector('#segment-counter:has-text("1 segment")');
+    await page.waitForSelector('#segment-counter:has-text("42 characters")');
     expect(await page.textContent('#segment-counter')).toMatch(/^42 characters · 1 segment · UCS-2$/);
     await page.click('#send-reply');
 

@@ -171,3 +171,55 @@ describe("the console's column pickers offer the fields the server reads from th
     expect(pageProblems(page)).toEqual([]);
   });
 });
+
+describe("the template editor's sample fields are the variables the server's preview names", () => {
+  let tenant: Tenant;
+  beforeAll(async () => {
+    tenant = await createTenant(system);
+  });
+
+  async function variablesOffered(page: Page): Promise<(string | null)[]> {
+    return page.$$eval('#template-samples input', (els) => els.map((input) => input.getAttribute('data-variable')));
+  }
+
+  it('offers one sample per variable, merges the samples, and says why a preview is refused in a sentence', async () => {
+    const page = await openConsole(browser, system.config.publicUrl, tenant.api.key!);
+    await page.click('a[href="#/templates"]');
+    await page.fill('#template-body', 'Hi {{you}} {First Name}, {Code|none}');
+    await page.waitForSelector('#preview-text:text-is("Hi {you} First Name, Code")');
+    expect(await variablesOffered(page)).toEqual(['First Name', 'Code']);
+
+    await page.fill('#template-samples input[data-variable="First Name"]', 'Sara');
+    await page.waitForSelector('#preview-text:text-is("Hi {you} Sara, Code")');
+
+    // An empty sample is what a recipient without the value gets: the server refuses, and still names the variables.
+    await page.fill('#template-samples input[data-variable="First Name"]', '');
+    await page.fill('#template-body', 'Hi {{you}} {First Name}, {Code|none} {Day}');
+    await page.waitForSelector('#template-samples input[data-variable="Day"]');
+    expect(await variablesOffered(page)).toEqual(['First Name', 'Code', 'Day']);
+    expect(await page.textContent('#preview-error')).toBe(
+      '{First Name} has no sample value, and the template gives it no fallback.',
+    );
+
+    await page.fill('#template-body', 'Hi {First');
+    await page.waitForSelector('#preview-error:has-text("Unclosed")');
+    expect(await page.textContent('#preview-error')).toBe(
+      "Unclosed '{' at column 4: end the variable with '}', or write '{{' for a literal '{'.",
+    );
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it("shows the variables the server's answer names, whatever the body looks like to the page", async () => {
+    const page = await openConsole(browser, system.config.publicUrl, tenant.api.key!);
+    await page.route('**/v1/templates/preview', async (route) => {
+      const response = await route.fetch();
+      const preview = await response.json();
+      await route.fulfill({ response, json: { ...preview, variables: [...preview.variables, 'Told by the server'] } });
+    });
+    await page.click('a[href="#/templates"]');
+    await page.fill('#template-body', 'Hello {Name}');
+    await page.waitForSelector('#template-samples input[data-variable="Told by the server"]');
+    expect(await variablesOffered(page)).toEqual(['Name', 'Told by the server']);
+    expect(pageProblems(page)).toEqual([]);
+  });
+});

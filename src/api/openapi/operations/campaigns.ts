@@ -80,7 +80,10 @@ export const campaignOperations: ApiOperation[] = [
     operationId: 'previewTemplate',
     method: 'post',
     path: '/v1/templates/preview',
-    summary: 'Merge a body with sample fields and measure it (encoding, segments)',
+    summary: "Merge a body with sample fields and measure it (encoding, segments), naming the template's variables",
+    description:
+      '`absentAsName` merges a variable that `fields` does not mention as its own name (an editor before it has ' +
+      'sample values); `literal` measures the body as text sent as written (an agent reply), braces and all.',
     tag: 'templates',
     body: jsonBody(previewTemplateSchema),
     errors: [422],

@@ -61,7 +61,8 @@ export const platformOperations: ApiOperation[] = [
     path: '/console/config.json',
     summary:
       "The console's settings (no secrets): Temporal Web UI link, which campaign actions each status allows, " +
-      'and every sender kind with its default rate, address rule and whether contacts can reply',
+      'every sender kind with its default rate, address rule and whether contacts can reply, how much of a CSV ' +
+      "file's start the fields endpoint reads, and the longest agent reply",
     tag: 'console',
     security: 'none',
     responses: { 200: { description: 'The settings.', otherContent: { mediaType: 'application/json', schema: {} } } },

@@ -2,12 +2,13 @@
 
 const KEY_STORAGE = 'proactive-sms.apiKey';
 
-/** ApiError is a refused call, carrying the API's own message (which names the field at fault). */
+/** ApiError is a refused call, carrying the API's own message (which names the field at fault) and its details. */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -38,7 +39,12 @@ export async function api(method, path, body, contentType = 'application/json') 
     window.dispatchEvent(new CustomEvent('signed-out'));
   }
   if (!res.ok)
-    throw new ApiError(res.status, parsed?.error?.code ?? 'error', parsed?.error?.message ?? `HTTP ${res.status}`);
+    throw new ApiError(
+      res.status,
+      parsed?.error?.code ?? 'error',
+      parsed?.error?.message ?? `HTTP ${res.status}`,
+      parsed?.error?.details,
+    );
   return parsed;
 }
 
@@ -51,7 +57,6 @@ export async function loadConsoleConfig() {
 
 /** measureText sizes an SMS through the API's own preview, so the page and the sender never disagree. */
 export async function measureText(text, direction = 'auto') {
-  // Braces are doubled: an agent's reply is sent as written, never merged as a template.
-  const body = text.replace(/[{}]/g, (brace) => brace + brace);
-  return api('POST', '/templates/preview', { body, fields: {}, direction });
+  // literal: an agent's reply is sent as written, so the API measures it as text, not as a template.
+  return api('POST', '/templates/preview', { body: text, direction, literal: true });
 }

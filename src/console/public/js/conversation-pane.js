@@ -24,7 +24,13 @@ export function conversationPane(id, context, onChange) {
   const title = h('h2', { dir: 'ltr' });
   const facts = h('p', { class: 'muted' });
   const thread = h('ol', { class: 'thread', id: 'thread' });
-  const reply = h('textarea', { id: 'reply', rows: 3, dir: 'auto', placeholder: 'Type a reply…', maxlength: 1600 });
+  const reply = h('textarea', {
+    id: 'reply',
+    rows: 3,
+    dir: 'auto',
+    placeholder: 'Type a reply…',
+    maxlength: context.config.agentReplyMaxLength,
+  });
   const counter = h('span', { id: 'segment-counter', class: 'muted' }, '0 characters · 0 segments');
   const send = h('button', { type: 'submit', id: 'send-reply' }, 'Send');
   const assign = h('button', { type: 'button', id: 'assign', class: 'secondary' }, 'Assign to me');

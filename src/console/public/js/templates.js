@@ -1,16 +1,16 @@
 // Templates: the saved ones, and an editor whose preview shows the merged text (right-to-left shown right-to-left),
-// its encoding and its segment count as the author types, measured by the API itself.
+// its encoding and its segment count as the author types. The API parses, merges and measures: the variables that
+// get sample fields are the ones its preview names, so the page holds no copy of the template syntax.
 import { api } from './api.js';
-import { debounce, field, h, showError, table } from './dom.js';
+import { asSentence, debounce, field, h, showError, table } from './dom.js';
 
-// {Name} and {Name|fallback}; {{ and }} are literal braces. The API parses for real: this only offers sample fields.
-function variablesOf(body) {
-  const names = [];
-  for (const match of body.replace(/\{\{|\}\}/g, '').matchAll(/\{([^{}|]+)(?:\|[^{}]*)?\}/g)) {
-    const name = match[1].trim();
-    if (name && !names.includes(name)) names.push(name);
-  }
-  return names;
+// What a refused preview or save means to the author, as a sentence (the API's message names schema fields).
+function templateProblem(failure) {
+  if (failure.code === 'missing_value' && failure.details?.variable)
+    return `{${failure.details.variable}} has no sample value, and the template gives it no fallback.`;
+  if (Array.isArray(failure.details) && failure.details.length === 1 && failure.details[0].message)
+    return asSentence(failure.details[0].message);
+  return failure.message;
 }
 
 function templateRow(template) {
@@ -51,10 +51,30 @@ export function mountTemplates(root) {
   const sampleInputs = new Map();
   const previewText = h('p', { id: 'preview-text', class: 'sms', dir: 'auto' });
   const previewFacts = h('p', { id: 'preview-facts', class: 'muted' });
-  const previewError = h('p', { class: 'error', hidden: true });
+  const previewError = h('p', { id: 'preview-error', class: 'error', hidden: true });
 
+  // Sample inputs follow the variables the API names; a new one starts as the variable's own name, as the API merged it.
+  const syncSamples = (names) => {
+    // Unchanged variables leave the inputs where they are: moving them would take the focus from the one being typed in.
+    if (names.join('\n') === [...sampleInputs.keys()].join('\n')) return;
+    const inputs = names.map(
+      (variable) =>
+        sampleInputs.get(variable) ??
+        h('input', { dir: 'auto', value: variable, 'data-variable': variable, oninput: () => preview() }),
+    );
+    sampleInputs.clear();
+    names.forEach((variable, i) => sampleInputs.set(variable, inputs[i]));
+    samples.replaceChildren(...names.map((variable, i) => field(`{${variable}}`, inputs[i])));
+  };
+  let asked = 0;
   const preview = debounce(200, async () => {
-    if (!body.value) return previewText.replaceChildren();
+    const ask = ++asked;
+    if (!body.value) {
+      syncSamples([]);
+      previewText.replaceChildren();
+      previewFacts.replaceChildren();
+      return showError(previewError, null);
+    }
     const fields = Object.fromEntries([...sampleInputs].map(([variable, input]) => [variable, input.value]));
     try {
       const merged = await api('POST', '/templates/preview', {
@@ -62,39 +82,30 @@ export function mountTemplates(root) {
         fields,
         direction: direction.value,
         smartEncoding: smart.checked,
+        absentAsName: true,
       });
+      // A slower answer to an earlier keystroke must not overwrite a later one.
+      if (ask !== asked) return;
+      syncSamples(merged.variables);
       previewText.textContent = merged.text;
       previewFacts.textContent = `${merged.encoding} · ${merged.characters} characters · ${merged.segments} segment${merged.segments === 1 ? '' : 's'}`;
       showError(previewError, null);
     } catch (failure) {
-      showError(previewError, failure);
+      if (ask !== asked) return;
+      if (failure.details?.variables) syncSamples(failure.details.variables);
+      showError(previewError, templateProblem(failure));
     }
   });
-  const syncSamples = () => {
-    const names = variablesOf(body.value);
-    for (const variable of [...sampleInputs.keys()]) if (!names.includes(variable)) sampleInputs.delete(variable);
-    for (const variable of names) {
-      if (!sampleInputs.has(variable))
-        sampleInputs.set(
-          variable,
-          h('input', { dir: 'auto', value: variable, 'data-variable': variable, oninput: preview }),
-        );
-    }
-    samples.replaceChildren(...names.map((variable) => field(`{${variable}}`, sampleInputs.get(variable))));
-  };
   const showDirection = () => {
     body.dir = direction.value;
     previewText.dir = direction.value;
   };
-  body.addEventListener('input', () => {
-    syncSamples();
-    preview();
-  });
+  body.addEventListener('input', () => preview());
   direction.addEventListener('change', () => {
     showDirection();
     preview();
   });
-  smart.addEventListener('change', preview);
+  smart.addEventListener('change', () => preview());
 
   const form = h(
     'form',
@@ -110,14 +121,15 @@ export function mountTemplates(root) {
             smartEncoding: smart.checked,
           });
           form.reset();
-          syncSamples();
+          syncSamples([]);
           showDirection();
           previewText.replaceChildren();
           previewFacts.replaceChildren();
+          showError(previewError, null);
           showError(error, null);
           await refresh();
         } catch (failure) {
-          showError(error, failure);
+          showError(error, templateProblem(failure));
         }
       },
     },
