@@ -4,7 +4,6 @@ import { every, h, showError, table } from './dom.js';
 import { campaignForm } from './campaign-form.js';
 
 const POLL_MS = 1500;
-const ACTIONS = ['start', 'pause', 'resume', 'cancel'];
 const COUNTS = [
   ['sent', 'Sent'],
   ['delivered', 'Delivered'],
@@ -27,8 +26,10 @@ function campaignRow(campaign, config, onAction) {
   const progress = h('progress', { max: 1, value: 0 });
   const progressText = h('span', { class: 'progress-text' });
   const counts = Object.fromEntries(COUNTS.map(([key]) => [key, h('td', { class: 'num', 'data-count': key })]));
+  // The actions and the statuses each is offered in are the server's (config.json), as is the endpoint of each.
+  const actions = Object.keys(config.campaignActionsFrom);
   const buttons = Object.fromEntries(
-    ACTIONS.map((action) => [
+    actions.map((action) => [
       action,
       h(
         'button',
@@ -52,7 +53,7 @@ function campaignRow(campaign, config, onAction) {
     h(
       'td',
       { class: 'actions' },
-      ACTIONS.map((action) => buttons[action]),
+      actions.map((action) => buttons[action]),
     ),
     h(
       'td',
@@ -74,7 +75,7 @@ function campaignRow(campaign, config, onAction) {
     progress.value = finished;
     progressText.textContent = `${finished} / ${total} (${total ? Math.floor((finished / total) * 100) : 0}%)`;
     for (const [key] of COUNTS) counts[key].textContent = String(next.counts[key]);
-    for (const action of ACTIONS) buttons[action].hidden = !config.campaignActionsFrom[action].includes(next.status);
+    for (const action of actions) buttons[action].hidden = !config.campaignActionsFrom[action].includes(next.status);
   };
   update(campaign);
   return { el, update };
