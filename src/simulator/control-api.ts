@@ -2,10 +2,10 @@
 //   GET    /control/messages?since=&limit=  accepted messages as a JSON array (X-Total-Count, X-Next-Since)
 //   GET    /control/messages/:sid           one accepted message
 //   GET    /control/stats                   counters and maxPerSecondBySender
-//   GET    /control/mode, PATCH /control/mode   fault injection (see mode.ts)
+//   GET    /control/mode, PATCH /control/mode   faults, refusals, Idempotency-Key, status callbacks (see mode.ts)
 //   POST   /control/reset                   forget messages, counters, mode and queued receipts
 //   POST   /control/inbound {from,to,body,sid?}       signed inbound webhook → {status, sid}
-//   POST   /control/status {sid,status,errorCode?}    signed delivery receipt → {status, sid}
+//   POST   /control/status {sid,status,errorCode?}    the message's new status, and its signed callback → {status, sid}
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { RecordedMessage } from './message-log';

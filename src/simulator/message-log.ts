@@ -16,6 +16,19 @@ export interface RecordedMessage {
 
 export type NewMessage = Omit<RecordedMessage, 'index' | 'sid'>;
 
+/** MessageStatus is where a message is in the carrier's hands, as its status callbacks and the list report it. */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+
+/** MessageProgress is a message's current status, its error code, and when that last changed (epoch ms). */
+export interface MessageProgress {
+  status: MessageStatus;
+  errorCode: number | null;
+  updatedAt: number;
+}
+
+// Stored as small integers: a million strings would cost a pointer each for one of five values.
+const STATUSES: readonly MessageStatus[] = ['queued', 'sent', 'delivered', 'undelivered', 'failed'];
+
 // Senders and callback URLs repeat across messages; beyond this many distinct values interning stops paying.
 const MAX_INTERNED = 10_000;
 
@@ -32,7 +45,13 @@ export class MessageLog {
   private readonly keys: (string | null)[] = [];
   private readonly receivedAt: number[] = [];
   private readonly callbacks: (string | undefined)[] = [];
+  private readonly statuses: number[] = [];
+  /** 0 when the message has no error code (Twilio's codes are five digits). */
+  private readonly errorCodes: number[] = [];
+  private readonly updatedAt: number[] = [];
   private readonly indexByKey = new Map<string, number>();
+  // Built on the first look-up by To (a benchmark that never lists pays nothing), then kept up to date by append.
+  private indexesByTo: Map<string, number | number[]> | undefined;
   private readonly interned = new Map<string, string>();
 
   /** size is the number of accepted messages. */
@@ -49,7 +68,13 @@ export class MessageLog {
     this.keys.push(message.idempotencyKey);
     this.receivedAt.push(message.receivedAt);
     this.callbacks.push(message.statusCallback === undefined ? undefined : this.intern(message.statusCallback));
-    if (message.idempotencyKey !== null) this.indexByKey.set(message.idempotencyKey, index);
+    this.statuses.push(0);
+    this.errorCodes.push(0);
+    this.updatedAt.push(message.receivedAt);
+    const key = message.idempotencyKey;
+    // The first message sent under a key stays its original when later ones are accepted too (the key ignored).
+    if (key !== null && !this.indexByKey.has(key)) this.indexByKey.set(key, index);
+    if (this.indexesByTo) addToIndex(this.indexesByTo, message.to, index);
     return index;
   }
 
@@ -67,6 +92,29 @@ export class MessageLog {
     const callback = this.callbacks[index];
     if (callback !== undefined) message.statusCallback = callback;
     return message;
+  }
+
+  /** progressOf is the current status of the message at index. */
+  progressOf(index: number): MessageProgress {
+    const errorCode = this.errorCodes[index];
+    return { status: STATUSES[this.statuses[index]], errorCode: errorCode || null, updatedAt: this.updatedAt[index] };
+  }
+
+  /** setProgress records a new status of the message at index (what its latest status callback says). */
+  setProgress(index: number, status: MessageStatus, errorCode: number | null, at: number): void {
+    this.statuses[index] = STATUSES.indexOf(status);
+    this.errorCodes[index] = errorCode ?? 0;
+    this.updatedAt[index] = at;
+  }
+
+  /** indexesTo lists the indexes of the messages to a number, oldest first. */
+  indexesTo(to: string): readonly number[] {
+    if (!this.indexesByTo) {
+      this.indexesByTo = new Map();
+      for (let index = 0; index < this.size; index++) addToIndex(this.indexesByTo, this.to[index], index);
+    }
+    const indexes = this.indexesByTo.get(to);
+    return indexes === undefined ? [] : typeof indexes === 'number' ? [indexes] : indexes;
   }
 
   /** page yields up to limit messages starting at index since, without materialising the rest. */
@@ -99,4 +147,12 @@ export class MessageLog {
     if (this.interned.size < MAX_INTERNED) this.interned.set(value, value);
     return value;
   }
+}
+
+// Most numbers get one message: a bare index until a second one comes.
+function addToIndex(indexesByTo: Map<string, number | number[]>, to: string, index: number): void {
+  const indexes = indexesByTo.get(to);
+  if (indexes === undefined) indexesByTo.set(to, index);
+  else if (typeof indexes === 'number') indexesByTo.set(to, [indexes, index]);
+  else indexes.push(index);
 }

@@ -1,48 +1,37 @@
-// Twilio's Messages.json send endpoint as the simulator plays it, faults included.
+// Twilio's Messages resource as the simulator plays it: send (faults included), list and fetch, all with Basic auth.
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { Router, type Response } from 'express';
-import { INVALID_NUMBER_CODE, OPTED_OUT_CODE } from '../carrier/carrier';
-import type { RecordedMessage } from './message-log';
+import express, { Router, type Request, type Response } from 'express';
+import { listPage, parseListQuery } from './message-list';
+import { messageResource } from './message-resource';
+import { decideSend, type SendDecision } from './send-decision';
 import type { SimulatorState } from './state';
-
-/** What the endpoint answers: status, Twilio-shaped JSON and any extra headers. */
-export interface SendReply {
-  status: number;
-  body: Record<string, unknown>;
-  headers?: Record<string, string>;
-}
-
-/** The parts of a send request the decision depends on, already authenticated. */
-export interface SendRequest {
-  to?: unknown;
-  from?: unknown;
-  body?: unknown;
-  statusCallback?: unknown;
-  idempotencyKey?: string;
-}
+import { twilioError, type SendReply } from './twilio-errors';
 
 export interface MessagesEndpointOptions {
   accountSid: string;
   authToken: string;
-  /** Called with the index of each newly accepted message (not for duplicates), e.g. to schedule its receipt. */
+  /** Called with the index of each newly accepted message (not for honoured duplicates), e.g. to schedule receipts. */
   onAccepted?: (index: number) => void;
+  /** Aborted when the simulator stops: late answers still waiting reset their connection instead. */
+  stopped?: AbortSignal;
 }
-
-const E164 = /^\+[1-9]\d{1,14}$/;
-// Twilio's limit on a message body (10 concatenated segments' worth of characters).
-const MAX_BODY_LENGTH = 1600;
 
 /** clock is epoch milliseconds with sub-millisecond precision that never runs backwards (unlike Date.now). */
 export function clock(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** messagesEndpoint serves POST /2010-04-01/Accounts/{sid}/Messages.json with Basic auth. */
+const MESSAGES = '/2010-04-01/Accounts/:accountSid/Messages';
+
+/** messagesEndpoint serves POST and GET /2010-04-01/Accounts/{sid}/Messages.json and GET …/Messages/{sid}.json. */
 export function messagesEndpoint(state: SimulatorState, options: MessagesEndpointOptions): Router {
   const router = Router();
   const credentials = `${options.accountSid}:${options.authToken}`;
+  const refusal = (req: Request) =>
+    refuseAccount(state, credentials, options.accountSid, req.get('authorization'), String(req.params.accountSid));
+
   router.post(
-    '/2010-04-01/Accounts/:accountSid/Messages.json',
+    `${MESSAGES}.json`,
     // A carrier counts a message when its request arrives, not when its server got round to parsing the body.
     (_req, res, next) => {
       res.locals.arrivedAt = clock();
@@ -50,126 +39,64 @@ export function messagesEndpoint(state: SimulatorState, options: MessagesEndpoin
     },
     express.urlencoded({ extended: false, limit: '64kb' }),
     async (req, res) => {
-      const refusal = refuseAccount(
-        state,
-        credentials,
-        options.accountSid,
-        req.get('authorization'),
-        req.params.accountSid,
-      );
-      if (refusal) return reply(res, refusal);
+      const refused = refusal(req);
+      if (refused) return reply(res, refused);
       if (state.mode.latencyMs > 0) await sleep(state.mode.latencyMs);
       const form = (req.body ?? {}) as Record<string, unknown>;
-      const request: SendRequest = {
-        to: form.To,
-        from: form.From,
-        body: form.Body,
-        statusCallback: form.StatusCallback,
-        idempotencyKey: req.get('idempotency-key') || undefined,
-      };
-      reply(res, decideSend(state, request, res.locals.arrivedAt as number, options.onAccepted));
+      const decision = decideSend(
+        state,
+        {
+          to: form.To,
+          from: form.From,
+          body: form.Body,
+          statusCallback: form.StatusCallback,
+          idempotencyKey: req.get('idempotency-key') || undefined,
+        },
+        res.locals.arrivedAt as number,
+        options.accountSid,
+        options.onAccepted,
+      );
+      await answer(res, decision, state.mode.answerLateMs, options.stopped);
     },
   );
+
+  router.get(`${MESSAGES}.json`, (req, res) => {
+    const refused = refusal(req);
+    if (refused) return reply(res, refused);
+    // Parsed from the raw URL: the keys `DateSent>` and `DateSent<` must arrive exactly as the client wrote them.
+    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    const query = parseListQuery(new URLSearchParams(search), state.messages);
+    if ('status' in query) return reply(res, query);
+    res.json(listPage(state.messages, query, options.accountSid));
+  });
+
+  router.get(`${MESSAGES}/:sid.json`, (req, res) => {
+    const refused = refusal(req);
+    if (refused) return reply(res, refused);
+    const index = state.messages.indexOfSid(String(req.params.sid));
+    if (index === undefined)
+      return reply(res, twilioError(404, 20404, `The requested resource ${req.path} was not found`));
+    res.json(messageResource(state.messages, index, options.accountSid));
+  });
   return router;
 }
 
-/**
- * decideSend plays the carrier for one authenticated send. Order matters: transport-level faults come first (they
- * happen before the carrier looks at the message), then validation, then idempotency (an accepted message stays
- * accepted on retry even if the number was since blocked), then the per-recipient verdicts and the sender's MPS.
- */
-export function decideSend(
-  state: SimulatorState,
-  request: SendRequest,
-  now: number,
-  onAccepted?: (index: number) => void,
-): SendReply {
-  const { mode, counters, messages } = state;
-  if (mode.outage) return injectedFailure(state, 'Service Unavailable (simulated outage)');
-  if (mode.failNext > 0) {
-    mode.failNext--;
-    return injectedFailure(state, 'Service Unavailable (simulated failure)');
+// Plays the fault chosen after acceptance: the message is stored either way, only its answer is lost or late.
+async function answer(res: Response, decision: SendDecision, lateMs: number, stopped?: AbortSignal): Promise<void> {
+  if (decision.afterAccept === 'drop') {
+    res.socket?.destroy();
+    return;
   }
-  if (mode.failRatio > 0 && Math.random() < mode.failRatio) {
-    return injectedFailure(state, 'Service Unavailable (simulated random failure)');
-  }
-  if (mode.throttleNext > 0) {
-    mode.throttleNext--;
-    return throttled(state, mode.retryAfterSeconds);
-  }
-
-  const invalid = validate(request);
-  if (invalid) {
-    counters.rejected++;
-    return invalid;
-  }
-  const to = request.to as string;
-  const from = request.from as string;
-  const body = request.body as string;
-  const statusCallback =
-    typeof request.statusCallback === 'string' && request.statusCallback ? request.statusCallback : undefined;
-  const idempotencyKey = request.idempotencyKey ?? null;
-
-  if (idempotencyKey !== null) {
-    const original = messages.indexOfKey(idempotencyKey);
-    if (original !== undefined) {
-      const message = messages.get(original);
-      counters.duplicates++;
-      if (message.to !== to || message.from !== from || message.body !== body) counters.keyConflicts++;
-      return accepted(message);
+  if (decision.afterAccept === 'late') {
+    try {
+      // Unreferenced: a late answer must not keep a test process or a stopping simulator alive.
+      await sleep(lateMs, undefined, { ref: false, signal: stopped });
+    } catch {
+      res.socket?.destroy();
+      return;
     }
   }
-
-  if (mode.invalidNumbers.has(to)) {
-    counters.rejected++;
-    return twilioError(400, INVALID_NUMBER_CODE, `The 'To' number ${to} is not a valid phone number.`);
-  }
-  if (mode.optedOutNumbers.has(to)) {
-    counters.rejected++;
-    return twilioError(400, OPTED_OUT_CODE, 'Attempt to send to unsubscribed recipient');
-  }
-  const mps = mode.senderMps[from];
-  const window = state.senderWindow(from);
-  // The sliding window is one second, so one second is always long enough to wait.
-  if (mps !== undefined && window.countAt(now) >= mps) return throttled(state, 1);
-
-  window.record(now);
-  const index = messages.append({ to, from, body, idempotencyKey, receivedAt: now, statusCallback });
-  onAccepted?.(index);
-  return accepted(messages.get(index));
-}
-
-function validate(request: SendRequest): SendReply | undefined {
-  if (typeof request.to !== 'string' || !request.to) return twilioError(400, 21604, "A 'To' phone number is required.");
-  if (typeof request.from !== 'string' || !request.from)
-    return twilioError(400, 21603, "A 'From' phone number is required.");
-  if (typeof request.body !== 'string' || !request.body) return twilioError(400, 21602, 'Message body is required.');
-  if (request.body.length > MAX_BODY_LENGTH) {
-    return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
-  }
-  if (!E164.test(request.to)) {
-    return twilioError(400, INVALID_NUMBER_CODE, `The 'To' number ${request.to} is not a valid phone number.`);
-  }
-  return undefined;
-}
-
-function accepted(message: RecordedMessage): SendReply {
-  const { sid, to, from, body } = message;
-  return { status: 201, body: { sid, status: 'queued', to, from, body } };
-}
-
-function injectedFailure(state: SimulatorState, message: string): SendReply {
-  state.counters.failedInjected++;
-  return twilioError(503, 20503, message);
-}
-
-function throttled(state: SimulatorState, retryAfterSeconds: number): SendReply {
-  state.counters.throttled++;
-  return { ...twilioError(429, 20429, 'Too Many Requests'), headers: { 'retry-after': String(retryAfterSeconds) } };
-}
-
-function twilioError(status: number, code: number, message: string): SendReply {
-  return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
+  reply(res, decision);
 }
 
 function reply(res: Response, answer: SendReply): void {

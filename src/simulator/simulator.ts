@@ -1,4 +1,4 @@
-// A Twilio-compatible fake carrier: the send endpoint, the /control API and automatic delivery receipts.
+// A Twilio-compatible fake carrier: the Messages resource, the /control API and status callbacks like Twilio's.
 import express, { type Express } from 'express';
 import { controlApi } from './control-api';
 import { clock, messagesEndpoint } from './messages-endpoint';
@@ -11,28 +11,36 @@ export interface SimulatorOptions {
   authToken: string;
   /** Base PUBLIC_URL of the API, e.g. http://127.0.0.1:3000; webhooks go to {webhookUrl}/webhooks/twilio/…. */
   webhookUrl?: string;
-  /** Post a 'delivered' receipt for every accepted message (default false; `npm run sim` turns it on). */
+  /** Post a `sent` and then a final status callback for every accepted message, as Twilio does (default true). */
   autoDeliver?: boolean;
+  /** From acceptance to the `sent` callback (default 0). */
+  sentDelayMs?: number;
+  /** From the `sent` callback to the final one (default 0). */
   deliveryDelayMs?: number;
-  /** Most delivery receipts in flight at once (default 64). */
+  /** Answer a repeated Idempotency-Key with the original message (default false: Twilio ignores the header). */
+  honourIdempotencyKey?: boolean;
+  /** Most status callbacks in flight at once (default 64). */
   receiptConcurrency?: number;
 }
 
 export interface Simulator {
   app: Express;
   state: SimulatorState;
-  /** stop drops queued delivery receipts and their timer; close the HTTP server separately. */
+  /** stop drops queued status callbacks and their timer and gives up late answers; close the HTTP server separately. */
   stop(): void;
 }
 
 /** createSimulator wires a simulator's state, endpoints and receipt dispatcher into one Express app. */
 export function createSimulator(options: SimulatorOptions): Simulator {
   const state = new SimulatorState({
-    autoDeliver: options.autoDeliver ?? false,
+    autoDeliver: options.autoDeliver ?? true,
+    sentDelayMs: options.sentDelayMs ?? 0,
     deliveryDelayMs: options.deliveryDelayMs ?? 0,
+    honourIdempotencyKey: options.honourIdempotencyKey ?? false,
   });
   const webhooks = new WebhookClient(state, options);
   const receipts = new ReceiptDispatcher(state, webhooks, options.receiptConcurrency);
+  const stopping = new AbortController();
 
   const app = express();
   app.disable('x-powered-by');
@@ -42,10 +50,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     messagesEndpoint(state, {
       accountSid: options.accountSid,
       authToken: options.authToken,
+      stopped: stopping.signal,
       onAccepted(index) {
         // Without any receipt URL there is nobody to tell; skip rather than count failures.
-        if (state.mode.autoDeliver && webhooks.statusUrlFor(index))
-          receipts.schedule(index, Date.now() + state.mode.deliveryDelayMs);
+        if (state.mode.autoDeliver && webhooks.statusUrlFor(index)) receipts.schedule(index, Date.now());
       },
     }),
   );
@@ -53,5 +61,12 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, now: clock() });
   });
-  return { app, state, stop: () => receipts.clear() };
+  return {
+    app,
+    state,
+    stop: () => {
+      receipts.clear();
+      stopping.abort();
+    },
+  };
 }

@@ -1,22 +1,32 @@
 // What the simulator knows: its mode, the messages it accepted and the counters the control API reports.
 import { MessageLog } from './message-log';
-import { initialMode, type SimulatorMode } from './mode';
+import { initialMode, type ModeDefaults, type SimulatorMode } from './mode';
 import { SlidingWindowCounter } from './sliding-window';
 
 /** Counters since the last reset; accepted is the message log's size and not kept here. */
 export interface SimulatorCounters {
-  /** Repeat attempts with an Idempotency-Key already accepted (answered with the original sid). */
+  /**
+   * Sends with an Idempotency-Key seen before: answered with the original sid when the key is honoured, accepted as
+   * a new message (as Twilio does) when it is not. Either way a test can count the retries by key.
+   */
   duplicates: number;
   /** Duplicates whose To, From or Body differ from the original: a key reused for another message. */
   keyConflicts: number;
-  /** 400 answers: invalid number, carrier opt-out, missing or malformed field. */
+  /** 400 answers about the message: invalid or unreachable number, carrier opt-out, missing or malformed field. */
   rejected: number;
+  /** Refusals from senderErrors: the sender's or the account's trouble, whatever the message. */
+  senderRefused: number;
   /** 503 answers from failNext, failRatio or outage. */
   failedInjected: number;
   /** 429 answers from throttleNext or a sender's MPS ceiling. */
   throttled: number;
-  /** 401 answers. */
+  /** 401 answers to wrong credentials. */
   unauthorized: number;
+  /** Accepted messages whose connection was reset instead of answered (dropAfterAccept…). */
+  droppedAfterAccept: number;
+  /** Accepted messages answered only after answerLateMs (answerLate…). */
+  answeredLate: number;
+  /** Status callbacks the API answered with 2xx (`sent` and final ones alike). */
   receiptsSent: number;
   receiptsFailed: number;
 }
@@ -36,13 +46,13 @@ export class SimulatorState {
   generation = 0;
   private senderWindows = new Map<string, SlidingWindowCounter>();
 
-  constructor(private readonly defaults: { autoDeliver: boolean; deliveryDelayMs: number }) {
-    this.mode = initialMode(defaults.autoDeliver, defaults.deliveryDelayMs);
+  constructor(private readonly defaults: ModeDefaults) {
+    this.mode = initialMode(defaults);
   }
 
   /** reset forgets messages and counters and restores the mode given at creation. */
   reset(): void {
-    this.mode = initialMode(this.defaults.autoDeliver, this.defaults.deliveryDelayMs);
+    this.mode = initialMode(this.defaults);
     this.messages = new MessageLog();
     this.counters = emptyCounters();
     this.senderWindows = new Map();
@@ -72,9 +82,12 @@ function emptyCounters(): SimulatorCounters {
     duplicates: 0,
     keyConflicts: 0,
     rejected: 0,
+    senderRefused: 0,
     failedInjected: 0,
     throttled: 0,
     unauthorized: 0,
+    droppedAfterAccept: 0,
+    answeredLate: 0,
     receiptsSent: 0,
     receiptsFailed: 0,
   };

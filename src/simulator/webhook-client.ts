@@ -1,9 +1,10 @@
 // The simulator's side of Twilio webhooks: signed, form-encoded POSTs of inbound messages and delivery receipts.
 import { randomBytes } from 'node:crypto';
 import { twilioSignature } from '../carrier/webhook-signature';
+import type { MessageStatus } from './message-log';
 import type { SimulatorState } from './state';
 
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+export type { MessageStatus } from './message-log';
 
 export interface WebhookClientOptions {
   accountSid: string;
@@ -67,18 +68,29 @@ export class WebhookClient {
     return callback ?? (this.baseUrl && `${this.baseUrl}/webhooks/twilio/status`);
   }
 
-  /** sendStatus posts a delivery receipt for sid; To and From are included when the sid is one of ours. */
+  /**
+   * sendStatus moves the message sid to status (as the Messages list shows it) and posts that status callback, with
+   * Twilio's parameters; To and From are included when the sid is one of ours.
+   */
   async sendStatus(sid: string, status: MessageStatus, errorCode?: string | number): Promise<number> {
-    const index = this.state.messages.indexOfSid(sid);
+    const { messages } = this.state;
+    const index = messages.indexOfSid(sid);
     const url = this.statusUrlFor(index);
+    if (index !== undefined) {
+      const code = errorCode === undefined ? null : Number(errorCode);
+      messages.setProgress(index, status, Number.isInteger(code) ? code : null, Date.now());
+    }
     if (!url) throw new WebhookError('no webhookUrl configured and the message has no StatusCallback');
     const params: Record<string, string> = {
+      ApiVersion: '2010-04-01',
       MessageSid: sid,
+      SmsSid: sid,
       MessageStatus: status,
+      SmsStatus: status,
       AccountSid: this.options.accountSid,
     };
     if (index !== undefined) {
-      const message = this.state.messages.get(index);
+      const message = messages.get(index);
       params.To = message.to;
       params.From = message.from;
     }

@@ -75,6 +75,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     webhookUrl: publicUrl,
     autoDeliver: options.autoDeliver ?? false,
     deliveryDelayMs: 20,
+    honourIdempotencyKey: true, // until in-doubt sends are reconciled (issue 14)
   });
   const simServer = await listen(sim.app, 0);
   const simPort = (simServer.address() as { port: number }).port;
