@@ -10,9 +10,19 @@ export function messagesPath(accountSid: string): string {
   return `/${API_VERSION}/Accounts/${accountSid}/Messages`;
 }
 
+// Every send answers with three dates, nearly always of the current second: formatting each one anew would cost more
+// than the rest of the answer.
+let lastSecond = Number.NaN;
+let lastFormatted = '';
+
 /** twilioDate formats epoch milliseconds as Twilio does: RFC 2822 in UTC, to the second. */
 export function twilioDate(epochMs: number): string {
-  return new Date(epochMs).toUTCString().replace('GMT', '+0000');
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastFormatted = new Date(second * 1000).toUTCString().replace('GMT', '+0000');
+  }
+  return lastFormatted;
 }
 
 /**
