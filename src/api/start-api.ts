@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AppConfig } from '../config';
 import { createDb } from '../db/connection';
 import type { Db } from '../db/schema';
@@ -34,10 +34,21 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   const workflows = temporal.client;
   const inboundForwarder = startInboundForwarder({ db, workflows: workflows.conversations }, options.forwarder);
   const app = createApp({ db, workflows, config, inboundForwarder });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(listening));
-    listening.once('error', reject);
-  });
+  // A plain http server: Express 5's app.listen calls its callback on an error too, so a taken port looked like a start.
+  const server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await inboundForwarder.stop();
+    await Promise.all([temporal.close(), db.destroy()]);
+    throw error;
+  }
   // Longer than any carrier's or load balancer's idle timeout: a client must never reuse a connection the API has just
   // closed (Node's default is 5 s), which resets a webhook in flight.
   server.keepAliveTimeout = 65_000;
