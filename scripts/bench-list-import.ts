@@ -6,17 +6,9 @@
 // BENCH_ROWS changes the row count.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { createDb } from '../src/db/connection';
-import { migrateToLatest } from '../src/db/migrate';
-import { ManagedProcess, startProcess, stopProcess } from './lib/child-process';
-import { freePort, waitFor } from './lib/free-port';
-import { LocalPostgres } from './lib/local-postgres';
+import { ProactiveSmsClient } from '../src/api-client';
+import { startLocalStack } from './lib/local-stack';
 
-const root = path.join(__dirname, '..');
 const TARGET_SECONDS = 30;
 // Real area codes of several US states, so the numbers are valid for the phone library, not just well-formed.
 const AREA_CODES = ['212', '415', '312', '617', '213', '305', '404', '206', '512', '702', '303', '718'];
@@ -70,49 +62,20 @@ class MemoryWatch {
   }
 }
 
-/** Answer is an HTTP status with its parsed JSON body (the fields this script reads). */
-interface Answer {
-  status: number;
-  body: { apiKey?: string; accepted?: number; rejected?: number; error?: unknown };
-}
-
-/** postJson sends a small JSON request and returns the parsed answer. */
-async function postJson(url: string, token: string, body: unknown): Promise<Answer> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
-
-/** uploadCsv streams the generated rows into POST /v1/calling-lists over plain http (chunked, no buffering). */
-function uploadCsv(apiUrl: string, apiKey: string, rows: number): Promise<Answer & { bytes: number }> {
-  const url = new URL(
-    `${apiUrl}/v1/calling-lists?name=bench-${rows}&phoneField=Phone&mobileField=Mobile&timezoneField=TimeZone`,
+/** uploadCsv streams the generated rows into POST /v1/calling-lists (chunked, never held whole), counting the bytes. */
+async function uploadCsv(api: ProactiveSmsClient, rows: number) {
+  let bytes = 0;
+  async function* counted() {
+    for await (const chunk of csvRows(rows)) {
+      bytes += Buffer.byteLength(chunk);
+      yield chunk;
+    }
+  }
+  const list = await api.importCallingList(
+    { name: `bench-${rows}`, phoneField: 'Phone', mobileField: 'Mobile', timezoneField: 'TimeZone' },
+    counted(),
   );
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    const request = http.request(
-      url,
-      { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'text/csv' } },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (part: Buffer) => parts.push(part));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(parts).toString()) as Answer['body'],
-            bytes,
-          }),
-        );
-      },
-    );
-    request.on('error', reject);
-    const source = Readable.from(csvRows(rows));
-    source.on('data', (chunk: string) => (bytes += Buffer.byteLength(chunk)));
-    source.pipe(request);
-  });
+  return { list, bytes };
 }
 
 interface Target {
@@ -125,44 +88,23 @@ interface Target {
 
 /** ownApi starts an API process (and a throwaway PostgreSQL when DATABASE_URL is unset) for the benchmark. */
 async function ownApi(): Promise<Target> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-sms-bench-'));
-  if (process.getuid?.() === 0) fs.chmodSync(work, 0o755); // PostgreSQL runs as 'postgres' and must reach its folder
-  let postgres: LocalPostgres | null = null;
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    console.log('[bench] starting a throwaway PostgreSQL...');
-    postgres = new LocalPostgres({
-      dataDir: path.join(work, 'pg'),
-      port: await freePort(),
-      database: 'proactive_sms',
-      user: 'proactive_sms',
-      durable: false,
-    });
-    await postgres.start();
-    databaseUrl = postgres.url;
-  }
-  const db = createDb(databaseUrl, 1);
-  await migrateToLatest(db);
-  await db.destroy();
-  const port = await freePort();
   const adminToken = randomBytes(18).toString('base64url');
-  // node --import tsx keeps the API in one process, so its memory is the process's memory.
-  const api: ManagedProcess = startProcess('api', process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+  const stack = await startLocalStack({
+    label: 'bench',
+    log: (line) => console.log(`[bench] ${line}`),
+    env: { ...process.env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    postgres: { durable: false, unlessEnvironment: true },
+    temporal: 'none',
+    apis: { count: 1 },
+    signals: { exitCode: 130 },
   });
-  const apiUrl = `http://127.0.0.1:${port}`;
-  await waitFor(`the API on port ${port}`, async () => (await fetch(`${apiUrl}/healthz`)).status > 0, 60_000);
+  const [api] = stack.apis;
   return {
-    apiUrl,
+    apiUrl: api.url,
     adminToken,
-    apiPid: api.child.pid ?? null,
+    apiPid: api.process?.child.pid ?? null,
     workerPid: null,
-    async stop() {
-      await stopProcess(api);
-      await postgres?.stop();
-      fs.rmSync(work, { recursive: true, force: true });
-    },
+    stop: () => stack.stop(),
   };
 }
 
@@ -186,22 +128,18 @@ async function main(): Promise<void> {
     throw new Error(`BENCH_ROWS must be a positive integer, got "${process.env.BENCH_ROWS}"`);
   const target = process.env.API_URL ? runningApi() : await ownApi();
   try {
-    const unit = await postJson(`${target.apiUrl}/v1/business-units`, target.adminToken, {
-      name: `bench ${new Date().toISOString()}`,
-    });
-    if (unit.status !== 201)
-      throw new Error(`could not create a business unit: ${unit.status} ${JSON.stringify(unit.body)}`);
+    const admin = new ProactiveSmsClient(target.apiUrl, target.adminToken);
+    const unit = await admin.createBusinessUnit({ name: `bench ${new Date().toISOString()}` });
     const apiMemory = target.apiPid ? new MemoryWatch(target.apiPid) : null;
     const workerMemory = target.workerPid ? new MemoryWatch(target.workerPid) : null;
     console.log(`[bench] uploading ${rows.toLocaleString('en-US')} generated rows to ${target.apiUrl}...`);
     const started = process.hrtime.bigint();
-    const result = await uploadCsv(target.apiUrl, unit.body.apiKey!, rows);
+    const result = await uploadCsv(admin.withKey(unit.apiKey), rows);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const apiPeak = apiMemory?.stop() ?? 'not measured (set API_PID)';
     const workerPeak = workerMemory?.stop() ?? 'not measured (set WORKER_PID)';
-    if (result.status !== 201) throw new Error(`the import failed: ${result.status} ${JSON.stringify(result.body)}`);
-    if (result.body.accepted !== rows)
-      throw new Error(`expected ${rows} accepted rows, got ${JSON.stringify(result.body)}`);
+    if (result.list.accepted !== rows)
+      throw new Error(`expected ${rows} accepted rows, got ${JSON.stringify(result.list)}`);
     console.log(`rows            ${rows.toLocaleString('en-US')} (${(result.bytes / 1e6).toFixed(1)} MB of CSV)`);
     console.log(
       `total           ${seconds.toFixed(2)} s (target < ${TARGET_SECONDS} s: ${seconds < TARGET_SECONDS ? 'met' : 'MISSED'})`,

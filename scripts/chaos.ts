@@ -4,7 +4,7 @@
 // Prints the faults injected, then recipients, accepted sends and recipients messaged twice at the simulator: accepted
 // must equal recipients and duplicates must be 0, or it exits 1.
 import type { RecordedMessage } from '../src/simulator/message-log';
-import { ApiClient } from '../test/support/api-client';
+import type { ProactiveSmsClient } from '../src/api-client';
 import { FaultKind, InjectedFault, injectFault, planFaults, seededRandom } from './lib/chaos-faults';
 import { BenchSystem, intOption, log, runBenchmark } from './lib/bench-system';
 import {
@@ -29,10 +29,9 @@ async function setFailRatio(system: BenchSystem, failRatio: number): Promise<voi
 }
 
 // The API answers from PostgreSQL, which is sometimes down on purpose here: a failed poll is just tried again.
-async function campaignStatus(api: ApiClient, campaignId: string): Promise<string | null> {
+async function campaignStatus(api: ProactiveSmsClient, campaignId: string): Promise<string | null> {
   try {
-    const res = await api.get(`/v1/campaigns/${campaignId}`);
-    return res.status === 200 ? (res.body.status as string) : null;
+    return (await api.getCampaign(campaignId)).status;
   } catch {
     return null;
   }

@@ -33,11 +33,9 @@ async function reply(system: BenchSystem, from: string, to: string, body: string
 }
 
 async function campaignDone(tenant: BenchTenant, campaignId: string): Promise<boolean> {
-  const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
-  if (res.status !== 200) throw new Error(`GET /v1/campaigns/${campaignId} answered ${res.status}`);
-  if (['cancelled', 'paused'].includes(res.body.status))
-    throw new Error(`campaign ${campaignId} is ${res.body.status}`);
-  return res.body.status === 'completed';
+  const { status } = await tenant.api.getCampaign(campaignId);
+  if (status === 'cancelled' || status === 'paused') throw new Error(`campaign ${campaignId} is ${status}`);
+  return status === 'completed';
 }
 
 function mb(value: number): string {
@@ -49,8 +47,7 @@ runBenchmark('soak', { workers: 1 }, async (system) => {
   const repliesPerSecond = intOption('replies-per-second', 10);
   const listSize = intOption('list', 2000);
   const tenant = await createBenchTenant(system);
-  const settings = await tenant.api.patch('/v1/settings', { smsChannel: true });
-  if (settings.status !== 200) throw new Error(`PATCH /v1/settings answered ${settings.status}`);
+  await tenant.api.updateSettings({ smsChannel: true });
   const senders: { id: string; address: string }[] = [];
   for (let n = 1; n <= SENDERS; n++) senders.push(await createBenchSender(tenant, 'short_code', n, SENDER_MPS));
   const list = await uploadBenchList(system, tenant, listSize);

@@ -2,86 +2,40 @@
 // Temporal dev server (unless TEMPORAL_ADDRESS is set) run from .data/; then migrations, the carrier simulator
 // (unless TWILIO_API_URL is set), the worker and the API. Ctrl-C or SIGTERM stops everything it started.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { readConfig } from '../src/config';
-import { createDb } from '../src/db/connection';
-import { migrateToLatest } from '../src/db/migrate';
-import { ManagedProcess, startTsProcess, stopProcess } from './lib/child-process';
-import { LocalPostgres } from './lib/local-postgres';
-import { LocalTemporal } from './lib/local-temporal';
-
-const root = path.join(__dirname, '..');
-const dataDir = path.join(root, '.data');
+import { startLocalStack } from './lib/local-stack';
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(18).toString('base64url'),
   };
-  const services: { stop(): Promise<void> }[] = [];
-  const children: ManagedProcess[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\n[start] stopping...');
-    await Promise.allSettled(children.map((c) => stopProcess(c)));
-    await Promise.allSettled(services.map((s) => s.stop()));
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-
-  fs.mkdirSync(dataDir, { recursive: true });
-  if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as 'postgres' and must reach its folder
-  if (!env.DATABASE_URL) {
-    console.log('[start] starting PostgreSQL (data in .data/postgres, port 54329)...');
-    const postgres = new LocalPostgres({
-      dataDir: path.join(dataDir, 'postgres'),
-      port: 54329,
-      database: 'proactive_sms',
-      user: 'proactive_sms',
-      durable: true,
-    });
-    await postgres.start();
-    services.push(postgres);
-    env.DATABASE_URL = postgres.url;
-  }
-  if (!env.TEMPORAL_ADDRESS) {
-    console.log('[start] starting the Temporal dev server (workflows kept in .data/temporal.db)...');
-    const temporal = new LocalTemporal({
-      dbFile: path.join(dataDir, 'temporal.db'),
-      port: 7233,
-      uiPort: 8233,
-      background: true,
-    });
-    await temporal.start();
-    services.push(temporal);
-    env.TEMPORAL_ADDRESS = temporal.address;
-  }
-  const config = readConfig(env);
-  const db = createDb(config.databaseUrl, 1);
-  const applied = await migrateToLatest(db);
-  await db.destroy();
-  console.log(`[start] database schema ready${applied.length ? ` (applied ${applied.join(', ')})` : ''}`);
-
   // The worker and the Temporal dev server run below the API's CPU priority (BACKGROUND_NICE): on one machine a reply
   // storm's handling must not take the CPU the carrier's webhooks are answered with.
-  const launch = (name: string, entry: string, background = false) => {
-    const child = startTsProcess(name, entry, { cwd: root, env, showOutput: true, background });
-    children.push(child);
-    void child.exited.then((code) => {
-      if (!stopping) {
-        console.error(`[start] ${name} exited (${code}); stopping everything`);
-        void stopAll(1);
-      }
-    });
-  };
-  if (!process.env.TWILIO_API_URL) launch('sim', 'src/simulator/main.ts');
-  launch('worker', 'src/worker/main.ts', true);
-  launch('api', 'src/api/main.ts');
-
+  const stack = await startLocalStack({
+    label: 'start',
+    log: (line) => console.log(`[start] ${line}`),
+    env,
+    dataDir: path.join(__dirname, '..', '.data'),
+    postgres: { port: 54329, durable: true, unlessEnvironment: true },
+    temporal: { port: 7233, uiPort: 8233, background: true, unlessEnvironment: true },
+    ports: 'configured',
+    simulator: process.env.TWILIO_API_URL ? false : {},
+    apis: { count: 1 },
+    workers: { count: 1, background: true },
+    showOutput: true,
+    // The banner comes at once; what each process prints follows, and a process that dies stops everything.
+    waitUntilReady: false,
+    signals: { exitCode: 0, onSignal: () => console.log('\n[start] stopping...') },
+    onUnexpectedExit(proc, stopStack) {
+      console.error(
+        `[start] ${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}); stopping everything`,
+      );
+      console.log('\n[start] stopping...');
+      void stopStack().finally(() => process.exit(1));
+    },
+  });
+  const { config } = stack;
   console.log(`
 [start] Proactive SMS is starting:
   API            ${config.publicUrl}   (health: ${config.publicUrl}/healthz)

@@ -1,15 +1,9 @@
 // `npm test`: type-check and lint, start a real PostgreSQL and a real Temporal dev server on free ports, run every
 // Jest test against them, and stop what was started, whatever happens.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createDb } from '../src/db/connection';
-import { migrateToLatest } from '../src/db/migrate';
-import { freePort } from './lib/free-port';
-import { LocalPostgres } from './lib/local-postgres';
-import { LocalTemporal } from './lib/local-temporal';
+import { startLocalStack } from './lib/local-stack';
 import { runStaticChecks, runStep } from './lib/static-checks';
-import { writeWorkflowBundle } from './lib/workflow-bundle';
 
 async function main(): Promise<number> {
   const bin = path.join(__dirname, '..', 'node_modules', '.bin');
@@ -17,38 +11,19 @@ async function main(): Promise<number> {
   // TEST_SKIP_CHECKS=1 runs only the tests (quick iterations on one file); CI always runs everything.
   const checksFailed = process.env.TEST_SKIP_CHECKS === '1' ? false : !runStaticChecks();
 
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'proactive-sms-test-'));
-  if (process.getuid?.() === 0) fs.chmodSync(work, 0o755); // the postgres user must reach its data folder
-  const postgres = new LocalPostgres({
-    dataDir: path.join(work, 'pg'),
-    port: await freePort(),
-    database: 'proactive_sms',
-    user: 'proactive_sms',
-    durable: false,
+  console.log('[test] starting PostgreSQL and the Temporal dev server on free ports...');
+  const stack = await startLocalStack({
+    label: 'test',
+    postgres: { durable: false },
+    temporal: { uiPort: null },
+    workflowBundle: true,
+    signals: { exitCode: 130 },
   });
-  const temporal = new LocalTemporal({ dbFile: path.join(work, 'temporal.db'), port: await freePort(), uiPort: null });
-  const stopAll = async () => {
-    await Promise.allSettled([postgres.stop(), temporal.stop()]);
-    fs.rmSync(work, { recursive: true, force: true });
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void stopAll().finally(() => process.exit(130)));
   try {
-    console.log('[test] starting PostgreSQL and the Temporal dev server on free ports...');
-    const [bundle] = await Promise.all([
-      writeWorkflowBundle(path.join(work, 'workflow-bundle.js')),
-      postgres.start(),
-      temporal.start(),
-    ]);
-    const db = createDb(postgres.url, 1);
-    await migrateToLatest(db);
-    await db.destroy();
+    const work = stack.dataDir;
     const resultsFile = path.join(work, 'jest-results.json');
     const env = {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      WORKFLOW_BUNDLE_PATH: bundle,
+      ...stack.env,
       TEST_WORK_DIR: work,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
@@ -68,7 +43,7 @@ async function main(): Promise<number> {
     if (checksFailed) console.error('[test] the type-check or lint failed (see above)');
     return checksFailed ? 1 : status;
   } finally {
-    await stopAll();
+    await stack.stop();
   }
 }
 

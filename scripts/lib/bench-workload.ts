@@ -1,9 +1,7 @@
 // The data every benchmark creates through the HTTP API, as a customer's integration would: a business unit, senders,
 // generated calling lists (streamed, never held in memory), campaigns; and how a benchmark waits for one to finish.
-import http from 'node:http';
-import { Readable } from 'node:stream';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApiClient } from '../../test/support/api-client';
+import type { ProactiveSmsClient } from '../../src/api-client';
 import type { RecordedMessage } from '../../src/simulator/message-log';
 import { campaignWorkflowId } from '../../workflows/definitions';
 import type { BenchSystem } from './bench-system';
@@ -42,35 +40,29 @@ async function* csvChunks(rows: number): AsyncGenerator<string> {
 /** BenchTenant is a business unit and a client that speaks for it. */
 export interface BenchTenant {
   id: string;
-  api: ApiClient;
+  api: ProactiveSmsClient;
   apiKey: string;
 }
 
-// Every API answer a benchmark relies on is checked, so a refused request stops the run with the reason.
-function expectStatus<T>(what: string, res: { status: number; body: T }, status: number): T {
-  if (res.status !== status) throw new Error(`${what}: the API answered ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+// Every call throws the API's refusal (ApiError); this adds what the benchmark was doing, so the run stops with both.
+async function about<T>(what: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 /** createBenchTenant makes a business unit through the admin route. */
 export async function createBenchTenant(system: BenchSystem): Promise<BenchTenant> {
-  const body = expectStatus(
-    'POST /v1/business-units',
-    await system.admin.post('/v1/business-units', { name: 'benchmark' }),
-    201,
-  );
-  return { id: body.id, apiKey: body.apiKey, api: system.admin.as(body.apiKey) };
+  const unit = await about('a business unit', system.admin.createBusinessUnit({ name: 'benchmark' }));
+  return { id: unit.id, apiKey: unit.apiKey, api: system.admin.withKey(unit.apiKey) };
 }
 
 /** createBenchSender registers a sender with an explicit limit: long codes get a generated number, short codes `n`. */
 export async function createBenchSender(tenant: BenchTenant, kind: 'long_code' | 'short_code', n: number, mps: number) {
   const address = kind === 'long_code' ? phoneOf(SENDER_NUMBER_BASE + n) : String(50_500 + n);
-  const body = expectStatus(
-    `POST /v1/senders (${kind} at ${mps} mps)`,
-    await tenant.api.post('/v1/senders', { kind, address, mps }),
-    201,
-  );
-  return body as { id: string; address: string; mps: number };
+  return about(`a ${kind} sender at ${mps} mps`, tenant.api.createSender({ kind, address, mps }));
 }
 
 /** uploadBenchList streams a generated list of `rows` recipients to POST /v1/calling-lists and times the import. */
@@ -79,25 +71,11 @@ export async function uploadBenchList(
   tenant: BenchTenant,
   rows: number,
 ): Promise<{ id: string; seconds: number }> {
-  const url = new URL(`${system.apiUrl}/v1/calling-lists?name=bench-${rows}&phoneField=Phone`);
   const started = Date.now();
-  const answer = await new Promise<{ status: number; body: { id: string; accepted: number } }>((resolve, reject) => {
-    const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'text/csv' };
-    const request = http.request(url, { method: 'POST', headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (part: Buffer) => parts.push(part));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString()) });
-        } catch (error) {
-          reject(new Error(`POST /v1/calling-lists answered ${res.statusCode} without JSON`, { cause: error }));
-        }
-      });
-    });
-    request.on('error', reject);
-    Readable.from(csvChunks(rows)).pipe(request);
-  });
-  const list = expectStatus(`POST /v1/calling-lists (${rows} rows)`, answer, 201);
+  const list = await about(
+    `a ${rows}-row calling list`,
+    tenant.api.importCallingList({ name: `bench-${rows}`, phoneField: 'Phone' }, csvChunks(rows)),
+  );
   if (list.accepted !== rows)
     throw new Error(`the list kept ${list.accepted} of ${rows} generated rows: ${JSON.stringify(list)}`);
   return { id: list.id, seconds: (Date.now() - started) / 1000 };
@@ -110,17 +88,16 @@ export async function createBenchCampaign(
   listId: string,
   senderIds: string[],
 ): Promise<string> {
-  const body = { name, listId, message: BENCH_MESSAGE, senderIds };
-  return expectStatus(`POST /v1/campaigns (${name})`, await tenant.api.post('/v1/campaigns', body), 201).id as string;
+  const campaign = await about(
+    `campaign ${name}`,
+    tenant.api.createCampaign({ name, listId, message: BENCH_MESSAGE, senderIds }),
+  );
+  return campaign.id;
 }
 
 /** startBenchCampaign starts a campaign through the API, which starts its workflow. */
 export async function startBenchCampaign(tenant: BenchTenant, campaignId: string): Promise<void> {
-  expectStatus(
-    `POST /v1/campaigns/${campaignId}/start`,
-    await tenant.api.post(`/v1/campaigns/${campaignId}/start`),
-    202,
-  );
+  await about(`starting campaign ${campaignId}`, tenant.api.changeCampaign(campaignId, 'start'));
 }
 
 /**

@@ -48,7 +48,7 @@ export async function injectFault(system: BenchSystem, kind: FaultKind, random: 
       await system.killWorker(victim);
       // Nobody runs the campaign for a moment: its activities time out and are retried by the next worker.
       await new Promise((r) => setTimeout(r, 500 + random() * 2500));
-      const replacement = system.startWorker();
+      const replacement = await system.startWorker();
       log(
         `  ${victim.name} (pid ${victim.child.pid}) killed; ${replacement.name} (pid ${replacement.child.pid}) started`,
       );

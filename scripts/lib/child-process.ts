@@ -15,6 +15,33 @@ export interface ManagedProcess {
  */
 export const BACKGROUND_NICE = 10;
 
+// Every child still running, so that a launcher that exits without stopping them (an uncaught error, process.exit in
+// a signal handler racing a start) does not leave servers behind: they are killed as it exits.
+const running = new Set<ManagedProcess>();
+let killOnExitInstalled = false;
+
+function killOnExit(): void {
+  if (killOnExitInstalled) return;
+  killOnExitInstalled = true;
+  process.on('exit', () => {
+    for (const proc of running) proc.child.kill('SIGKILL');
+  });
+}
+
+/** runningProcesses is every child started here that has not exited yet. */
+export function runningProcesses(): ManagedProcess[] {
+  return [...running];
+}
+
+/** exitedWith says how a child ended ("exited with code 1", "was killed by SIGKILL"), or null while it runs. */
+export function exitedWith(proc: ManagedProcess | null): string | null {
+  if (!proc) return null;
+  const { exitCode, signalCode } = proc.child;
+  if (exitCode !== null) return `${proc.name} exited with code ${exitCode}`;
+  if (signalCode !== null) return `${proc.name} was killed by ${signalCode}`;
+  return null;
+}
+
 /** ProcessOptions are spawn's options, whether the child's output is shown, and whether it runs in the background. */
 export type ProcessOptions = SpawnOptions & { showOutput?: boolean; background?: boolean };
 
@@ -48,17 +75,22 @@ export function startProcess(
   child.stderr?.on('data', (chunk: Buffer) => (options.showOutput ? process.stderr.write(prefix(chunk)) : keep(chunk)));
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
+      running.delete(proc);
       if (code !== 0 && signal === null && !options.showOutput && recent.length) {
         process.stderr.write(`[${name}] exited with ${code}; last output:\n${recent.join('')}\n`);
       }
       resolve(code);
     });
     child.once('error', (error) => {
+      running.delete(proc);
       process.stderr.write(`[${name}] could not start ${command}: ${error.message}\n`);
       resolve(null);
     });
   });
-  return { name, child, exited };
+  const proc: ManagedProcess = { name, child, exited };
+  running.add(proc);
+  killOnExit();
+  return proc;
 }
 
 /** stopProcess sends a signal and waits for the exit, escalating to SIGKILL after the grace period. */

@@ -12,10 +12,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** waitFor polls check until it resolves true or the deadline passes, then throws with what was awaited. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/**
+ * waitFor polls check until it resolves true or the deadline passes, then throws with what was awaited. gone, when
+ * given, names a reason the wait can never succeed (the awaited process has exited): the wait then fails at once.
+ */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  gone: () => string | null = () => null,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const reason = gone();
+    if (reason) throw new Error(`gave up waiting for ${what}: ${reason}`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ManagedProcess, startProcess, stopProcess } from './child-process';
+import { exitedWith, ManagedProcess, startProcess, stopProcess } from './child-process';
 import { waitFor } from './free-port';
 
 /** LocalPostgresOptions says where a project-owned PostgreSQL keeps its data and listens. */
@@ -80,13 +80,15 @@ export class LocalPostgres {
     if (!durable) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off');
     const args = ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])];
     this.proc = startProcess('postgres', path.join(this.bin, 'postgres'), args, { ...this.identity, showOutput });
-    await waitFor(`PostgreSQL on port ${port}`, () => this.canConnect('postgres'), 60_000);
+    await waitFor(
+      `PostgreSQL on port ${port}`,
+      () => this.canConnect('postgres'),
+      60_000,
+      () => exitedWith(this.proc),
+    );
   }
 
   private async canConnect(database: string): Promise<boolean> {
-    if (this.proc?.child.exitCode !== null && this.proc?.child.exitCode !== undefined) {
-      throw new Error(`PostgreSQL exited with code ${this.proc.child.exitCode}`);
-    }
     const client = new Client({ host: '127.0.0.1', port: this.options.port, user: this.options.user, database });
     client.on('error', () => undefined);
     try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ManagedProcess, startProcess, stopProcess } from './child-process';
+import { exitedWith, ManagedProcess, startProcess, stopProcess } from './child-process';
 import { waitFor } from './free-port';
 
 /** SEARCH_ATTRIBUTES are the custom search attributes campaign workflows carry (API.md, "Temporal"). */
@@ -61,13 +61,15 @@ export class LocalTemporal {
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
     this.proc = startProcess('temporal', findTemporalBinary(), args, { showOutput, background });
-    await waitFor(`Temporal on ${this.address}`, () => this.answers(), 120_000);
+    await waitFor(
+      `Temporal on ${this.address}`,
+      () => this.answers(),
+      120_000,
+      () => exitedWith(this.proc),
+    );
   }
 
   private async answers(): Promise<boolean> {
-    if (this.proc?.child.exitCode !== null && this.proc?.child.exitCode !== undefined) {
-      throw new Error(`Temporal exited with code ${this.proc.child.exitCode}`);
-    }
     const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
     try {
       await connection.workflowService.describeNamespace({ namespace: 'default' });

@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { startApi } from '../../src/api/start-api';
 import type { ForwarderOptions } from '../../src/replies/inbound-forwarder';
-import { createTwilioCarrier } from '../../src/carrier/twilio-carrier';
-import { AppConfig, readConfig } from '../../src/config';
+import type { AppConfig } from '../../src/config';
 import type { Database } from '../../src/db/schema';
-import { createSimulator, Simulator } from '../../src/simulator/simulator';
+import type { Simulator } from '../../src/simulator/simulator';
 import type { RecordedMessage } from '../../src/simulator/message-log';
-import { createWorker } from '../../src/worker/create-worker';
-import { freePort } from '../../scripts/lib/free-port';
+import { startLocalStack, StackWorker } from '../../scripts/lib/local-stack';
 import { ApiClient } from './api-client';
 
 // The SDK's own INFO lines (worker state changes) would drown the test output.
@@ -38,20 +34,6 @@ export interface TestSystem {
   shutdown(): Promise<void>;
 }
 
-function listen(
-  app: { listen: (port: number, host: string, cb: () => void) => Server },
-  port: number,
-): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = app.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 export interface TestSystemOptions {
   carrierPatienceMs?: number;
   autoDeliver?: boolean;
@@ -67,74 +49,54 @@ export interface TestSystemOptions {
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS)
     throw new Error('run the integration tests with `npm test`');
-  const apiPort = await freePort();
-  const publicUrl = `http://127.0.0.1:${apiPort}`;
-  const sim = createSimulator({
-    accountSid: 'ACtest',
-    authToken: 'test-auth-token',
-    webhookUrl: publicUrl,
-    autoDeliver: options.autoDeliver ?? false,
-    deliveryDelayMs: 20,
-    honourIdempotencyKey: true, // until in-doubt sends are reconciled (issue 14)
+  // The local stack, in this process: the simulator, the API and (unless the test runs its own) a worker, on the
+  // servers `npm test` started (or the test's own, through options.env), migrated already.
+  const stack = await startLocalStack({
+    label: 'test-system',
+    tempParent: process.env.TEST_WORK_DIR,
+    env: {
+      ...process.env,
+      ADMIN_TOKEN,
+      TWILIO_ACCOUNT_SID: 'ACtest',
+      TWILIO_AUTH_TOKEN: 'test-auth-token',
+      TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+      // The simulator's list shows a message at once: an in-doubt send need not wait Twilio's 10 s to be resent.
+      CARRIER_SETTLE_MS: '1000',
+      ...options.env,
+    },
+    postgres: 'environment',
+    temporal: 'environment',
+    migrate: false,
+    simulator: { inProcess: true, autoDeliver: options.autoDeliver ?? false, deliveryDelayMs: 20 },
+    apis: { count: 1, inProcess: true, poolSize: 10, forwarder: options.forwarder },
+    workers: { count: 0, inProcess: true, carrierPatienceMs: options.carrierPatienceMs ?? 2000 },
   });
-  const simServer = await listen(sim.app, 0);
-  const simPort = (simServer.address() as { port: number }).port;
-  const config = readConfig({
-    ...process.env,
-    PORT: String(apiPort),
-    PUBLIC_URL: publicUrl,
-    ADMIN_TOKEN,
-    TWILIO_API_URL: `http://127.0.0.1:${simPort}`,
-    TWILIO_ACCOUNT_SID: 'ACtest',
-    TWILIO_AUTH_TOKEN: 'test-auth-token',
-    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
-    ...options.env,
-  });
-  const api = await startApi(config, { host: '127.0.0.1', poolSize: 10, forwarder: options.forwarder });
-  const { db } = api;
-  const temporal = api.workflows.temporal;
-  const carrier = createTwilioCarrier({
-    apiUrl: config.twilioApiUrl,
-    accountSid: config.twilioAccountSid,
-    authToken: config.twilioAuthToken,
-  });
+  const [api] = stack.apis;
+  const sim = stack.simulator?.inProcess;
+  if (!api?.running || !sim) throw new Error('the local stack did not start the API and the simulator in this process');
+  const { config } = stack;
 
-  let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
+  let worker: StackWorker | null = null;
   const system: TestSystem = {
     config,
-    db,
-    temporal,
+    db: api.running.db,
+    temporal: api.running.workflows.temporal,
     sim,
-    admin: new ApiClient(publicUrl, ADMIN_TOKEN),
-    anonymous: new ApiClient(publicUrl),
+    admin: new ApiClient(config.publicUrl, ADMIN_TOKEN),
+    anonymous: new ApiClient(config.publicUrl),
     async startWorker() {
-      if (running) return;
-      const { worker, connection: workerConnection } = await createWorker({
-        config,
-        db,
-        carrier,
-        workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-        carrierPatienceMs: options.carrierPatienceMs ?? 2000,
-      });
-      running = { worker, connection: workerConnection, done: worker.run() };
+      worker ??= await stack.startWorker();
     },
     async stopWorker() {
-      if (!running) return;
-      const { worker, connection: workerConnection, done } = running;
-      running = null;
-      worker.shutdown();
-      await done;
-      await workerConnection.close();
+      if (!worker) return;
+      const stopping = worker;
+      worker = null;
+      await stack.stopWorker(stopping);
     },
     sentMessages() {
       return [...sim.state.messages.page(0, Number.MAX_SAFE_INTEGER)];
     },
-    async shutdown() {
-      await system.stopWorker();
-      sim.stop();
-      api.server.closeAllConnections();
-      await Promise.all([api.stop(), close(simServer)]);
-    },
+    shutdown: () => stack.stop(),
   };
   if (options.inProcessWorker !== false) await system.startWorker();
   return system;
@@ -153,6 +115,7 @@ export function workerProcessEnv(system: TestSystem): NodeJS.ProcessEnv {
     TWILIO_ACCOUNT_SID: config.twilioAccountSid,
     TWILIO_AUTH_TOKEN: config.twilioAuthToken,
     CARRIER_PATIENCE_MS: '2000',
+    CARRIER_SETTLE_MS: config.campaign.carrierSettleMs.toString(),
     LOG_LEVEL: 'warn',
   };
 }

@@ -73,8 +73,9 @@ describe('docker-compose.yml matches the code', () => {
     expect(share('worker')).toBeLessThan(share('api'));
     expect(share('temporal')).toBeLessThan(share('api'));
     const start = fs.readFileSync(path.join(root, 'scripts/start.ts'), 'utf8');
-    expect(start).toMatch(/new LocalTemporal\(\{[^}]*background: true/);
-    expect(start).toMatch(/launch\('worker', 'src\/worker\/main\.ts', true\)/);
+    // The running processes' nice values are checked by test/integration/local-stack.test.ts.
+    expect(start).toMatch(/temporal: \{[^}]*background: true/);
+    expect(start).toMatch(/workers: \{[^}]*background: true/);
   });
 
   it('has the worker serve its metrics on a port the deployment exposes', () => {
