@@ -205,8 +205,9 @@ function name(kind: string, n: number): string {
 
 // Without Temporal (a stack for the API alone) /healthz answers 503 for good: any answer means the API is up.
 async function waitUntilReady(stack: LocalStack, anyExited: () => string | null, withTemporal: boolean): Promise<void> {
-  // A time limit per try: something else listening on the port may never answer.
-  const health = (url: string) => fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+  // A time limit per try, as something else listening on the port may never answer; longer than the 2 s /healthz
+  // gives each server it checks.
+  const health = (url: string) => fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
   const healthy = (url: string) => async () => (await health(url)).ok;
   const answers = (url: string) => async () => (await health(url)).status > 0;
   if (stack.simulator?.process) await waitFor('the carrier simulator', healthy(stack.simulator.url), 60_000, anyExited);
