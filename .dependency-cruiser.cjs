@@ -42,6 +42,16 @@ module.exports = {
       to: { path: packagePath('@temporalio/client') },
     },
     {
+      name: 'workflows-only-through-workflow-client',
+      comment:
+        'The domain reaches the engine through the interfaces it declares (CampaignWorkflows, ConversationWorkflows, ' +
+        'CadenceWorkflows), implemented in src/workflow-client/: the only place in src/ that knows the workflows, their ' +
+        'ids, signals and inputs. Activities are called by the workflows, never the other way round.',
+      severity: 'error',
+      from: { path: '^(src|activities)/', pathNot: '^src/workflow-client/' },
+      to: { path: '^workflows/' },
+    },
+    {
       name: 'express-only-in-api',
       comment:
         'Routes parse, call one service and present: HTTP lives in src/api/ so that every rule behind it can be ' +

@@ -10,7 +10,7 @@ import {
 } from '../src/campaigns/dispatch-batch';
 import { applyEngineEvent } from '../src/campaigns/engine-events';
 import type { CampaignStatus } from '../src/db/schema';
-import { ActivityDeps, statusCallbackUrl } from './deps';
+import { ActivityDeps, settleMs, statusCallbackUrl } from './deps';
 
 export type { CampaignStatus } from '../src/db/schema';
 export type { EngineEvent } from '../src/campaigns/campaign-status';
@@ -34,6 +34,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
           carrier: deps.carrier,
           statusCallbackUrl: statusCallbackUrl(deps),
           carrierPatienceMs: deps.carrierPatienceMs ?? 10_000,
+          carrierSettleMs: settleMs(deps),
           heartbeat: () => {
             const context = Context.current();
             context.heartbeat(input.afterId);

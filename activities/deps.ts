@@ -8,6 +8,16 @@ export interface ActivityDeps {
   carrier: Carrier;
   publicUrl: string;
   carrierPatienceMs?: number;
+  /** How long after a send the carrier's list is trusted to show it (CARRIER_SETTLE_MS; default 10 s). */
+  carrierSettleMs?: number;
+}
+
+/** DEFAULT_SETTLE_MS is CARRIER_SETTLE_MS's default (src/config.ts), for callers that build deps by hand. */
+const DEFAULT_SETTLE_MS = 10_000;
+
+/** settleMs is how long an in-doubt send waits for the carrier's records before it is sent again. */
+export function settleMs(deps: ActivityDeps): number {
+  return deps.carrierSettleMs ?? DEFAULT_SETTLE_MS;
 }
 
 /** statusCallbackUrl is where the carrier posts delivery receipts for what these activities send. */
@@ -17,5 +27,5 @@ export function statusCallbackUrl(deps: ActivityDeps): string {
 
 /** singleSendDeps are what sending one stored message (cadence step, agent reply, confirmation) needs. */
 export function singleSendDeps(deps: ActivityDeps): SingleSendDeps {
-  return { db: deps.db, carrier: deps.carrier, statusCallbackUrl: statusCallbackUrl(deps) };
+  return { db: deps.db, carrier: deps.carrier, statusCallbackUrl: statusCallbackUrl(deps), settleMs: settleMs(deps) };
 }

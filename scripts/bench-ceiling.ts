@@ -51,6 +51,7 @@ async function plainLoop(system: BenchSystem, campaignId: string, recipients: nu
     carrier: createTwilioCarrier(system.simulator),
     statusCallbackUrl: `${system.apiUrl}/webhooks/twilio/status`,
     carrierPatienceMs: settings.carrierPatienceMs,
+    carrierSettleMs: settings.carrierSettleMs,
     heartbeat: () => undefined,
   };
   try {

@@ -34,11 +34,12 @@ async function main(): Promise<number> {
         numPassedTests: number;
         numFailedTests: number;
         numPendingTests: number;
+        numRuntimeErrorTestSuites: number;
       };
-      // A plain closing line that any CI reader understands.
-      console.log(
-        `\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`,
-      );
+      // A plain closing line that any CI reader understands; a test file that could not run (it crashed before or
+      // between its tests) counts as a failure, or the line would say 0 failed over a red run.
+      const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+      console.log(`\n${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests} skipped`);
     }
     if (checksFailed) console.error('[test] the type-check or lint failed (see above)');
     return checksFailed ? 1 : status;

@@ -20,6 +20,8 @@ export interface AppConfig {
     batchesPerRun: number;
     failureThreshold: number;
     carrierPatienceMs: number;
+    /** How long after a send the carrier's list is trusted to show it: an in-doubt send is resent only after. */
+    carrierSettleMs: number;
   };
   /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
   conversationIdleMs: number;
@@ -75,6 +77,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       batchesPerRun: positiveNumber(env, 'CAMPAIGN_BATCHES_PER_RUN', 200),
       failureThreshold: positiveNumber(env, 'CAMPAIGN_FAILURE_THRESHOLD', 0.5),
       carrierPatienceMs: positiveNumber(env, 'CARRIER_PATIENCE_MS', 10_000),
+      // Twilio's Messages list shows a new message within seconds; ten leaves room for a slow day.
+      carrierSettleMs: positiveNumber(env, 'CARRIER_SETTLE_MS', 10_000),
     },
     conversationIdleMs: positiveNumber(env, 'CONVERSATION_IDLE_MS', 24 * 60 * 60 * 1000),
     temporalUiUrl: env.TEMPORAL_UI_URL ? env.TEMPORAL_UI_URL.replace(/\/+$/, '') : null,

@@ -73,8 +73,9 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
     postgres: { durable: false },
     temporal: { uiPort: null, background: true },
     workflowBundle: true,
-    // Receipts are the API's load, not the engine's; the benchmarks measure sending.
-    simulator: { autoDeliver: false },
+    // The simulator's defaults are a real carrier's (issue 19): receipts on (sent, then delivered), Idempotency-Key
+    // ignored. A benchmark that measured without receipts would flatter the engine.
+    simulator: {},
     apis: { count: 1 },
     workers: { count: options.workers, background: true },
     signals: { exitCode: 130, onSignal: (signal) => log(`${signal}: stopping everything...`) },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { exitedWith, ManagedProcess, startProcess, stopProcess } from './child-process';
-import { waitFor } from './free-port';
+import { freePort, waitFor } from './free-port';
 
 /** SEARCH_ATTRIBUTES are the custom search attributes campaign workflows carry (API.md, "Temporal"). */
 export const SEARCH_ATTRIBUTES = { CampaignId: 'Keyword', BusinessUnitId: 'Keyword', CampaignStatus: 'Keyword' };
@@ -56,6 +56,8 @@ export class LocalTemporal {
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile];
     args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
     args.push('--log-level', 'error');
+    // The dev server would pick these from the ephemeral range, where an outgoing connection can take them first.
+    args.push('--http-port', String(await freePort()), '--metrics-port', String(await freePort()));
     // WAL with normal sync keeps the file durable across a server restart (what the fault tests restart) while not
     // syncing the disk on every history write, which otherwise caps signal-with-start at ~70/s on this machine.
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');

@@ -166,6 +166,14 @@ export const inboundWebhookSchema = z.looseObject({
     .transform((body) => body.replaceAll('\0', '')),
 });
 
+/** statusCallbackQuerySchema is the query string we put on each message's StatusCallback URL: our message id. */
+export const statusCallbackQuerySchema = z.looseObject({
+  messageId: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+});
+
 /** statusWebhookSchema is the form of POST /webhooks/twilio/status (MessageStatus: queued|sent|delivered|undelivered|failed). */
 export const statusWebhookSchema = z.looseObject({
   MessageSid: z.string().min(1),

@@ -1,6 +1,7 @@
-import { Carrier, CarrierUnavailableError } from '../carrier/carrier';
+import { Carrier, CarrierInDoubtError, CarrierUnavailableError } from '../carrier/carrier';
 import type { CampaignMessage } from '../db/messages';
 import { sleepUntil } from '../senders/send-pacer';
+import { statusCallbackFor } from '../outbound/outbound-message';
 import { SendAnswer, sendAnswerOf } from '../outbound/send-results';
 
 // How late a send slot may be taken before it is given up. The pacer keeps 15 ms of every second for jitter (see
@@ -13,6 +14,8 @@ export interface ChunkAnswers {
   results: SendAnswer[];
   /** Messages not sent (slot missed, chunk halted) or to retry (the carrier was unavailable), in chunk order. */
   unsent: CampaignMessage[];
+  /** Messages whose request may have reached the carrier without an answer: looked up there before any resend. */
+  inDoubt: CampaignMessage[];
   /** Whether the carrier failed any send (so the sender backs off). */
   retried: boolean;
 }
@@ -41,14 +44,14 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
   let halted = false;
   let failed = false;
   const settled = Promise.allSettled(
-    messages.map(async (message, i): Promise<SendAnswer | 'retry' | 'unsent'> => {
+    messages.map(async (message, i): Promise<Outcome> => {
       await sleepUntil(slots[i]);
       // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
       // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
       // carrier's request but building it.
       if (halted || Date.now() - slots[i] > LATE_SLOT_MS) return 'unsent';
       const outcome = await sendOne(deps, from, message);
-      if (outcome === 'retry') failed = true;
+      if (outcome === 'retry' || outcome === 'in_doubt') failed = true;
       return outcome;
     }),
   );
@@ -56,11 +59,12 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
     // Every send has finished before an unexpected error is passed on: none is left running behind the caller.
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
-    const values = outcomes.map((o) => (o as PromiseFulfilledResult<SendAnswer | 'retry' | 'unsent'>).value);
+    const values = outcomes.map((o) => (o as PromiseFulfilledResult<Outcome>).value);
     return {
-      results: values.filter((v): v is SendAnswer => v !== 'retry' && v !== 'unsent'),
+      results: values.filter((v): v is SendAnswer => typeof v !== 'string'),
       unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
-      retried: values.includes('retry'),
+      inDoubt: messages.filter((_, i) => values[i] === 'in_doubt'),
+      retried: values.includes('retry') || values.includes('in_doubt'),
     };
   });
   // The caller awaits the answers later (after preparing the next chunk): an error must not count as unhandled.
@@ -76,17 +80,21 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
   };
 }
 
-async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<SendAnswer | 'retry'> {
+// What came of one message of the chunk: the carrier's answer, or why there is none.
+type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt';
+
+async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<Outcome> {
   try {
     const outcome = await deps.carrier.send({
       to: message.to_phone,
       from,
       body: message.body ?? '',
       idempotencyKey: message.idempotency_key,
-      statusCallback: deps.statusCallbackUrl,
+      statusCallback: statusCallbackFor(deps.statusCallbackUrl, message.id),
     });
     return sendAnswerOf(message, outcome);
   } catch (error) {
+    if (error instanceof CarrierInDoubtError) return 'in_doubt';
     if (error instanceof CarrierUnavailableError) return 'retry';
     throw error;
   }

@@ -1,8 +1,9 @@
-import type { Carrier } from '../carrier/carrier';
+import { CarrierUnavailableError, type Carrier } from '../carrier/carrier';
 import { getCampaignById } from '../db/campaigns';
-import { CampaignMessage, markMessages } from '../db/messages';
+import { CampaignMessage, markInDoubt, markMessages, markSending } from '../db/messages';
 import type { CampaignStatus, Db, Sender } from '../db/schema';
 import { blockedContacts } from '../dnc/dnc-scope';
+import { isInDoubt } from '../outbound/message-state';
 import { DNC_SKIP } from '../outbound/outbound-message';
 import { recordSendAnswers } from '../outbound/send-results';
 import { timeZonesForNumber } from '../phones/phone-number';
@@ -10,6 +11,7 @@ import { scheduleSends, sleepUntil } from '../senders/send-pacer';
 import type { CampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
 import { ChunkInFlight, sendChunk } from './chunk-flight';
+import { DoubtfulSends } from './doubtful-sends';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
 
 /** SendDeps are the narrow interfaces the engine needs: a store and a carrier. */
@@ -19,6 +21,8 @@ export interface SendDeps {
   statusCallbackUrl: string;
   /** How long the carrier may keep failing before the batch gives up and the campaign waits for it. */
   carrierPatienceMs: number;
+  /** How long after a send the carrier's list is trusted to show it (an in-doubt send is resent only after). */
+  carrierSettleMs: number;
   heartbeat: () => void;
   now?: () => Date;
 }
@@ -98,16 +102,28 @@ async function sendThroughSender(
   const sender = context.senders.find((s) => s.id === senderId);
   if (!sender) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
   const tally: SendTally = { attempted: 0, failed: 0, held: 0, nextOpenAt: null, stoppedBy: null };
-  const queue = [...messages];
+  // Messages a cut-off run left handed to the carrier may be there already: they are looked up, never resent blindly.
+  const doubtful = new DoubtfulSends(
+    { db: deps.db, carrier: deps.carrier, settleMs: deps.carrierSettleMs },
+    context.dnc,
+    sender.address,
+  );
+  doubtful.add(messages.filter((m) => isInDoubt(m.state)));
+  const queue = messages.filter((m) => !isInDoubt(m.state));
   const inFlight: ChunkInFlight[] = [];
   let failingSince: number | null = null;
   let backoffMs = 250;
 
   // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
-    const { results, unsent, retried } = await chunk.answers();
+    const { results, unsent, inDoubt, retried } = await chunk.answers();
     inFlight.splice(inFlight.indexOf(chunk), 1);
     await recordSendAnswers(deps.db, context.dnc, results);
+    await markInDoubt(
+      deps.db,
+      inDoubt.map((m) => m.id),
+    );
+    doubtful.add(inDoubt);
     tally.attempted += results.length;
     tally.failed += results.filter((r) => r.state !== 'sent').length;
     queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' as const })));
@@ -127,13 +143,30 @@ async function sendThroughSender(
     backoffMs = Math.min(backoffMs * 2, 5000);
   }
 
+  // Everything else has gone: what the carrier has is recorded, what it has not goes again.
+  async function settleDoubtful(): Promise<void> {
+    try {
+      const { sent, resend } = await doubtful.resolve();
+      tally.attempted += sent;
+      queue.push(...resend);
+    } catch (error) {
+      if (!(error instanceof CarrierUnavailableError)) throw error;
+      await backOff();
+    }
+    deps.heartbeat();
+  }
+
   try {
     for (;;) {
       const current = inFlight[0];
       if (current && queue.length > 0) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
       const chunk = current?.carrierFailed() ? [] : takeChunk(deps, context, sender, queue, tally);
       if (chunk.length === 0) {
-        if (!current) return tally;
+        if (!current && doubtful.size === 0) return tally;
+        if (!current) {
+          await settleDoubtful();
+          continue;
+        }
         // Nothing left to prepare, or the carrier already failed a send of the current chunk (nothing more is booked
         // until it has been settled and backed off): its unsent messages go back in front of the queue.
         if (await settle(current)) await backOff();
@@ -210,20 +243,22 @@ async function prepareChunk(
   ]);
   const status = campaign?.status ?? 'cancelled';
   if (!isSending(status)) return { stoppedBy: status };
-  const sendable = chunk.filter((m) => !optedOut.has(m.to_phone));
-  await Promise.all([
+  const candidates = chunk.filter((m) => !optedOut.has(m.to_phone));
+  const [, marked] = await Promise.all([
     markMessages(
       deps.db,
       chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id),
       DNC_SKIP.state,
       DNC_SKIP,
     ),
-    markMessages(
+    // Every send (a first one, or again after the carrier failed it or did not have it) notes when it was handed over;
+    // one a receipt has meanwhile shown sent is left out.
+    markSending(
       deps.db,
-      sendable.filter((m) => m.state === 'pending').map((m) => m.id),
-      'sending',
+      candidates.map((m) => m.id),
     ),
   ]);
+  const sendable = candidates.filter((m) => marked.has(m.id));
   if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [] };
   const slots = await scheduleSends(
     deps.db,

@@ -18,9 +18,38 @@ export type SendOutcome =
   | { kind: 'opted_out'; code: 21610; message: string }
   | { kind: 'rejected'; code: number | null; message: string };
 
-/** Carrier sends one SMS and resolves with a permanent outcome, or throws CarrierUnavailableError. */
+/** CarrierMessage is a message as the carrier's own records show it (found when an in-doubt send is looked up). */
+export interface CarrierMessage {
+  sid: string;
+  body: string;
+  /** The carrier's status: queued, sent, delivered, undelivered, failed… */
+  status: string;
+  errorCode: string | null;
+  /** When the carrier created it (epoch ms). */
+  createdAt: number;
+}
+
+/** SentMessageQuery asks the carrier for messages from one sender to one contact with one body, created since a time. */
+export interface SentMessageQuery {
+  to: string;
+  from: string;
+  body: string;
+  /** Epoch ms: messages created before it are not looked at. */
+  since: number;
+}
+
+/**
+ * Carrier sends one SMS and resolves with a permanent outcome, or throws CarrierUnavailableError (nothing was sent)
+ * or CarrierInDoubtError (it may have been: look it up with findSent before sending it again).
+ */
 export interface Carrier {
   send(sms: OutboundSms): Promise<SendOutcome>;
+  /**
+   * findSent lists the carrier's messages matching the query, newest first; throws CarrierUnavailableError when the
+   * carrier cannot answer now. Real carriers ignore idempotency keys: this lookup is what keeps a retry from texting
+   * a contact twice.
+   */
+  findSent(query: SentMessageQuery): Promise<CarrierMessage[]>;
   /**
    * warmUp readies the way to the carrier (HTTP client loaded, keep-alive connections open) so the first sends are
    * not late at the carrier; it never rejects, as a carrier that is down shows on the first send. Cheap enough to call
@@ -39,7 +68,7 @@ export const INVALID_NUMBER_CODE = 21211;
  * refused, so the caller must retry it later rather than drop it. retryAfterMs carries the carrier's hint, if any.
  */
 export class CarrierUnavailableError extends Error {
-  override readonly name = 'CarrierUnavailableError';
+  override readonly name: string = 'CarrierUnavailableError';
   readonly status: number | null;
   readonly retryAfterMs: number | null;
 
@@ -51,4 +80,13 @@ export class CarrierUnavailableError extends Error {
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
   }
+}
+
+/**
+ * CarrierInDoubtError marks a send whose request may have reached the carrier with no answer back (a timeout, a
+ * connection dropped after the request was written, a process killed): it must be looked up (Carrier.findSent)
+ * before it is sent again, because the carrier may well have accepted it.
+ */
+export class CarrierInDoubtError extends CarrierUnavailableError {
+  override readonly name: string = 'CarrierInDoubtError';
 }

@@ -1,5 +1,14 @@
 // Twilio REST adapter: maps the Messages API's answers onto the Carrier contract (see API.md, carrier wire format).
-import { CarrierUnavailableError, OPTED_OUT_CODE, type Carrier, type OutboundSms, type SendOutcome } from './carrier';
+import {
+  CarrierInDoubtError,
+  CarrierUnavailableError,
+  OPTED_OUT_CODE,
+  type Carrier,
+  type CarrierMessage,
+  type OutboundSms,
+  type SendOutcome,
+  type SentMessageQuery,
+} from './carrier';
 
 export interface TwilioCarrierOptions {
   /** REST base, e.g. https://api.twilio.com or the simulator's http://127.0.0.1:4010. */
@@ -62,11 +71,87 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
       try {
         answer = await post(endpoint, form, { authorization, 'idempotency-key': sms.idempotencyKey });
       } catch (err) {
-        throw new CarrierUnavailableError(describeFetchFailure(err, timeoutMs), { cause: err });
+        // Twilio ignores Idempotency-Key: once the request may have been written, only a look-up can tell.
+        const Failure = requestMayHaveArrived(err) ? CarrierInDoubtError : CarrierUnavailableError;
+        throw new Failure(describeFetchFailure(err, timeoutMs), { cause: err });
       }
       return interpretResponse(answer.response.status, answer.response.headers, answer.text);
     },
+
+    async findSent(query: SentMessageQuery): Promise<CarrierMessage[]> {
+      // The list is filtered by day (Twilio's `DateSent>=YYYY-MM-DD` is the key `DateSent>` with that value) and paged
+      // newest first: stop at the first message created before `since`.
+      const filter = new URLSearchParams({
+        To: query.to,
+        From: query.from,
+        'DateSent>': new Date(query.since).toISOString().slice(0, 10),
+        PageSize: String(LIST_PAGE_SIZE),
+      });
+      const found: CarrierMessage[] = [];
+      let url: string | null = `${endpoint}?${filter.toString()}`;
+      for (let page = 0; url && page < MAX_LIST_PAGES; page++) {
+        const listed = await getList(url, authorization, timeoutMs);
+        // Twilio's dates are to the second: a message created in the same second as `since` reads as before it.
+        const since = Math.floor(query.since / 1000) * 1000;
+        for (const message of listed.messages) {
+          if (message.createdAt < since) return found;
+          if (message.body === query.body) found.push(message);
+        }
+        url = listed.nextPageUri ? new URL(listed.nextPageUri, options.apiUrl).toString() : null;
+      }
+      return found;
+    },
   };
+}
+
+const LIST_PAGE_SIZE = 50;
+// A contact gets a handful of messages a day from one sender; past this many pages the look-up gives up (throws).
+const MAX_LIST_PAGES = 20;
+
+// fetch failed before any byte could have reached the carrier (refused, unknown host, connect timeout): not sent.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
+
+function requestMayHaveArrived(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return !(typeof code === 'string' && NOT_SENT_CODES.has(code));
+}
+
+async function getList(
+  url: string,
+  authorization: string,
+  timeoutMs: number,
+): Promise<{ messages: CarrierMessage[]; nextPageUri: string | null }> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      headers: { accept: 'application/json', authorization },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (err) {
+    throw new CarrierUnavailableError(describeFetchFailure(err, timeoutMs), { cause: err });
+  }
+  const payload = parseJsonObject(text);
+  if (response.status !== 200 || !Array.isArray(payload?.messages)) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    throw new CarrierUnavailableError(
+      `carrier could not list messages (${response.status}): ${summarize(response.status, text)}`,
+      {
+        status: response.status,
+        retryAfterMs,
+      },
+    );
+  }
+  const messages = (payload.messages as Record<string, unknown>[]).map((m) => ({
+    sid: String(m.sid),
+    status: String(m.status),
+    errorCode: m.error_code === null || m.error_code === undefined ? null : String(m.error_code),
+    createdAt: Date.parse(String(m.date_created)),
+    body: String(m.body ?? ''),
+  }));
+  const next = typeof payload.next_page_uri === 'string' && payload.next_page_uri ? payload.next_page_uri : null;
+  return { messages, nextPageUri: next };
 }
 
 /** interpretResponse turns one HTTP answer from the Messages API into an outcome, or throws when it is transient. */

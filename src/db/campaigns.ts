@@ -57,6 +57,8 @@ export async function transitionCampaign(
 export interface CampaignCounts {
   total: number;
   pending: number;
+  /** Handed to the carrier with no answer back: being looked up there before any resend. */
+  inDoubt: number;
   sent: number;
   delivered: number;
   failed: number;
@@ -87,6 +89,7 @@ export async function campaignCounts(
   const counts: CampaignCounts = {
     total: Number(total.n),
     pending: 0,
+    inDoubt: 0,
     sent: 0,
     delivered: 0,
     failed: 0,

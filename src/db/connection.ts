@@ -13,6 +13,9 @@ export function createDb(databaseUrl: string, poolSize = 10): Kysely<Database> {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process; the pool reconnects.
   pool.on('error', () => undefined);
+  // Nor one that is checked out between two statements when the server goes (the pool only listens to idle ones): its
+  // statement fails on its own, and the client is discarded on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

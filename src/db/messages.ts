@@ -1,6 +1,7 @@
 import { Insertable, Kysely, sql } from 'kysely';
 import {
   AWAITING_RECEIPT_STATES,
+  IN_DOUBT_STATES,
   isReceiptState,
   MessageState,
   SendState,
@@ -79,6 +80,40 @@ export async function markMessages(
     .execute();
 }
 
+/**
+ * markSending marks messages as handed to the carrier now (before the request goes: a crash leaves them in doubt) and
+ * returns the ids it marked: one that a receipt or a look-up has meanwhile settled is not sent again.
+ */
+export async function markSending(db: Kysely<Database>, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('messages')
+    .set({ state: 'sending', sending_at: sql`now()`, error_code: null, error_message: null, updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('state', 'in', UNSENT_STATES)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** markInDoubt marks messages whose send got no answer; one a receipt has meanwhile shown sent stays sent. */
+export async function markInDoubt(db: Kysely<Database>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('messages')
+    .set({ state: 'in_doubt', updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('state', '=', 'sending')
+    .execute();
+}
+
+/** knownCarrierSids returns which of the carrier's sids are already recorded on one of our messages. */
+export async function knownCarrierSids(db: Kysely<Database>, sids: string[]): Promise<Set<string>> {
+  if (sids.length === 0) return new Set();
+  const rows = await db.selectFrom('messages').select('carrier_sid').where('carrier_sid', 'in', sids).execute();
+  return new Set(rows.map((r) => r.carrier_sid!));
+}
+
 /** SendResult is the carrier's answer for one message. */
 export interface SendResult {
   id: string;
@@ -133,15 +168,19 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
 
 /**
  * applyDeliveryReceipt moves a final carrier receipt's message forward; repeats change nothing. A receipt that outruns
- * the send's own bookkeeping is kept until recordSendResults applies it.
+ * the send's own bookkeeping is kept until recordSendResults applies it. messageId (our id, carried in the
+ * StatusCallback URL) lets a receipt land on a message whose send never got its answer (in doubt): the message adopts
+ * the carrier's sid, so it is known to be sent and never sent again.
  */
 export async function applyDeliveryReceipt(
   db: Kysely<Database>,
   carrierSid: string,
   status: string,
   errorCode: string | null,
+  messageId: string | null = null,
 ): Promise<boolean> {
-  // queued and sent say nothing the send did not already record.
+  if (messageId !== null) await adoptCarrierSid(db, messageId, carrierSid);
+  // queued and sent say nothing more than the send (or the adoption above) records.
   if (!isReceiptState(status)) return false;
   await db
     .insertInto('delivery_receipts')
@@ -170,6 +209,21 @@ export async function applyDeliveryReceipt(
       ),
     )
     .execute();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * adoptCarrierSid records that the carrier holds a message under `carrierSid`, for a message whose send has no answer
+ * yet (sending, in doubt); one that already has a sid keeps it (a second sid would be a second message at the carrier).
+ */
+export async function adoptCarrierSid(db: Kysely<Database>, messageId: string, carrierSid: string): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ state: 'sent', carrier_sid: carrierSid, sent_at: sql`coalesce(sent_at, now())`, updated_at: sql`now()` })
+    .where('id', '=', messageId)
+    .where('carrier_sid', 'is', null)
+    .where('state', 'in', IN_DOUBT_STATES)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 

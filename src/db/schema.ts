@@ -134,6 +134,7 @@ export type CampaignStatus =
 export type MessageState =
   | 'pending'
   | 'sending'
+  | 'in_doubt'
   | 'sent'
   | 'delivered'
   | 'undelivered'
@@ -203,6 +204,8 @@ export interface MessageTable {
   updated_at: Timestamp;
   /** The skill of a cadence message (campaign messages reach theirs through the campaign). */
   skill_id: string | null;
+  /** When the message was last handed to the carrier: an in-doubt send is looked up among messages created since. */
+  sending_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ConversationMessageTable {

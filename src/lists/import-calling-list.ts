@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
 import { storeCallingList, ImportSummary } from '../db/calling-lists';
-import type { CallingList, Database } from '../db/schema';
+import type { CallingList, Db } from '../db/schema';
 import { CSV_FORMAT, CsvInputError, describeCsvError, headerFields, RecordPosition, utf8Validator } from './csv-input';
 import { ListMapping, ListRecordInput, RowError, toListRecord } from './list-record';
 
@@ -19,11 +18,7 @@ export interface ListImportRequest extends ListMapping {
  * importCallingList streams a CSV upload into a new calling list: the header names the fields, every data record
  * with a usable phone is kept, the others are rejected and named by row. A broken file stores nothing.
  */
-export async function importCallingList(
-  db: Kysely<Database>,
-  request: ListImportRequest,
-  csv: Readable,
-): Promise<CallingList> {
+export async function importCallingList(db: Db, request: ListImportRequest, csv: Readable): Promise<CallingList> {
   let header: string[] | null = null;
   // Kept by the parser itself (it reads ahead of the records we consume), so an error can name where it happened.
   const position: RecordPosition = { records: 0, lastRecordEndLine: 1, emptyLinesBefore: 0 };

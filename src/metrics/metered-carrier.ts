@@ -24,6 +24,7 @@ export function errorKindOfFailure(error: CarrierUnavailableError): CarrierError
 export function meteredCarrier(carrier: Carrier): Carrier {
   return {
     warmUp: () => carrier.warmUp?.() ?? Promise.resolve(),
+    findSent: (query) => carrier.findSent(query),
     async send(sms) {
       let outcome: SendOutcome;
       try {

@@ -64,3 +64,11 @@ export const DNC_SKIP: SkipReason = {
 export function isBlockedByDnc(kind: MessageKind): boolean {
   return kind !== 'confirmation';
 }
+
+/**
+ * statusCallbackFor is the receipt URL a message is sent with: our id rides in its query string, so a receipt lands on
+ * its message even when the send's answer (and with it the carrier's sid) never came back.
+ */
+export function statusCallbackFor(statusCallbackUrl: string, messageId: string): string {
+  return `${statusCallbackUrl}?messageId=${encodeURIComponent(messageId)}`;
+}

@@ -1,11 +1,12 @@
-import type { Carrier } from '../carrier/carrier';
-import { getMessageById, markMessages } from '../db/messages';
+import { CarrierInDoubtError, CarrierUnavailableError, type Carrier } from '../carrier/carrier';
+import { getMessageById, markInDoubt, markMessages, markSending } from '../db/messages';
 import type { Db, Message } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
 import { isBlocked, loadMessageDncScope } from '../dnc/dnc-scope';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
-import { DNC_SKIP, isBlockedByDnc } from './outbound-message';
-import { isUnsent } from './message-state';
+import { reconcileInDoubt } from './in-doubt';
+import { isInDoubt, isUnsent } from './message-state';
+import { DNC_SKIP, isBlockedByDnc, statusCallbackFor } from './outbound-message';
 import { recordSendAnswers, sendAnswerOf } from './send-results';
 
 /** SingleSendDeps are what sending one stored message needs. */
@@ -13,39 +14,59 @@ export interface SingleSendDeps {
   db: Db;
   carrier: Carrier;
   statusCallbackUrl: string;
+  /** How long after a send the carrier's list is trusted to show it (CARRIER_SETTLE_MS). */
+  settleMs: number;
 }
 
 /**
  * sendSingleMessage sends one stored message (a cadence step, an agent's reply, a keyword's answer) the way campaigns
- * send: a contact the message's DNC scope blocks right before the send gets nothing (a keyword's answer is never
- * blocked), a slot is reserved on the sender so its rate holds across replicas, the row's Idempotency-Key goes with
- * the send, and the answer is recorded with the carrier's opt-out mirrored in DNC. A message already past sending is
- * left alone, and transient carrier trouble is thrown (CarrierUnavailableError), so a retry sends it at most once.
+ * send: a message that may already be at the carrier (an earlier attempt got no answer) is looked up there first and
+ * never sent twice; a contact the message's DNC scope blocks right before the send gets nothing (a keyword's answer is
+ * never blocked); a slot is reserved on the sender so its rate holds across replicas; the answer is recorded with the
+ * carrier's opt-out mirrored in DNC. Transient carrier trouble, and an in-doubt send not yet settled, are thrown
+ * (CarrierUnavailableError): the caller's retry comes back here and finds out.
  */
 export async function sendSingleMessage(deps: SingleSendDeps, messageId: string): Promise<Message> {
   const message = await getMessageById(deps.db, messageId);
   if (!message) throw new Error(`message ${messageId} does not exist`);
   if (!isUnsent(message.state)) return message;
   if (!message.sender_id || message.body === null) throw new Error(`message ${messageId} has no sender or no body`);
-
+  const [sender] = await getSendersByIds(deps.db, message.business_unit_id, [message.sender_id]);
+  if (!sender) throw new Error(`message ${messageId}: sender ${message.sender_id} is gone`);
   const scope = await loadMessageDncScope(deps.db, message);
+
+  if (isInDoubt(message.state)) {
+    const found = await reconcileInDoubt(deps, scope, message, sender.address);
+    if (found.verdict === 'sent') return (await getMessageById(deps.db, messageId))!;
+    if (found.verdict === 'unsettled') {
+      const retryAfterMs = found.settlesAt - Date.now();
+      throw new CarrierUnavailableError(`message ${messageId} is in doubt: waiting for the carrier to show it`, {
+        retryAfterMs,
+      });
+    }
+  }
   if (isBlockedByDnc(message.kind) && (await isBlocked(deps.db, scope, message.to_phone))) {
     await markMessages(deps.db, [message.id], DNC_SKIP.state, DNC_SKIP);
     return (await getMessageById(deps.db, messageId))!;
   }
-  const [sender] = await getSendersByIds(deps.db, message.business_unit_id, [message.sender_id]);
-  if (!sender) throw new Error(`message ${messageId}: sender ${message.sender_id} is gone`);
 
   const [slot] = await scheduleSends(deps.db, sender.id, [message.segments]);
-  if (message.state === 'pending') await markMessages(deps.db, [message.id], 'sending');
+  await markSending(deps.db, [message.id]);
   await sleepUntil(slot);
-  const outcome = await deps.carrier.send({
-    to: message.to_phone,
-    from: sender.address,
-    body: message.body,
-    idempotencyKey: message.idempotency_key,
-    statusCallback: deps.statusCallbackUrl,
-  });
+  let outcome;
+  try {
+    outcome = await deps.carrier.send({
+      to: message.to_phone,
+      from: sender.address,
+      body: message.body,
+      idempotencyKey: message.idempotency_key,
+      statusCallback: statusCallbackFor(deps.statusCallbackUrl, message.id),
+    });
+  } catch (error) {
+    // The next attempt looks it up before anything else.
+    if (error instanceof CarrierInDoubtError) await markInDoubt(deps.db, [message.id]);
+    throw error;
+  }
   await recordSendAnswers(deps.db, scope, [sendAnswerOf(message, outcome)]);
   return (await getMessageById(deps.db, messageId))!;
 }

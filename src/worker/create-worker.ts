@@ -34,6 +34,7 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
       carrier: meteredCarrier(deps.carrier),
       publicUrl: deps.config.publicUrl,
       carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs,
+      carrierSettleMs: deps.config.campaign.carrierSettleMs,
     }),
     maxConcurrentActivityTaskExecutions: 20,
   });

@@ -21,6 +21,7 @@ function gatedCarrier(answerWhen: (calls: number) => boolean, fail: (call: numbe
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const carrier: Carrier = {
+    findSent: async () => [],
     async send(sms) {
       const at = Date.now();
       const row = await system.db
@@ -54,6 +55,7 @@ function engineDeps(carrier: Carrier) {
     carrier,
     statusCallbackUrl: 'http://127.0.0.1:9/status',
     carrierPatienceMs: 10_000,
+    carrierSettleMs: 1000,
     heartbeat: () => {},
   };
 }
@@ -110,6 +112,7 @@ describe('a batch holds about a minute of its senders’ rate', () => {
   function instantCarrier() {
     const sent: OutboundSms[] = [];
     const carrier: Carrier = {
+      findSent: async () => [],
       async send(sms) {
         sent.push(sms);
         return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
@@ -138,6 +141,7 @@ describe('a batch holds about a minute of its senders’ rate', () => {
     const { campaignId } = await runningCampaign(50, 3);
     const events: string[] = [];
     const carrier: Carrier = {
+      findSent: async () => [],
       async warmUp() {
         events.push('warm-up');
       },

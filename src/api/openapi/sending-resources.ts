@@ -65,6 +65,7 @@ export const campaignResponse = named(
     counts: z.looseObject({
       total: count,
       pending: count,
+      inDoubt: count,
       sent: count,
       delivered: count,
       failed: count,

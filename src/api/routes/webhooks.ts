@@ -5,7 +5,7 @@ import { log } from '../../log';
 import { createInboundIntake } from '../../replies/inbound-intake';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
-import { inboundWebhookSchema, statusWebhookSchema } from '../schemas';
+import { inboundWebhookSchema, statusCallbackQuerySchema, statusWebhookSchema } from '../schemas';
 import { parseInput } from '../validation';
 
 /** verifyTwilioSignature refuses (403) a webhook whose X-Twilio-Signature does not match PUBLIC_URL + path + params. */
@@ -32,7 +32,9 @@ export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router
   router.post('/twilio/status', async (req, res) => {
     const { MessageSid: sid, MessageStatus: status, ErrorCode } = parseInput(statusWebhookSchema, req.body);
     const errorCode = ErrorCode ?? null;
-    const applied = await applyDeliveryReceipt(db, sid, status, errorCode);
+    // A malformed id in the query is not the carrier's fault: the receipt still lands by its sid.
+    const messageId = statusCallbackQuerySchema.safeParse(req.query).data?.messageId ?? null;
+    const applied = await applyDeliveryReceipt(db, sid, status, errorCode, messageId);
     log.debug({ messageSid: sid, status, errorCode, applied }, 'delivery receipt');
     res.status(200).type('text/xml').send('<Response/>');
   });

@@ -67,9 +67,9 @@ describe('Prometheus metrics', () => {
     expect(metric('sms_carrier_sends_total', { sender: sender.address, outcome: 'rejected' })).toBe(2);
     expect(metric('sms_carrier_errors_total', { kind: 'invalid_number' })).toBe(2);
     expect(metric('sms_carrier_errors_total', { kind: 'throttled' })).toBe(3);
-    // One delivery receipt per accepted message, each timed.
-    expect(metric('sms_webhook_duration_seconds_count', { webhook: 'status', status: '200' })).toBe(8);
-    expect(metric('sms_webhook_duration_seconds_bucket', { webhook: 'status', le: '+Inf' })).toBe(8);
+    // Two status callbacks per accepted message (sent, then delivered), as Twilio sends them, each timed.
+    expect(metric('sms_webhook_duration_seconds_count', { webhook: 'status', status: '200' })).toBe(16);
+    expect(metric('sms_webhook_duration_seconds_bucket', { webhook: 'status', le: '+Inf' })).toBe(16);
   });
 
   it("reports the agents' queue length per business unit", async () => {

@@ -1,5 +1,5 @@
 import express from 'express';
-import { CarrierUnavailableError, type OutboundSms } from '../../../src/carrier/carrier';
+import { CarrierInDoubtError, CarrierUnavailableError, type OutboundSms } from '../../../src/carrier/carrier';
 import { createTwilioCarrier, interpretResponse, parseRetryAfter } from '../../../src/carrier/twilio-carrier';
 import { ACCOUNT_SID, AUTH_TOKEN, listen, startSimulator, type RunningSimulator } from './harness';
 
@@ -97,21 +97,38 @@ describe('createTwilioCarrier against the simulator', () => {
     expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, failedInjected: 2 });
   });
 
-  it('throws CarrierUnavailableError on timeout; the retry with the same key gets the late-accepted sid', async () => {
+  it('throws CarrierInDoubtError on timeout, and findSent finds the message the carrier accepted late', async () => {
     await sim.control('PATCH', '/mode', { latencyMs: 300 });
     const message = sms();
+    const since = Date.now();
     const error = await unavailable(carrier({ timeoutMs: 50 }).send(message));
+    expect(error).toBeInstanceOf(CarrierInDoubtError);
     expect(error.status).toBeNull();
     expect(error.message).toMatch(/did not answer within 50 ms/);
 
-    // The carrier still accepted the first attempt after its latency: exactly the case idempotency exists for.
+    // Twilio ignores Idempotency-Key: the carrier accepted the first attempt after its latency, and only a look-up
+    // tells. A resend would be a second message.
     await new Promise((resolve) => setTimeout(resolve, 400));
     await sim.control('PATCH', '/mode', { latencyMs: 0 });
-    const retry = await carrier().send(message);
+    const found = await carrier().findSent({ to: message.to, from: message.from, body: message.body, since });
     const { json: messages } = await sim.control('GET', '/messages');
     expect(messages).toHaveLength(1);
-    expect(retry).toEqual({ kind: 'accepted', sid: messages[0].sid });
-    expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(found).toEqual([expect.objectContaining({ sid: messages[0].sid, body: message.body })]);
+  });
+
+  it('findSent follows next_page_uri, newest first, and keeps only the same body since the given time', async () => {
+    const before = await carrier().send(sms({ body: 'Reminder' }));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const since = Date.now();
+    const sids: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const outcome = await carrier().send(sms({ body: i % 40 === 0 ? 'Reminder' : `Other ${i}` }));
+      if (i % 40 === 0 && outcome.kind === 'accepted') sids.push(outcome.sid);
+    }
+    const message = sms({ body: 'Reminder' });
+    const found = await carrier().findSent({ to: message.to, from: message.from, body: 'Reminder', since });
+    expect(found.map((m) => m.sid)).toEqual([...sids].reverse());
+    expect(found.map((m) => m.sid)).not.toContain(before.kind === 'accepted' ? before.sid : '');
   });
 
   it('throws CarrierUnavailableError when the connection is refused', async () => {
@@ -120,9 +137,12 @@ describe('createTwilioCarrier against the simulator', () => {
     const error = await unavailable(carrier({ apiUrl: closed.url }).send(sms()));
     expect(error.status).toBeNull();
     expect(error.message).toMatch(/ECONNREFUSED/);
+    // Refused before a byte was written: certainly not sent, so no look-up is needed before the retry.
+    expect(error).not.toBeInstanceOf(CarrierInDoubtError);
   });
 
-  it('records a repeated idempotency key once and answers with the same sid', async () => {
+  it('sends Idempotency-Key: a carrier that honours it records a repeated key once and answers the same sid', async () => {
+    await sim.control('PATCH', '/mode', { honourIdempotencyKey: true });
     const message = sms();
     const first = await carrier().send(message);
     const again = await carrier().send(message);
@@ -133,7 +153,8 @@ describe('createTwilioCarrier against the simulator', () => {
     expect((await sim.control('GET', '/stats')).json).toMatchObject({ accepted: 1, duplicates: 3, keyConflicts: 0 });
   });
 
-  it('counts a key reused for a different message as a conflict, keeping the original', async () => {
+  it('counts a key reused for a different message as a conflict, keeping the original (key honoured)', async () => {
+    await sim.control('PATCH', '/mode', { honourIdempotencyKey: true });
     const first = await carrier().send(sms({ idempotencyKey: 'shared' }));
     const other = await carrier().send(sms({ idempotencyKey: 'shared', to: '+15551239999' }));
     expect(other).toEqual(first);
