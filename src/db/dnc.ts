@@ -1,5 +1,5 @@
 import { rethrowUniqueViolation } from './connection';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DncGroup } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -120,14 +120,29 @@ export async function getDncAudit(db: Db, groupId: string, phone: string) {
     .execute();
 }
 
-/** phonesOnDnc returns which of the phones are on any of the groups right now (one query for a whole batch). */
-export async function phonesOnDnc(db: Db, groupIds: string[], phones: string[]): Promise<Set<string>> {
-  if (phones.length === 0 || groupIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('dnc_entries')
-    .select('phone')
-    .where('dnc_group_id', 'in', groupIds)
-    .where('phone', 'in', phones)
-    .execute();
+/**
+ * phonesBlocked returns which of the phones are on any of the groups, or have an opt-out stored in the business unit
+ * that its conversation workflow has not applied yet (one round trip for a whole batch). A contact's latest unapplied
+ * consent change decides: STOP then START (both waiting) blocks nothing more than the groups do, and a waiting START
+ * never lifts an entry already on a group (the workflow does that when it applies the START, as before).
+ */
+export async function phonesBlocked(
+  db: Db,
+  businessUnitId: string,
+  groupIds: string[],
+  phones: string[],
+): Promise<Set<string>> {
+  if (phones.length === 0) return new Set();
+  const onGroups = groupIds.length > 0 ? sql`dnc_group_id IN (${sql.join(groupIds)})` : sql`false`;
+  // The predicate repeats the partial index's (inbound_messages_pending_consent) so the planner can use it.
+  const { rows } = await sql<{ phone: string }>`
+    SELECT phone FROM dnc_entries WHERE ${onGroups} AND phone IN (${sql.join(phones)})
+    UNION
+    SELECT from_phone FROM (
+      SELECT DISTINCT ON (from_phone) from_phone, keyword_kind FROM inbound_messages
+       WHERE business_unit_id = ${businessUnitId} AND from_phone IN (${sql.join(phones)})
+         AND processed_at IS NULL AND keyword_kind IN ('opt_out', 'opt_in')
+       ORDER BY from_phone, received_at DESC) latest
+     WHERE keyword_kind = 'opt_out'`.execute(db);
   return new Set(rows.map((r) => r.phone));
 }

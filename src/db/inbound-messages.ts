@@ -14,7 +14,12 @@ export interface NewInboundMessage {
   forwardLeaseMs?: number;
   /** A STOP, START or HELP (or a plain-words revocation): a backlog forwards it first. */
   keyword?: boolean;
+  /** What the keyword asks for: a stored opt-out blocks the contact before its workflow applies it. */
+  keywordKind?: KeywordKind | null;
 }
+
+/** KeywordKind is what a keyword reply asks for, as stored on its inbound row. */
+export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
 
 /**
  * recordInboundMessages stores inbound webhooks in one statement, each MessageSid once: true for each one this call
@@ -44,6 +49,7 @@ export async function recordInboundMessages(
       forwarded_at: handledNow,
       forward_after: sql<Date>`now() + make_interval(secs => ${(message.forwardLeaseMs ?? 0) / 1000}::float8)`,
       keyword: message.keyword ?? false,
+      keyword_kind: message.keywordKind ?? null,
       received_at: sql<Date>`now() + ${i}::int * interval '1 microsecond'`,
     };
   });
@@ -225,4 +231,25 @@ export async function inboundHandlingDelays(db: Kysely<Database>, since: Date): 
      WHERE processed_at IS NOT NULL AND business_unit_id IS NOT NULL AND received_at >= ${since}
      GROUP BY keyword ORDER BY keyword DESC`.execute(db);
   return rows.map((r) => ({ keyword: r.keyword, count: r.count, p50: Number(r.p50), p99: Number(r.p99) }));
+}
+
+/**
+ * latestPendingConsent is a contact's latest stored opt-out or opt-in in a business unit that its conversation
+ * workflow has not applied yet, or undefined (served by the index inbound_messages_pending_consent).
+ */
+export async function latestPendingConsent(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  contact: string,
+): Promise<InboundMessage | undefined> {
+  return db
+    .selectFrom('inbound_messages')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('from_phone', '=', contact)
+    .where('processed_at', 'is', null)
+    .where('keyword_kind', 'in', ['opt_out', 'opt_in'])
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -239,6 +239,8 @@ export interface InboundMessageTable {
   forward_after: Timestamp | null;
   /** A STOP, START or HELP (or a plain-words revocation): forwarded ahead of other replies waiting in a backlog. */
   keyword: Generated<boolean>;
+  /** What a keyword asks for (opt_out, opt_in, help), stored at intake: an opt-out not applied yet already blocks. */
+  keyword_kind: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeliveryReceiptTable {

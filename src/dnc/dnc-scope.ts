@@ -1,7 +1,7 @@
 import { getBusinessUnit } from '../db/business-units';
 import { getCampaign } from '../db/campaigns';
 import { getConversation } from '../db/conversations';
-import { phonesOnDnc } from '../db/dnc';
+import { phonesBlocked } from '../db/dnc';
 import type { BusinessUnit, Campaign, Db, Message } from '../db/schema';
 
 // The one owner of which DNC groups apply to a contact: every send path (campaign, cadence step, agent reply,
@@ -9,6 +9,8 @@ import type { BusinessUnit, Campaign, Db, Message } from '../db/schema';
 
 /** DncScope is where a contact's opt-out is recorded and which groups keep messages from them. */
 export interface DncScope {
+  /** The business unit: an opt-out stored from a contact blocks them from all its senders before it is applied. */
+  businessUnitId: string;
   /** The campaign's own group when it names one, else the business unit's default group. */
   optOutGroupId: string;
   /** The business unit's default group and the campaign's own: a contact on either gets nothing. */
@@ -20,6 +22,7 @@ export function dncScopeOf(unit: BusinessUnit, campaign: Pick<Campaign, 'dnc_gro
   if (!unit.default_dnc_group_id) throw new Error(`business unit ${unit.id} has no default DNC group`);
   const own = campaign?.dnc_group_id ?? null;
   return {
+    businessUnitId: unit.id,
     optOutGroupId: own ?? unit.default_dnc_group_id,
     blockingGroupIds: [...new Set([unit.default_dnc_group_id, own].filter((g): g is string => g !== null))],
   };
@@ -52,9 +55,13 @@ export async function loadMessageDncScope(
   return loadDncScope(db, message.business_unit_id, campaignId);
 }
 
-/** blockedContacts returns which of the phones the scope keeps messages from right now (one query for a batch). */
+/**
+ * blockedContacts returns which of the phones the scope keeps messages from right now (one query for a batch): those
+ * on its groups, and those whose STOP the business unit has stored but their conversation workflow not yet applied,
+ * so an opt-out holds from the moment the inbound webhook answers, whatever the workflows' backlog.
+ */
 export async function blockedContacts(db: Db, scope: DncScope, phones: string[]): Promise<Set<string>> {
-  return phonesOnDnc(db, scope.blockingGroupIds, phones);
+  return phonesBlocked(db, scope.businessUnitId, scope.blockingGroupIds, phones);
 }
 
 /** isBlocked tells whether the scope keeps messages from one contact right now. */

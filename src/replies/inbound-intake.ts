@@ -82,8 +82,10 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
         return 'unowned';
       }
       // Classified here too (the workflow decides again, from the stored body) so a backlog can put consent first.
-      const keyword = reply.kind !== 'message';
-      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword });
+      // The kind is stored too: from the moment this row is committed, every send path treats an opt-out as applied.
+      const keywordKind = reply.kind === 'message' ? null : reply.kind;
+      const keyword = keywordKind !== null;
+      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword, keywordKind });
       if (!stored) return 'duplicate';
       deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
       return 'accepted';

@@ -10,6 +10,7 @@ import {
 } from '../../db/dnc';
 import type { DncGroup } from '../../db/schema';
 import { normalizePhone } from '../../phones/phone-number';
+import { pendingOptOut } from '../../replies/pending-opt-outs';
 import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
 import type { dncGroupResponse } from '../openapi/resources';
@@ -65,6 +66,12 @@ export function dncRoutes({ db }: ApiDeps): Router {
       messageSid: h.message_sid,
       at: h.created_at,
     }));
+    // A STOP the webhook stored is on the group from that moment, though its workflow may not have applied it yet.
+    const pending = entry ? null : await pendingOptOut(db, businessUnitOf(res).id, group.id, phone);
+    if (pending) {
+      res.json({ phone, source: pending.source, createdAt: pending.createdAt, history: audit });
+      return;
+    }
     // A contact who opted back in is not on the group, but who took them off and why is still part of the answer.
     if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history: audit });
     res.json({ phone: entry.phone, source: entry.source, createdAt: entry.created_at, history: audit });
