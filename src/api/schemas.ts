@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_VALIDITY_SECONDS } from '../campaigns/validity';
 import { CONVERSATION_STATUSES } from '../replies/conversation-status';
 
 // Request schemas: they validate input and (issue: OpenAPI) are the single source of the published contract.
@@ -100,10 +101,18 @@ export const createCampaignSchema = z
     dncGroupId: uuid.optional(),
     startAt: z.iso.datetime({ offset: true }).optional(),
     quietHours: z.object({ start: hhmm, end: hhmm }).optional(),
+    /** Seconds from the campaign's start during which its messages are worth sending (Twilio's ValidityPeriod). */
+    validFor: z.number().int().min(1).max(MAX_VALIDITY_SECONDS).optional(),
+    /** When the campaign's messages stop being worth sending. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((c) => (c.templateId === undefined) !== (c.message === undefined), {
     message: 'give exactly one of templateId and message',
     path: ['templateId'],
+  })
+  .refine((c) => c.validFor === undefined || c.expiresAt === undefined, {
+    message: 'give at most one of validFor and expiresAt',
+    path: ['validFor'],
   });
 
 /** cadenceEventSchema is POST /cadence-events: a call outcome for the record at a 1-based row of a calling list. */

@@ -6,9 +6,9 @@ import { getSkill } from '../db/skills';
 import { insertMessage } from '../db/messages';
 import { getTemplate } from '../db/templates';
 import { dncScopeOf, isBlocked } from '../dnc/dnc-scope';
-import { pendingMessage } from '../outbound/outbound-message';
+import { emptyBodySkip, pendingMessage } from '../outbound/outbound-message';
 import { stickySender } from '../senders/sender-pool';
-import { DirectionSetting, mergeTemplate, parseTemplate } from '../templates';
+import { DirectionSetting, isBlankBody, mergeTemplate, parseTemplate } from '../templates';
 
 /** CadenceEvent is a call outcome the voice dialer reports for one record of a calling list. */
 export interface CadenceEvent {
@@ -86,6 +86,7 @@ export async function planCadenceStep(db: Db, event: CadenceEvent): Promise<Cade
   const parsed = parseTemplate(template.body, { smartEncoding: template.smart_encoding });
   const merged = mergeTemplate(parsed, record.fields, template.direction as DirectionSetting);
   if (!merged.ok) return none(`row ${event.row} has no value for {${merged.field}} and the template gives no fallback`);
+  if (isBlankBody(merged.text)) return none(emptyBodySkip(event.row).message);
 
   const message = pendingMessage(
     {

@@ -3,6 +3,7 @@ import type { CampaignMessage } from '../db/messages';
 import { sleepUntil } from '../senders/send-pacer';
 import { statusCallbackFor } from '../outbound/outbound-message';
 import { SendAnswer, sendAnswerOf } from '../outbound/send-results';
+import { remainingValiditySeconds } from './validity';
 
 // How late a send slot may be taken before it is given up. The pacer keeps 15 ms of every second for jitter (see
 // PACING_SHARE): 8 ms late still leaves 7 for the way to the carrier (a few ms at p99), and a given-up slot is a slot
@@ -39,8 +40,17 @@ export interface ChunkDeps {
   statusCallbackUrl: string;
 }
 
-/** sendChunk sends each message at its booked slot (epoch ms) and collects the answers without waiting for them. */
-export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessage[], slots: number[]): ChunkInFlight {
+/**
+ * sendChunk sends each message at its booked slot (epoch ms) and collects the answers without waiting for them; with a
+ * campaign's deadline (epoch ms), each send tells the carrier the validity left at that moment.
+ */
+export function sendChunk(
+  deps: ChunkDeps,
+  from: string,
+  messages: CampaignMessage[],
+  slots: number[],
+  deadline: number | null = null,
+): ChunkInFlight {
   let halted = false;
   let failed = false;
   const settled = Promise.allSettled(
@@ -50,7 +60,7 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
       // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
       // carrier's request but building it.
       if (halted || Date.now() - slots[i] > LATE_SLOT_MS) return 'unsent';
-      const outcome = await sendOne(deps, from, message);
+      const outcome = await sendOne(deps, from, message, remainingValiditySeconds(deadline, Date.now()));
       if (outcome === 'retry' || outcome === 'in_doubt') failed = true;
       return outcome;
     }),
@@ -83,7 +93,12 @@ export function sendChunk(deps: ChunkDeps, from: string, messages: CampaignMessa
 // What came of one message of the chunk: the carrier's answer, or why there is none.
 type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt';
 
-async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage): Promise<Outcome> {
+async function sendOne(
+  deps: ChunkDeps,
+  from: string,
+  message: CampaignMessage,
+  validityPeriodSeconds: number | undefined,
+): Promise<Outcome> {
   try {
     const outcome = await deps.carrier.send({
       to: message.to_phone,
@@ -91,6 +106,7 @@ async function sendOne(deps: ChunkDeps, from: string, message: CampaignMessage):
       body: message.body ?? '',
       idempotencyKey: message.idempotency_key,
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, message.id),
+      validityPeriodSeconds,
     });
     return sendAnswerOf(message, outcome);
   } catch (error) {

@@ -21,6 +21,10 @@ export interface CampaignDraft {
   dncGroupId?: string;
   startAt?: string;
   quietHours?: QuietHoursJson;
+  /** Seconds from the campaign's start during which its messages are worth sending (src/campaigns/validity.ts). */
+  validFor?: number;
+  /** When its messages stop being worth sending (ISO time); at most one of validFor and expiresAt. */
+  expiresAt?: string;
 }
 
 /**
@@ -45,6 +49,11 @@ export async function createCampaign(db: Db, businessUnitId: string, draft: Camp
     const reason = `the list has no field for ${names} (fields: ${list.fields.join(', ')})`;
     throw new Unprocessable('unknown_variable', reason, bodyField, { missing });
   }
+  if (draft.validFor !== undefined && draft.expiresAt !== undefined)
+    throw new InvalidInput('give at most one of validFor and expiresAt', 'validFor');
+  // A campaign that could never send anything is refused now rather than expiring its whole list later.
+  if (draft.expiresAt !== undefined && new Date(draft.expiresAt).getTime() <= Date.now())
+    throw new InvalidInput(`expiresAt ${draft.expiresAt} has already passed`, 'expiresAt');
   await checkOwnership(db, businessUnitId, draft);
   return insertCampaign(db, {
     business_unit_id: businessUnitId,
@@ -59,6 +68,8 @@ export async function createCampaign(db: Db, businessUnitId: string, draft: Camp
     dnc_group_id: draft.dncGroupId ?? null,
     start_at: draft.startAt ?? null,
     quiet_hours: draft.quietHours ? JSON.stringify(draft.quietHours) : null,
+    valid_for_seconds: draft.validFor ?? null,
+    expires_at: draft.expiresAt ?? null,
     status_reason: null,
   });
 }

@@ -1,7 +1,7 @@
 import type { ListRecord, NewMessage } from '../db/schema';
-import { OutboundMessageSpec, pendingMessage, skippedMessage } from '../outbound/outbound-message';
+import { emptyBodySkip, OutboundMessageSpec, pendingMessage, skippedMessage } from '../outbound/outbound-message';
 import { stickySender } from '../senders/sender-pool';
-import { mergeTemplate } from '../templates';
+import { isBlankBody, mergeTemplate } from '../templates';
 import type { CampaignContext } from './campaign-context';
 
 /** campaignIdempotencyKey is the carrier Idempotency-Key of a campaign recipient: the same on every retry. */
@@ -11,7 +11,7 @@ export function campaignIdempotencyKey(campaignId: string, recordId: string): st
 
 /**
  * planRecipients turns a page of list records into their message rows: merged, measured, given their sticky sender,
- * or marked skipped (on DNC, or a value the template needs is missing) with the reason.
+ * or marked skipped (on DNC, a value the template needs is missing, or the message would be blank) with the reason.
  */
 export function planRecipients(
   context: CampaignContext,
@@ -37,6 +37,8 @@ export function planRecipients(
       const message = `row ${record.row_number} has no value for {${merged.field}} and the template gives no fallback`;
       return skippedMessage(spec, { state: 'skipped_invalid', code: 'missing_value', message });
     }
+    // A zero-segment send would cost the contact a blank text and the business a message.
+    if (isBlankBody(merged.text)) return skippedMessage(spec, emptyBodySkip(record.row_number));
     return pendingMessage(spec, merged.text);
   });
 }

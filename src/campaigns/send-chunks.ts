@@ -1,6 +1,6 @@
 import { CarrierUnavailableError, type Carrier } from '../carrier/carrier';
 import { getCampaignById } from '../db/campaigns';
-import { CampaignMessage, markInDoubt, markMessages, markSending } from '../db/messages';
+import { CampaignMessage, markExpired, markInDoubt, markMessages, markSending } from '../db/messages';
 import type { CampaignStatus, Db, Sender } from '../db/schema';
 import { blockedContacts } from '../dnc/dnc-scope';
 import { isInDoubt } from '../outbound/message-state';
@@ -13,6 +13,7 @@ import { isSending } from './campaign-status';
 import { ChunkInFlight, sendChunk } from './chunk-flight';
 import { DoubtfulSends } from './doubtful-sends';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
+import { EXPIRED_REASON, isPastDeadline, sendDeadline } from './validity';
 
 /** SendDeps are the narrow interfaces the engine needs: a store and a carrier. */
 export interface SendDeps {
@@ -178,7 +179,7 @@ async function sendThroughSender(
         return { ...tally, stoppedBy: prepared.stoppedBy };
       }
       if (prepared.sendable.length === 0) continue;
-      const next = sendChunk(deps, sender.address, prepared.sendable, prepared.slots);
+      const next = sendChunk(deps, sender.address, prepared.sendable, prepared.slots, sendDeadline(context.campaign));
       inFlight.push(next);
       if (!current) continue;
       if (!(await settle(current))) {
@@ -209,14 +210,17 @@ function takeChunk(
 ): CampaignMessage[] {
   const now = deps.now ?? (() => new Date());
   const window = context.campaign.quiet_hours;
+  const deadline = sendDeadline(context.campaign);
   const chunk: CampaignMessage[] = [];
   while (queue.length > 0 && chunk.length < chunkSize(sender.mps)) {
     const message = queue.shift()!;
     const zones = recipientZones(message);
-    if (isWindowOpen(window, zones, now())) chunk.push(message);
+    // Past the campaign's validity a message is taken whatever its window: prepareChunk expires it.
+    if (isPastDeadline(deadline, now().getTime()) || isWindowOpen(window, zones, now())) chunk.push(message);
     else {
       tally.held += 1;
-      const opens = nextWindowOpening(window!, zones, now());
+      // The campaign comes back by the deadline at the latest, to expire what the window held past it.
+      const opens = Math.min(nextWindowOpening(window!, zones, now()), deadline ?? Infinity);
       tally.nextOpenAt = Math.min(tally.nextOpenAt ?? opens, opens);
     }
   }
@@ -243,6 +247,15 @@ async function prepareChunk(
   ]);
   const status = campaign?.status ?? 'cancelled';
   if (!isSending(status)) return { stoppedBy: status };
+  // The deadline is the same for every recipient: once it has passed, the whole chunk expires unsent.
+  if (isPastDeadline(sendDeadline(campaign!), (deps.now?.() ?? new Date()).getTime())) {
+    await markExpired(
+      deps.db,
+      chunk.map((m) => m.id),
+      EXPIRED_REASON,
+    );
+    return { stoppedBy: null, sendable: [], slots: [] };
+  }
   const candidates = chunk.filter((m) => !optedOut.has(m.to_phone));
   const [, marked] = await Promise.all([
     markMessages(

@@ -7,6 +7,8 @@ export interface OutboundSms {
   body: string;
   idempotencyKey: string;
   statusCallback?: string;
+  /** How long the carrier may keep trying (Twilio's ValidityPeriod, whole seconds 1..36000); absent: its default. */
+  validityPeriodSeconds?: number;
 }
 
 /**

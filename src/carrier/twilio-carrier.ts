@@ -67,6 +67,7 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
     async send(sms: OutboundSms): Promise<SendOutcome> {
       const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
       if (sms.statusCallback) form.set('StatusCallback', sms.statusCallback);
+      if (sms.validityPeriodSeconds !== undefined) form.set('ValidityPeriod', String(sms.validityPeriodSeconds));
       let answer: { response: Response; text: string };
       try {
         answer = await post(endpoint, form, { authorization, 'idempotency-key': sms.idempotencyKey });

@@ -46,11 +46,19 @@ export async function transitionCampaign(
 ): Promise<Campaign | undefined> {
   return db
     .updateTable('campaigns')
-    .set({ status: to, status_reason: reason, updated_at: sql`now()` })
+    .set({ status: to, status_reason: reason, updated_at: sql`now()`, ...startedAtChange(to) })
     .where('id', '=', id)
     .where('status', 'in', [...from])
     .returningAll()
     .executeTakeFirst();
+}
+
+// A campaign's validity counts from when it first went running (a resume keeps that moment); a start that is undone
+// (back to draft) forgets it.
+function startedAtChange(to: CampaignStatus) {
+  if (to === 'running') return { started_at: sql<Date>`coalesce(started_at, now())` };
+  if (to === 'draft') return { started_at: null };
+  return {};
 }
 
 /** CampaignCounts are the recipient counts of API.md's GET /campaigns/:id. */
@@ -65,6 +73,8 @@ export interface CampaignCounts {
   skippedDnc: number;
   skippedInvalid: number;
   optedOut: number;
+  /** Not sent before the campaign's validity ran out. */
+  expired: number;
 }
 
 /** campaignCounts counts a campaign's recipients by outcome; every recipient not yet finished is pending. */
@@ -96,6 +106,7 @@ export async function campaignCounts(
     skippedDnc: 0,
     skippedInvalid: 0,
     optedOut: 0,
+    expired: 0,
   };
   let finished = 0;
   for (const row of byState) {

@@ -107,6 +107,21 @@ export async function markInDoubt(db: Kysely<Database>, ids: string[]): Promise<
     .execute();
 }
 
+/** markExpired ends messages the carrier never had as expired; one a receipt or a look-up has meanwhile settled stays. */
+export async function markExpired(
+  db: Kysely<Database>,
+  ids: string[],
+  reason: { code: string; message: string },
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('messages')
+    .set({ state: 'expired', error_code: reason.code, error_message: reason.message, updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('state', 'in', UNSENT_STATES)
+    .execute();
+}
+
 /** knownCarrierSids returns which of the carrier's sids are already recorded on one of our messages. */
 export async function knownCarrierSids(db: Kysely<Database>, sids: string[]): Promise<Set<string>> {
   if (sids.length === 0) return new Set();

@@ -141,7 +141,8 @@ export type MessageState =
   | 'failed'
   | 'opted_out'
   | 'skipped_dnc'
-  | 'skipped_invalid';
+  | 'skipped_invalid'
+  | 'expired';
 
 /** MessageKind is what an outbound message is for. */
 export type MessageKind = 'campaign' | 'cadence' | 'agent_reply' | 'confirmation';
@@ -164,6 +165,12 @@ export interface CampaignTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   smart_encoding: Generated<boolean>;
+  /** How long after started_at its messages stay worth sending (seconds), or null; src/campaigns/validity.ts. */
+  valid_for_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When its messages stop being worth sending, or null. */
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When it first went running (set once by transitionCampaign): validFor counts from here. */
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** ConversationStatus is where a conversation is in the agents' queue (API.md); src/replies/conversation-status.ts. */

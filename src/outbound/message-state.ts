@@ -40,7 +40,7 @@ export function isReceiptState(status: string): status is (typeof RECEIPT_STATES
 
 /** CampaignCountKey names the campaign count (API.md's GET /campaigns/:id) a finished state adds to. */
 export type CampaignCountKey =
-  'inDoubt' | 'sent' | 'delivered' | 'failed' | 'skippedDnc' | 'skippedInvalid' | 'optedOut';
+  'inDoubt' | 'sent' | 'delivered' | 'failed' | 'skippedDnc' | 'skippedInvalid' | 'optedOut' | 'expired';
 
 /** CAMPAIGN_COUNT_OF_STATE says which count each state adds to; states absent here count as pending. */
 export const CAMPAIGN_COUNT_OF_STATE: Partial<Record<MessageState, CampaignCountKey>> = {
@@ -52,4 +52,6 @@ export const CAMPAIGN_COUNT_OF_STATE: Partial<Record<MessageState, CampaignCount
   skipped_dnc: 'skippedDnc',
   skipped_invalid: 'skippedInvalid',
   opted_out: 'optedOut',
+  // Not sent before the campaign's validity ran out (src/campaigns/validity.ts).
+  expired: 'expired',
 };

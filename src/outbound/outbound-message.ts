@@ -53,6 +53,15 @@ export function skippedMessage(spec: OutboundMessageSpec, reason: SkipReason): N
   return { ...baseRow(spec), body: null, state: reason.state, error_code: reason.code, error_message: reason.message };
 }
 
+/** emptyBodySkip is the reason of a recipient whose merged message would show nothing (never a zero-segment send). */
+export function emptyBodySkip(row: number): SkipReason {
+  return {
+    state: 'skipped_invalid',
+    code: 'empty_body',
+    message: `row ${row} merges to an empty message (its values and the template's fallbacks are all blank)`,
+  };
+}
+
 /** DNC_SKIP is the reason of a recipient found on a DNC group before the send. */
 export const DNC_SKIP: SkipReason = {
   state: 'skipped_dnc',

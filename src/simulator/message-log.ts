@@ -12,6 +12,8 @@ export interface RecordedMessage {
   /** Epoch milliseconds with sub-millisecond precision, from a monotonic clock. */
   receivedAt: number;
   statusCallback?: string;
+  /** The send's ValidityPeriod (seconds), when it gave one. */
+  validityPeriod?: number;
 }
 
 export type NewMessage = Omit<RecordedMessage, 'index' | 'sid'>;
@@ -50,6 +52,8 @@ export class MessageLog {
   private readonly errorCodes: number[] = [];
   private readonly updatedAt: number[] = [];
   private readonly indexByKey = new Map<string, number>();
+  // Few sends carry a ValidityPeriod: kept by index rather than as one more slot per message.
+  private readonly validityPeriods = new Map<number, number>();
   // Built on the first look-up by To (a benchmark that never lists pays nothing), then kept up to date by append.
   private indexesByTo: Map<string, number | number[]> | undefined;
   private readonly interned = new Map<string, string>();
@@ -71,6 +75,7 @@ export class MessageLog {
     this.statuses.push(0);
     this.errorCodes.push(0);
     this.updatedAt.push(message.receivedAt);
+    if (message.validityPeriod !== undefined) this.validityPeriods.set(index, message.validityPeriod);
     const key = message.idempotencyKey;
     // The first message sent under a key stays its original when later ones are accepted too (the key ignored).
     if (key !== null && !this.indexByKey.has(key)) this.indexByKey.set(key, index);
@@ -91,6 +96,8 @@ export class MessageLog {
     };
     const callback = this.callbacks[index];
     if (callback !== undefined) message.statusCallback = callback;
+    const validityPeriod = this.validityPeriods.get(index);
+    if (validityPeriod !== undefined) message.validityPeriod = validityPeriod;
     return message;
   }
 

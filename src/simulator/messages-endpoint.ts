@@ -50,6 +50,7 @@ export function messagesEndpoint(state: SimulatorState, options: MessagesEndpoin
           from: form.From,
           body: form.Body,
           statusCallback: form.StatusCallback,
+          validityPeriod: form.ValidityPeriod,
           idempotencyKey: req.get('idempotency-key') || undefined,
         },
         res.locals.arrivedAt as number,

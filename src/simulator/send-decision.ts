@@ -11,6 +11,8 @@ export interface SendRequest {
   from?: unknown;
   body?: unknown;
   statusCallback?: unknown;
+  /** Twilio's ValidityPeriod form field (seconds, 1..36000), as sent. */
+  validityPeriod?: unknown;
   idempotencyKey?: string;
 }
 
@@ -89,7 +91,8 @@ export function decideSend(
   if (mps !== undefined && window.countAt(now) >= mps) return throttled(state, 1);
 
   window.record(now);
-  const index = messages.append({ to, from, body, idempotencyKey, receivedAt: now, statusCallback });
+  const validityPeriod = request.validityPeriod === undefined ? undefined : Number(request.validityPeriod);
+  const index = messages.append({ to, from, body, idempotencyKey, receivedAt: now, statusCallback, validityPeriod });
   onAccepted?.(index);
   return { ...accepted(state, index, accountSid), afterAccept: faultAfterAccept(state) };
 }

@@ -11,7 +11,7 @@ export { measureSms, smartEncode, MAX_TEMPLATE_SEGMENTS } from './sms-encoding';
 export type { SmsEncoding, SmsMeasurement } from './sms-encoding';
 export { resolveDirection, isolateForDirection } from './text-direction';
 export type { DirectionSetting, TextDirection } from './text-direction';
-export { mergeTemplate, missingFields, sampleMerge } from './merge';
+export { isBlankBody, mergeTemplate, missingFields, sampleMerge } from './merge';
 export type { MergeFields, MergeResult } from './merge';
 export { checkedTemplate } from './checked-template';
 export { previewTemplate } from './preview';

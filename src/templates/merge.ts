@@ -30,6 +30,14 @@ export function mergeTemplate(template: ParsedTemplate, fields: MergeFields, dir
   return { ok: true, text: template.smartEncoding ? smartEncode(text) : text };
 }
 
+// Directional marks, isolates and embeddings show nothing on a phone: a body of only these is as empty as ''.
+const INVISIBLE = /[\s\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
+
+/** isBlankBody tells whether a merged body shows nothing (empty, or only whitespace and directional marks). */
+export function isBlankBody(text: string): boolean {
+  return text.replace(INVISIBLE, '') === '';
+}
+
 /**
  * sampleMerge merges a template with each variable standing for itself (its fallback, else its name): what a saved
  * template's encoding and segments are measured on, since real values are only known per recipient.

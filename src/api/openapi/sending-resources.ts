@@ -62,6 +62,10 @@ export const campaignResponse = named(
     dncGroupId: z.uuid().nullable(),
     startAt: timestamp.nullable(),
     quietHours: z.looseObject({ start: z.string(), end: z.string() }).nullable(),
+    /** Seconds from the campaign's first start during which its messages are worth sending, or null. */
+    validFor: z.int().min(1).nullable(),
+    /** When its messages stop being worth sending, or null. */
+    expiresAt: timestamp.nullable(),
     counts: z.looseObject({
       total: count,
       pending: count,
@@ -72,6 +76,8 @@ export const campaignResponse = named(
       skippedDnc: count,
       skippedInvalid: count,
       optedOut: count,
+      /** Not sent before the campaign's validity ran out. */
+      expired: count,
     }),
     createdAt: timestamp,
   }),

@@ -28,6 +28,8 @@ async function presentCampaign(db: Db, campaign: Campaign): Promise<Answer<typeo
     dncGroupId: campaign.dnc_group_id,
     startAt: campaign.start_at,
     quietHours: campaign.quiet_hours,
+    validFor: campaign.valid_for_seconds,
+    expiresAt: campaign.expires_at,
     counts: await campaignCounts(db, campaign),
     createdAt: campaign.created_at,
   };

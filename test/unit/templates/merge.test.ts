@@ -1,4 +1,4 @@
-import { measureSms, mergeTemplate, missingFields, parseTemplate } from '../../../src/templates';
+import { isBlankBody, measureSms, mergeTemplate, missingFields, parseTemplate } from '../../../src/templates';
 
 const LRI = '\u2066';
 const RLI = '\u2067';
@@ -144,5 +144,20 @@ describe('missingFields lists variables the contact list cannot supply', () => {
 
   it('lists absent variables in template order, including ones with a fallback, so typos are caught', () => {
     expect(missingFields(template, ['Phone', 'Date'])).toEqual(['FirstName', 'Branch']);
+  });
+});
+
+describe('isBlankBody finds a merged message that would show nothing', () => {
+  it('is blank when empty, only whitespace, or only directional marks', () => {
+    const merged = mergeTemplate(parseTemplate('{Note|}'), { Note: ' ' }, 'auto');
+    expect(merged).toEqual({ ok: true, text: '' });
+    expect(isBlankBody('')).toBe(true);
+    expect(isBlankBody(' \n\t')).toBe(true);
+    expect(isBlankBody(`${LRI}${PDI}\u200f`)).toBe(true);
+  });
+
+  it('is not blank with anything visible', () => {
+    expect(isBlankBody('.')).toBe(false);
+    expect(isBlankBody(`${RLI}مرحبا${PDI}`)).toBe(false);
   });
 });
