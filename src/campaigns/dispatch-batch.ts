@@ -1,6 +1,7 @@
 import { nextCampaignRecords } from '../db/calling-lists';
 import { blockedContacts } from '../dnc/dnc-scope';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
+import { landlinesAmong } from '../db/landline-numbers';
 import type { CampaignStatus, Sender } from '../db/schema';
 import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
@@ -76,7 +77,12 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
     context.dnc,
     records.map((r) => r.phone),
   );
-  await insertMessagesOnce(deps.db, planRecipients(context, records, onDnc));
+  const landlines = await landlinesAmong(
+    deps.db,
+    context.campaign.business_unit_id,
+    records.map((r) => r.phone),
+  );
+  await insertMessagesOnce(deps.db, planRecipients(context, records, onDnc, landlines));
   const unsent = await unsentCampaignMessages(deps.db, input.campaignId, input.afterId, lastId);
   const tally = await sendCampaignMessages(deps, context, unsent);
   const { attempted, failed, held, stoppedBy } = tally;

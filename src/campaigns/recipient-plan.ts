@@ -9,6 +9,14 @@ export function campaignIdempotencyKey(campaignId: string, recordId: string): st
   return `campaign:${campaignId}:record:${recordId}`;
 }
 
+// A number a carrier called a landline (receipt error 30006) cannot take an SMS: the business unit's next campaigns
+// skip it, saying when the carrier said so.
+function landlineSkip(reportedAt: Date) {
+  const day = reportedAt.toISOString().slice(0, 10);
+  const message = `the number is a landline (carrier error 30006 on ${day})`;
+  return { state: 'skipped_invalid' as const, code: 'landline', message };
+}
+
 /**
  * planRecipients turns a page of list records into their message rows: merged, measured, given their sticky sender,
  * or marked skipped (on DNC, a value the template needs is missing, or the message would be blank) with the reason.
@@ -17,6 +25,7 @@ export function planRecipients(
   context: CampaignContext,
   records: readonly ListRecord[],
   onDnc: ReadonlySet<string>,
+  landlines: ReadonlyMap<string, Date> = new Map(),
 ): NewMessage[] {
   const { campaign } = context;
   return records.map((record) => {
@@ -32,6 +41,8 @@ export function planRecipients(
     if (onDnc.has(record.phone)) {
       return skippedMessage(spec, { state: 'skipped_dnc', code: 'dnc', message: 'the contact is on a DNC list' });
     }
+    const landlineSince = landlines.get(record.phone);
+    if (landlineSince) return skippedMessage(spec, landlineSkip(landlineSince));
     const merged = mergeTemplate(context.template, record.fields, context.direction);
     if (!merged.ok) {
       const message = `row ${record.row_number} has no value for {${merged.field}} and the template gives no fallback`;

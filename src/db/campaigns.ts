@@ -1,6 +1,6 @@
 import { Insertable, Kysely, sql } from 'kysely';
 import { CAMPAIGN_COUNT_OF_STATE } from '../outbound/message-state';
-import type { Campaign, CampaignStatus, CampaignTable, Database } from './schema';
+import type { Campaign, CampaignStatus, CampaignTable, Database, MessageState } from './schema';
 
 /** insertCampaign stores a new campaign (status draft). */
 export async function insertCampaign(db: Kysely<Database>, campaign: Insertable<CampaignTable>): Promise<Campaign> {
@@ -75,6 +75,29 @@ export interface CampaignCounts {
   optedOut: number;
   /** Not sent before the campaign's validity ran out. */
   expired: number;
+  /** Failed recipients by the carrier's error code (a receipt's ErrorCode or the send's refusal), e.g. {"30007": 3}. */
+  failedByCode: Record<string, number>;
+}
+
+// The states that count as failed (CAMPAIGN_COUNT_OF_STATE), whose error codes failedByCode breaks down.
+const FAILED_STATES = Object.entries(CAMPAIGN_COUNT_OF_STATE)
+  .filter(([, key]) => key === 'failed')
+  .map(([state]) => state as MessageState);
+
+/** campaignFailuresByCode counts a campaign's failed recipients by error code ({"30007": n}); codeless ones aside. */
+export async function campaignFailuresByCode(
+  db: Kysely<Database>,
+  campaignId: string,
+): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['error_code', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('campaign_id', '=', campaignId)
+    .where('state', 'in', FAILED_STATES)
+    .where('error_code', 'is not', null)
+    .groupBy('error_code')
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.error_code!, Number(row.n)]));
 }
 
 /** campaignCounts counts a campaign's recipients by outcome; every recipient not yet finished is pending. */
@@ -82,7 +105,7 @@ export async function campaignCounts(
   db: Kysely<Database>,
   campaign: Pick<Campaign, 'id' | 'list_id'>,
 ): Promise<CampaignCounts> {
-  const [byState, total] = await Promise.all([
+  const [byState, total, failedByCode] = await Promise.all([
     db
       .selectFrom('messages')
       .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
@@ -95,6 +118,7 @@ export async function campaignCounts(
       .where('list_id', '=', campaign.list_id)
       .where('duplicate', '=', false)
       .executeTakeFirstOrThrow(),
+    campaignFailuresByCode(db, campaign.id),
   ]);
   const counts: CampaignCounts = {
     total: Number(total.n),
@@ -107,6 +131,7 @@ export async function campaignCounts(
     skippedInvalid: 0,
     optedOut: 0,
     expired: 0,
+    failedByCode,
   };
   let finished = 0;
   for (const row of byState) {

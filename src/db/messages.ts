@@ -1,12 +1,6 @@
 import { Insertable, Kysely, sql } from 'kysely';
-import {
-  AWAITING_RECEIPT_STATES,
-  IN_DOUBT_STATES,
-  isReceiptState,
-  MessageState,
-  SendState,
-  UNSENT_STATES,
-} from '../outbound/message-state';
+import { MessageState, SendState, UNSENT_STATES } from '../outbound/message-state';
+import { applyDeliveryReceipts, applyKeptReceipts } from './delivery-receipts';
 import type { Database, Message, MessageTable } from './schema';
 
 const INSERT_SLICE_ROWS = 1000;
@@ -144,23 +138,22 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
   const values = sql.join(
     results.map((r) => sql`(${r.id}::bigint, ${r.state}, ${r.carrierSid}, ${r.errorCode}, ${r.errorMessage})`),
   );
-  // Receipts may already have moved a message on (a fast "delivered"): never step back.
+  // Receipts may already have moved a message on (a fast "delivered", its error code kept): never step back.
   await sql`
     UPDATE messages m
        SET state = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.state ELSE m.state END,
            carrier_sid = coalesce(m.carrier_sid, v.sid),
-           error_code = v.code, error_message = v.message, sent_at = coalesce(m.sent_at, now()), updated_at = now()
+           error_code = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.code ELSE m.error_code END,
+           error_message = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.message ELSE m.error_message END,
+           sent_at = coalesce(m.sent_at, now()), updated_at = now()
       FROM (VALUES ${values}) AS v(id, state, sid, code, message)
      WHERE m.id = v.id`.execute(db);
   // Receipts that arrived before this bookkeeping (a fast carrier) are applied now, and their kept copies go in the
   // same statement: from now on a repeat of the receipt finds its message by carrier sid.
-  const sids = results.map((r) => r.carrierSid).filter((sid): sid is string => sid !== null);
-  if (sids.length === 0) return;
-  await sql`
-    WITH kept AS (DELETE FROM delivery_receipts WHERE carrier_sid IN (${sql.join(sids)}) RETURNING carrier_sid, status, error_code)
-    UPDATE messages m SET state = kept.status, error_code = kept.error_code, updated_at = now()
-      FROM kept
-     WHERE m.carrier_sid = kept.carrier_sid AND m.state = ${'sent' satisfies MessageState}`.execute(db);
+  await applyKeptReceipts(
+    db,
+    results.map((r) => r.carrierSid).filter((sid): sid is string => sid !== null),
+  );
 }
 
 /** insertMessage stores one outbound message that is not a campaign recipient (agent reply, cadence, confirmation). */
@@ -182,10 +175,8 @@ export async function insertMessage(db: Kysely<Database>, row: Insertable<Messag
 }
 
 /**
- * applyDeliveryReceipt moves a final carrier receipt's message forward; repeats change nothing. A receipt that outruns
- * the send's own bookkeeping is kept until recordSendResults applies it. messageId (our id, carried in the
- * StatusCallback URL) lets a receipt land on a message whose send never got its answer (in doubt): the message adopts
- * the carrier's sid, so it is known to be sent and never sent again.
+ * applyDeliveryReceipt applies one carrier receipt (see applyDeliveryReceipts, which the status webhook uses for
+ * receipts arriving together); true when it moved its message.
  */
 export async function applyDeliveryReceipt(
   db: Kysely<Database>,
@@ -194,52 +185,8 @@ export async function applyDeliveryReceipt(
   errorCode: string | null,
   messageId: string | null = null,
 ): Promise<boolean> {
-  if (messageId !== null) await adoptCarrierSid(db, messageId, carrierSid);
-  // queued and sent say nothing more than the send (or the adoption above) records.
-  if (!isReceiptState(status)) return false;
-  await db
-    .insertInto('delivery_receipts')
-    .values({ carrier_sid: carrierSid, status, error_code: errorCode })
-    .onConflict((oc) => oc.column('carrier_sid').doNothing())
-    .execute();
-  const result = await db
-    .updateTable('messages')
-    .set({ state: status, error_code: errorCode, updated_at: sql`now()` })
-    .where('carrier_sid', '=', carrierSid)
-    .where('state', 'in', AWAITING_RECEIPT_STATES)
-    .executeTakeFirst();
-  // The kept copy is only for a receipt that outran its send; once its message has moved past sent it has been applied
-  // (here or by recordSendResults) and would only pile up, one row per message ever delivered. Not merely once the
-  // carrier sid shows: the send's bookkeeping may record the sid between the update above and this delete, and its
-  // own step that applies kept receipts would then find none.
-  await db
-    .deleteFrom('delivery_receipts')
-    .where('carrier_sid', '=', carrierSid)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('messages')
-          .select('id')
-          .where('messages.carrier_sid', '=', carrierSid)
-          .where('messages.state', 'not in', AWAITING_RECEIPT_STATES),
-      ),
-    )
-    .execute();
-  return Number(result.numUpdatedRows) > 0;
-}
-
-/**
- * adoptCarrierSid records that the carrier holds a message under `carrierSid`, for a message whose send has no answer
- * yet (sending, in doubt); one that already has a sid keeps it (a second sid would be a second message at the carrier).
- */
-export async function adoptCarrierSid(db: Kysely<Database>, messageId: string, carrierSid: string): Promise<boolean> {
-  const result = await db
-    .updateTable('messages')
-    .set({ state: 'sent', carrier_sid: carrierSid, sent_at: sql`coalesce(sent_at, now())`, updated_at: sql`now()` })
-    .where('id', '=', messageId)
-    .where('carrier_sid', 'is', null)
-    .where('state', 'in', IN_DOUBT_STATES)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const [outcome] = await applyDeliveryReceipts(db, [{ carrierSid, status, errorCode, messageId }]);
+  return outcome === 'applied';
 }
 
 /** getMessageById loads one outbound message for the engine, which acts on behalf of its business unit. */

@@ -257,8 +257,17 @@ export interface DeliveryReceiptTable {
   received_at: Timestamp;
 }
 
+/** LandlineNumberTable holds the numbers a carrier's receipt called a landline (30006), per business unit. */
+export interface LandlineNumberTable {
+  business_unit_id: string;
+  phone: string;
+  carrier_sid: string | null;
+  reported_at: Timestamp;
+}
+
 export interface Database {
   delivery_receipts: DeliveryReceiptTable;
+  landline_numbers: LandlineNumberTable;
   business_units: BusinessUnitTable;
   senders: SenderTable;
   dnc_groups: DncGroupTable;

@@ -55,3 +55,18 @@ export const CAMPAIGN_COUNT_OF_STATE: Partial<Record<MessageState, CampaignCount
   // Not sent before the campaign's validity ran out (src/campaigns/validity.ts).
   expired: 'expired',
 };
+
+// Twilio's receipt error 30036: the message's validity period ran out before the carrier could deliver it.
+const VALIDITY_EXPIRED_CODE = '30036';
+
+/** ReceiptTarget is a state a final delivery receipt moves a message to. */
+export type ReceiptTarget = (typeof RECEIPT_STATES)[number] | 'expired';
+
+/**
+ * receiptTarget is the state a carrier's receipt moves a message to, or null for one that says nothing new (queued,
+ * sent). A message whose validity ran out at the carrier (30036) ends expired, as one we never sent in time does.
+ */
+export function receiptTarget(status: string, errorCode: string | null): ReceiptTarget | null {
+  if (!isReceiptState(status)) return null;
+  return status !== 'delivered' && errorCode === VALIDITY_EXPIRED_CODE ? 'expired' : status;
+}

@@ -78,6 +78,8 @@ export const campaignResponse = named(
       optedOut: count,
       /** Not sent before the campaign's validity ran out. */
       expired: count,
+      /** Failed recipients by the carrier's error code (a receipt's ErrorCode or the send's refusal), e.g. {"30007": 3}. */
+      failedByCode: z.record(z.string(), count),
     }),
     createdAt: timestamp,
   }),

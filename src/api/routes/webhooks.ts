@@ -1,7 +1,7 @@
 import express, { RequestHandler, Router } from 'express';
 import { isValidTwilioSignature } from '../../carrier/webhook-signature';
-import { applyDeliveryReceipt } from '../../db/messages';
 import { log } from '../../log';
+import { createReceiptIntake } from '../../outbound/receipt-intake';
 import { createInboundIntake } from '../../replies/inbound-intake';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors';
@@ -24,6 +24,7 @@ function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHan
 export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router {
   const router = Router();
   const intake = createInboundIntake({ db, forwarder: inboundForwarder });
+  const receipts = createReceiptIntake({ db });
   router.use(
     express.urlencoded({ extended: false, limit: '64kb' }),
     verifyTwilioSignature(config.publicUrl, config.twilioAuthToken),
@@ -34,8 +35,8 @@ export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router
     const errorCode = ErrorCode ?? null;
     // A malformed id in the query is not the carrier's fault: the receipt still lands by its sid.
     const messageId = statusCallbackQuerySchema.safeParse(req.query).data?.messageId ?? null;
-    const applied = await applyDeliveryReceipt(db, sid, status, errorCode, messageId);
-    log.debug({ messageSid: sid, status, errorCode, applied }, 'delivery receipt');
+    const outcome = await receipts.receive({ carrierSid: sid, status, errorCode, messageId });
+    log.debug({ messageSid: sid, status, errorCode, outcome }, 'delivery receipt');
     res.status(200).type('text/xml').send('<Response/>');
   });
 
