@@ -1,42 +1,25 @@
-// `npm run bench:inbound [-- --seconds 60 --rate 500]`: signed inbound replies from distinct contacts at a steady rate
+// `npm run bench:inbound [-- --seconds 60 --rate 500] [--stops]`: signed inbound replies from distinct contacts at a steady rate
 // against the webhook, as a carrier would post them. Prints accepted replies per second and the webhook's p50/p99
 // latency, then waits until every reply is recorded and handled by its conversation workflow (the counts must equal
 // what was sent). Target: at least 500 per second with p99 under 100 ms. A warm-up of 1,000 replies, all handled
 // before the measured run starts, makes these a warm system's figures (the warm-up's own p99 is printed too). One in
 // ten replies is a STOP, so the DNC and confirmation path is part of the load; the rest are questions for a business
 // unit without the SMS channel. Last, how long after arrival the STOPs and the other replies took effect.
-import http from 'node:http';
+// With --stops: a storm of STOPs while a campaign texts the same contacts (scripts/lib/stop-storm.ts).
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { twilioSignature } from '../src/carrier/webhook-signature';
 import { inboundHandlingDelays, inboundMessageCounts } from '../src/db/inbound-messages';
 import { intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
 import { createBenchSender, createBenchTenant, phoneOf } from './lib/bench-workload';
+import { stopStorm } from './lib/stop-storm';
+import { MAX_IN_FLIGHT, percentile, postForm } from './lib/webhook-load';
 
 const WORKERS = 2;
 const TARGET_RATE = 500;
 const TARGET_P99_MS = 100;
-// A carrier keeps only so many webhooks open at once; past this the benchmark would measure its own queue.
-const MAX_IN_FLIGHT = 256;
 const STALL_MS = 60_000;
 const WARM_UP_REPLIES = 1000;
 const WARM_UP_RATE = 200;
-
-// node:http with a keep-alive pool, not fetch: the client shares the machine's two cores with the system it measures,
-// and fetch costs it several times the CPU per request.
-const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
-
-/** postForm posts a form-encoded body and resolves with the status once the whole answer has arrived. */
-function postForm(url: string, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-      res.once('error', reject);
-    });
-    req.once('error', reject);
-    req.end(body);
-  });
-}
 
 /**
  * apiView reads the API's own metrics: how many inbound webhooks it answered and how many within 100 ms, and its
@@ -63,14 +46,10 @@ async function apiView(apiUrl: string) {
   };
 }
 
-/** percentile reads the p-th percentile (0..100) of sorted values. */
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
   const seconds = intOption('seconds', 60);
   const rate = intOption('rate', TARGET_RATE);
+  if (process.argv.includes('--stops')) return stopStorm(system, { seconds, rate, targetP99Ms: TARGET_P99_MS });
   const tenant = await createBenchTenant(system);
   // A fast short code, so the STOP confirmations drain as quickly as the replies arrive.
   const sender = await createBenchSender(tenant, 'short_code', 1, 1000);

@@ -1,0 +1,171 @@
+// bench:inbound --stops: signed STOPs from distinct contacts at a steady rate while a campaign texts those same
+// contacts, in another order, at the same rate. Prints the webhook's p99, how long after its `200` each sampled
+// contact's STOP shows on the DNC API (p50, p99, max; target max under 2 s), and every campaign message the carrier
+// accepted for a contact after that contact's STOP was answered (target 0). The conversation workflows apply the STOPs
+// far behind (the point of the storm); the campaign and the DNC API must not wait for them.
+import { performance } from 'node:perf_hooks';
+import { ApiError } from '../../src/api-client';
+import { twilioSignature } from '../../src/carrier/webhook-signature';
+import type { BenchSystem } from './bench-system';
+import { loadAverage, log } from './bench-system';
+import {
+  createBenchCampaign,
+  createBenchSender,
+  createBenchTenant,
+  phoneOf,
+  simulatorMessages,
+  startBenchCampaign,
+  uploadBenchList,
+  waitForCampaigns,
+} from './bench-workload';
+import { MAX_IN_FLIGHT, percentile, postForm } from './webhook-load';
+
+const VISIBLE_TARGET_MS = 2000;
+// One STOP in this many is followed on the DNC API (each poll is an API request competing with the storm).
+const SAMPLE_EVERY = 10;
+const POLL_MS = 50;
+const GIVE_UP_MS = 60_000;
+
+/** StopStormOptions are the storm's length and rate, and the webhook's p99 target. */
+export interface StopStormOptions {
+  seconds: number;
+  rate: number;
+  targetP99Ms: number;
+}
+
+// Epoch milliseconds on the monotonic clock, as the simulator stamps what it accepts.
+const nowMs = () => performance.timeOrigin + performance.now();
+
+// A fixed shuffle: the STOPs come in another order than the campaign's, so some land just before, during and after
+// their contact's turn.
+function shuffled(n: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let seed = 19;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const j = seed % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** stopStorm runs the storm on a started system and prints its figures. */
+export async function stopStorm(system: BenchSystem, options: StopStormOptions): Promise<void> {
+  const contacts = options.seconds * options.rate;
+  const tenant = await createBenchTenant(system);
+  const { defaultDncGroupId } = await tenant.api.getSettings();
+  if (!defaultDncGroupId) throw new Error('the benchmark business unit has no default DNC group');
+  const sender = await createBenchSender(tenant, 'short_code', 2, options.rate);
+  const list = await uploadBenchList(system, tenant, contacts);
+  const campaignId = await createBenchCampaign(tenant, 'stop-storm', list.id, [sender.id]);
+  const url = `${system.apiUrl}/webhooks/twilio/inbound`;
+  const order = shuffled(contacts);
+  const requests = order.map((contact, i) => {
+    const params = {
+      MessageSid: `SMstorm${String(i).padStart(25, '0')}`,
+      AccountSid: system.simulator.accountSid,
+      From: phoneOf(contact),
+      To: sender.address,
+      Body: 'STOP',
+    };
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(system.simulator.authToken, url, params),
+    };
+    return { headers, body: new URLSearchParams(params).toString() };
+  });
+  const latencies = new Float64Array(contacts);
+  const answeredAt = new Map<string, number>();
+  const visibleAfter: number[] = [];
+  const refusals = new Map<string, number>();
+  const watches: Promise<void>[] = [];
+
+  // How long after the webhook's answer the DNC API shows the contact on the default group.
+  async function watchVisibility(phone: string, answered: number): Promise<void> {
+    while (nowMs() - answered < GIVE_UP_MS) {
+      try {
+        await tenant.api.getDncEntry(defaultDncGroupId!, phone);
+        visibleAfter.push(nowMs() - answered);
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    visibleAfter.push(Infinity);
+  }
+
+  async function post(i: number): Promise<void> {
+    const sent = performance.now();
+    try {
+      const status = await postForm(url, requests[i].headers, requests[i].body);
+      latencies[i] = performance.now() - sent;
+      if (status !== 200) {
+        refusals.set(String(status), (refusals.get(String(status)) ?? 0) + 1);
+        return;
+      }
+      const phone = phoneOf(order[i]);
+      answeredAt.set(phone, nowMs());
+      if (i % SAMPLE_EVERY === 0) watches.push(watchVisibility(phone, answeredAt.get(phone)!));
+    } catch (error) {
+      latencies[i] = performance.now() - sent;
+      const reason = error instanceof Error ? error.message : String(error);
+      refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+    }
+  }
+
+  await startBenchCampaign(tenant, campaignId);
+  log(`campaign started over ${contacts} contacts at ${options.rate} mps; waiting for its first message`);
+  while ((await tenant.api.getCampaign(campaignId)).counts.sent === 0) await new Promise((r) => setTimeout(r, 100));
+  log(`posting ${contacts} signed STOPs from those contacts at ${options.rate}/s for ${options.seconds} s`);
+  const inFlight = new Set<Promise<void>>();
+  const started = performance.now();
+  for (let i = 0; i < contacts; i++) {
+    const wait = started + (i * 1000) / options.rate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const request: Promise<void> = post(i).finally(() => inFlight.delete(request));
+    inFlight.add(request);
+    if (i > 0 && i % (options.rate * 10) === 0) log(`${i} posted, load ${loadAverage()}`);
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(watches);
+  // Every contact has opted out by now: the rest of the campaign is skipped, quickly.
+  await waitForCampaigns(system, [campaignId], {
+    deadlineMs: 10 * 60_000,
+    progressMs: 10_000,
+    progress: async () => `campaign: ${JSON.stringify((await tenant.api.getCampaign(campaignId)).counts)}`,
+  });
+  const counts = (await tenant.api.getCampaign(campaignId)).counts;
+
+  // Campaign messages (not the STOP confirmations) the carrier accepted after their contact's STOP was answered.
+  const late = (await simulatorMessages(system))
+    .filter((m) => m.from === sender.address && m.body.startsWith('Hi '))
+    .map((m) => m.receivedAt - (answeredAt.get(m.to) ?? Infinity))
+    .filter((after) => after > 0)
+    .sort((a, b) => a - b);
+  const visible = visibleAfter.slice().sort((a, b) => a - b);
+  const sorted = latencies.slice().sort();
+  const lines = [
+    `STOPs               ${contacts} posted in ${elapsed.toFixed(1)} s (target ${options.rate}/s), ${answeredAt.size} answered 200`,
+    `webhook latency     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms ` +
+      `(target p99 under ${options.targetP99Ms} ms)`,
+    `DNC entry visible   p50 ${percentile(visible, 50).toFixed(0)} ms, p99 ${percentile(visible, 99).toFixed(0)} ms, ` +
+      `max ${visible[visible.length - 1].toFixed(0)} ms after the 200 (${visible.length} sampled; target max under ` +
+      `${VISIBLE_TARGET_MS} ms)`,
+    `sent after the STOP ${late.length} campaign messages (target 0)` +
+      (late.length ? `; ${late[0].toFixed(0)} to ${late[late.length - 1].toFixed(0)} ms after the 200` : ''),
+    `campaign            ${JSON.stringify(counts)}`,
+    `load average        ${loadAverage()}`,
+  ];
+  if (refusals.size > 0) lines.push(`refused or failed   ${JSON.stringify(Object.fromEntries(refusals))}`);
+  const met =
+    refusals.size === 0 &&
+    percentile(sorted, 99) < options.targetP99Ms &&
+    visible[visible.length - 1] < VISIBLE_TARGET_MS &&
+    late.length === 0;
+  lines.push(`target              ${met ? 'met' : 'NOT met'}`);
+  console.log('');
+  for (const line of lines) console.log(line);
+}
