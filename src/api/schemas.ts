@@ -36,6 +36,9 @@ export const updateSettingsSchema = z.object({
   optOutText: confirmationText.optional(),
   optInText: confirmationText.optional(),
   helpText: confirmationText.optional(),
+  /** The deliverability guard: the share (0..1) of a sender's last receipts that may say 30007 or 30034. */
+  deliverabilityShare: z.number().gt(0).max(1).optional(),
+  deliverabilityWindow: z.number().int().min(10).max(10_000).optional(),
 });
 
 /** createDncGroupSchema is POST /dnc-groups. */

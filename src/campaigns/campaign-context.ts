@@ -6,6 +6,7 @@ import type { Campaign, Db, Sender } from '../db/schema';
 import { DncScope, dncScopeOf } from '../dnc/dnc-scope';
 import { parseTemplate, ParsedTemplate } from '../templates';
 import type { DirectionSetting } from '../templates';
+import type { DeliverabilitySettings } from './deliverability-guard';
 
 /** CampaignContext is what the engine needs to turn a campaign's records into messages. */
 export interface CampaignContext {
@@ -15,6 +16,8 @@ export interface CampaignContext {
   senders: Sender[];
   /** Which DNC groups keep messages from a recipient, and where a carrier's opt-out is recorded. */
   dnc: DncScope;
+  /** The business unit's deliverability guard (src/campaigns/deliverability-guard.ts). */
+  deliverability: DeliverabilitySettings;
 }
 
 /** loadCampaignContext loads a campaign with its body, senders and DNC groups; throws if it is gone. */
@@ -36,5 +39,6 @@ export async function loadCampaignContext(db: Db, campaignId: string): Promise<C
     direction: (template?.direction ?? campaign.direction) as DirectionSetting,
     senders,
     dnc: dncScopeOf(unit, campaign),
+    deliverability: { share: unit.deliverability_share, window: unit.deliverability_window },
   };
 }

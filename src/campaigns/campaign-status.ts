@@ -26,7 +26,8 @@ export const CAMPAIGN_ACTIONS = ['start', 'pause', 'resume', 'cancel'] as const 
  * EngineEvent is what the campaign workflow reports about itself: its start time came, the carrier stopped or
  * started accepting messages, too many messages failed permanently, or every recipient has had its message.
  */
-export type EngineEvent = 'start_time_reached' | 'carrier_down' | 'carrier_back' | 'too_many_failures' | 'list_done';
+export type EngineEvent =
+  'start_time_reached' | 'carrier_down' | 'carrier_back' | 'too_many_failures' | 'deliverability_guard' | 'list_done';
 
 /** ENGINE_EVENTS lists the engine's events (activity input validation, tests). */
 export const ENGINE_EVENTS = [
@@ -34,6 +35,7 @@ export const ENGINE_EVENTS = [
   'carrier_down',
   'carrier_back',
   'too_many_failures',
+  'deliverability_guard',
   'list_done',
 ] as const satisfies readonly EngineEvent[];
 
@@ -58,6 +60,8 @@ const ENGINE_TRANSITIONS: Record<EngineEvent, StatusTransition> = {
   carrier_down: { from: ['running'], to: 'waiting_for_carrier' },
   carrier_back: { from: ['waiting_for_carrier'], to: 'running' },
   too_many_failures: { from: ['running'], to: 'paused' },
+  // Too many of a sender's recent receipts say filtered or unregistered: a person fixes the content or registration.
+  deliverability_guard: { from: ['running', 'waiting_for_carrier'], to: 'paused' },
   list_done: { from: ['running', 'waiting_for_carrier'], to: 'completed' },
 };
 

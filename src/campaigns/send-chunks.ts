@@ -14,6 +14,8 @@ import { ChunkInFlight, sendChunk } from './chunk-flight';
 import { DoubtfulSends } from './doubtful-sends';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
 import { EXPIRED_REASON, isPastDeadline, sendDeadline } from './validity';
+import { deliverabilityBreach } from './deliverability-guard';
+import { applyEngineEvent } from './engine-events';
 
 /** SendDeps are the narrow interfaces the engine needs: a store and a carrier. */
 export interface SendDeps {
@@ -227,6 +229,12 @@ function takeChunk(
   return chunk;
 }
 
+function senderOf(context: CampaignContext, senderId: string): Sender {
+  const sender = context.senders.find((s) => s.id === senderId);
+  if (!sender) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
+  return sender;
+}
+
 type PreparedChunk = { stoppedBy: CampaignStatus } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[] };
 
 // Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
@@ -237,16 +245,22 @@ async function prepareChunk(
   senderId: string,
   chunk: CampaignMessage[],
 ): Promise<PreparedChunk> {
-  const [campaign, optedOut] = await Promise.all([
+  const [campaign, optedOut, breach] = await Promise.all([
     getCampaignById(deps.db, context.campaign.id),
     blockedContacts(
       deps.db,
       context.dnc,
       chunk.map((m) => m.to_phone),
     ),
+    // The batch's own campaign row: its status last changed before the batch began (a change since stops it).
+    deliverabilityBreach(deps.db, context.campaign, senderOf(context, senderId), context.deliverability),
   ]);
   const status = campaign?.status ?? 'cancelled';
   if (!isSending(status)) return { stoppedBy: status };
+  if (breach !== null) {
+    const paused = await applyEngineEvent(deps.db, context.campaign.id, 'deliverability_guard', breach);
+    return { stoppedBy: paused ?? 'cancelled' };
+  }
   // The deadline is the same for every recipient: once it has passed, the whole chunk expires unsent.
   if (isPastDeadline(sendDeadline(campaign!), (deps.now?.() ?? new Date()).getTime())) {
     await markExpired(

@@ -53,6 +53,8 @@ export interface BusinessUnitSettingsPatch {
   opt_out_text?: string | null;
   opt_in_text?: string | null;
   help_text?: string | null;
+  deliverability_share?: number;
+  deliverability_window?: number;
 }
 
 /** updateBusinessUnitSettings changes a tenant's own settings. */

@@ -17,6 +17,9 @@ export interface BusinessUnitTable {
   opt_in_text: string | null;
   help_text: string | null;
   created_at: Timestamp;
+  /** The deliverability guard: the share of a sender's last `window` receipts that may be 30007/30034. */
+  deliverability_share: Generated<number>;
+  deliverability_window: Generated<number>;
 }
 
 export interface SenderTable {

@@ -43,6 +43,10 @@ export const settingsResponse = named(
     optInText: z.string(),
     helpText: z.string(),
     defaultDncGroupId: z.uuid().nullable(),
+    /** A running campaign pauses itself when more than this share of a sender's recent receipts are 30007/30034. */
+    deliverabilityShare: z.number(),
+    /** How many of a sender's most recent receipts that share is measured over. */
+    deliverabilityWindow: z.int(),
   }),
 );
 

@@ -35,6 +35,8 @@ function presentSettings(unit: BusinessUnit): Answer<typeof settingsResponse> {
     optInText: unit.opt_in_text ?? DEFAULT_CONFIRMATIONS.optInText,
     helpText: unit.help_text ?? DEFAULT_CONFIRMATIONS.helpText,
     defaultDncGroupId: unit.default_dnc_group_id,
+    deliverabilityShare: unit.deliverability_share,
+    deliverabilityWindow: unit.deliverability_window,
   };
 }
 
@@ -51,6 +53,8 @@ export function settingsRoutes({ db }: ApiDeps): Router {
       opt_out_text: input.optOutText,
       opt_in_text: input.optInText,
       help_text: input.helpText,
+      deliverability_share: input.deliverabilityShare,
+      deliverability_window: input.deliverabilityWindow,
     });
     res.json(presentSettings(unit));
   });
