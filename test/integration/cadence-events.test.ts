@@ -219,6 +219,7 @@ describe('a cadence event that sends nothing says why', () => {
       { body: 'Hi {FirstName}, about {Topic}' },
       'row 1 has no value for {Topic} and the template gives no fallback',
     ],
+    ['the template merges to an empty message', {}, { body: '{Topic|}' }, 'row 1 merges to an empty message'],
   ])('%s', async (_what, row, options, reason) => {
     const tenant = await createTenant(system);
     const mobile = uniquePhone();
