@@ -92,7 +92,7 @@ export async function followCampaign(
     status: c.status.replaceAll('_', ' '),
     delivered: c.counts.delivered,
     failed: c.counts.failed,
-    skipped: c.counts.skippedDnc + c.counts.skippedInvalid + c.counts.optedOut,
+    skipped: c.counts.skippedDnc + c.counts.skippedInvalid + c.counts.optedOut + c.counts.expired,
   });
   bar.start(campaign.counts.total, campaign.counts.total - campaign.counts.pending, payload(campaign));
   try {
@@ -108,7 +108,8 @@ export async function followCampaign(
   const { counts } = campaign;
   out.write(
     `campaign ${campaign.id} ${campaign.status}: ${counts.total} recipients, ${counts.delivered} delivered, ${counts.sent} sent, ` +
-      `${counts.failed} failed, ${counts.skippedDnc} skipped (DNC), ${counts.skippedInvalid} invalid, ${counts.optedOut} opted out\n`,
+      `${counts.failed} failed, ${counts.skippedDnc} skipped (DNC), ${counts.skippedInvalid} invalid, ${counts.optedOut} opted out, ` +
+      `${counts.expired} expired\n`,
   );
   if (campaign.status === 'cancelled')
     throw new CliError(
