@@ -133,14 +133,14 @@ export async function phonesBlocked(
   phones: string[],
 ): Promise<Set<string>> {
   if (phones.length === 0) return new Set();
-  const onGroups = groupIds.length > 0 ? sql`dnc_group_id IN (${sql.join(groupIds)})` : sql`false`;
+  // Each list is one array parameter, however long the batch (a page of recipients can hold thousands).
   // The predicate repeats the partial index's (inbound_messages_pending_consent) so the planner can use it.
   const { rows } = await sql<{ phone: string }>`
-    SELECT phone FROM dnc_entries WHERE ${onGroups} AND phone IN (${sql.join(phones)})
+    SELECT phone FROM dnc_entries WHERE dnc_group_id = ANY(${groupIds}::uuid[]) AND phone = ANY(${phones}::text[])
     UNION
     SELECT from_phone FROM (
       SELECT DISTINCT ON (from_phone) from_phone, keyword_kind FROM inbound_messages
-       WHERE business_unit_id = ${businessUnitId} AND from_phone IN (${sql.join(phones)})
+       WHERE business_unit_id = ${businessUnitId} AND from_phone = ANY(${phones}::text[])
          AND processed_at IS NULL AND keyword_kind IN ('opt_out', 'opt_in')
        ORDER BY from_phone, received_at DESC) latest
      WHERE keyword_kind = 'opt_out'`.execute(db);
