@@ -27,7 +27,13 @@ export const CAMPAIGN_ACTIONS = ['start', 'pause', 'resume', 'cancel'] as const 
  * started accepting messages, too many messages failed permanently, or every recipient has had its message.
  */
 export type EngineEvent =
-  'start_time_reached' | 'carrier_down' | 'carrier_back' | 'too_many_failures' | 'deliverability_guard' | 'list_done';
+  | 'start_time_reached'
+  | 'carrier_down'
+  | 'carrier_back'
+  | 'too_many_failures'
+  | 'sender_refused'
+  | 'deliverability_guard'
+  | 'list_done';
 
 /** ENGINE_EVENTS lists the engine's events (activity input validation, tests). */
 export const ENGINE_EVENTS = [
@@ -35,6 +41,7 @@ export const ENGINE_EVENTS = [
   'carrier_down',
   'carrier_back',
   'too_many_failures',
+  'sender_refused',
   'deliverability_guard',
   'list_done',
 ] as const satisfies readonly EngineEvent[];
@@ -60,6 +67,8 @@ const ENGINE_TRANSITIONS: Record<EngineEvent, StatusTransition> = {
   carrier_down: { from: ['running'], to: 'waiting_for_carrier' },
   carrier_back: { from: ['waiting_for_carrier'], to: 'running' },
   too_many_failures: { from: ['running'], to: 'paused' },
+  // The carrier refused a sender or the account: a person must fix it; resuming sends what was held back.
+  sender_refused: { from: ['running', 'waiting_for_carrier'], to: 'paused' },
   // Too many of a sender's recent receipts say filtered or unregistered: a person fixes the content or registration.
   deliverability_guard: { from: ['running', 'waiting_for_carrier'], to: 'paused' },
   list_done: { from: ['running', 'waiting_for_carrier'], to: 'completed' },

@@ -1,4 +1,4 @@
-import { Carrier, CarrierInDoubtError, CarrierUnavailableError } from '../carrier/carrier';
+import { Carrier, CarrierInDoubtError, CarrierRefusalUnknown, CarrierUnavailableError } from '../carrier/carrier';
 import type { CampaignMessage } from '../db/messages';
 import { sleepUntil } from '../senders/send-pacer';
 import { statusCallbackFor } from '../outbound/outbound-message';
@@ -17,6 +17,10 @@ export interface ChunkAnswers {
   unsent: CampaignMessage[];
   /** Messages whose request may have reached the carrier without an answer: looked up there before any resend. */
   inDoubt: CampaignMessage[];
+  /** The carrier refused the sender or the account (its messages are in `unsent`): the campaign must pause. */
+  senderRefusal: SenderRefusal | null;
+  /** The carrier refused a send with a code the engine does not know (retried as transient, up to a bound). */
+  unknownRefusal: SenderRefusal | null;
   /** Whether the carrier failed any send (so the sender backs off). */
   retried: boolean;
 }
@@ -53,6 +57,8 @@ export function sendChunk(
 ): ChunkInFlight {
   let halted = false;
   let failed = false;
+  let senderRefusal: SenderRefusal | null = null;
+  let unknownRefusal: SenderRefusal | null = null;
   const settled = Promise.allSettled(
     messages.map(async (message, i): Promise<Outcome> => {
       await sleepUntil(slots[i]);
@@ -62,6 +68,17 @@ export function sendChunk(
       if (halted || Date.now() - slots[i] > LATE_SLOT_MS) return 'unsent';
       const outcome = await sendOne(deps, from, message, remainingValiditySeconds(deadline, Date.now()));
       if (outcome === 'retry' || outcome === 'in_doubt') failed = true;
+      if (typeof outcome === 'object' && 'refusal' in outcome) {
+        failed = true;
+        if (!outcome.refusal.known) {
+          unknownRefusal = outcome.refusal;
+          return 'retry';
+        }
+        // The sender cannot send: none of the chunk's other messages would go either.
+        senderRefusal = outcome.refusal;
+        halted = true;
+        return 'unsent';
+      }
       return outcome;
     }),
   );
@@ -71,10 +88,12 @@ export function sendChunk(
     if (failure) throw failure.reason;
     const values = outcomes.map((o) => (o as PromiseFulfilledResult<Outcome>).value);
     return {
-      results: values.filter((v): v is SendAnswer => typeof v !== 'string'),
+      results: values.filter((v): v is SendAnswer => typeof v !== 'string' && !('refusal' in v)),
       unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
       inDoubt: messages.filter((_, i) => values[i] === 'in_doubt'),
       retried: values.includes('retry') || values.includes('in_doubt'),
+      senderRefusal,
+      unknownRefusal,
     };
   });
   // The caller awaits the answers later (after preparing the next chunk): an error must not count as unhandled.
@@ -90,8 +109,16 @@ export function sendChunk(
   };
 }
 
+/** SenderRefusal is the carrier refusing a sender or an account: its code (null if none) and message. */
+export interface SenderRefusal {
+  code: number | null;
+  message: string;
+  /** Whether the code is one Twilio documents as sender- or account-level (else: unknown, retried up to a bound). */
+  known: boolean;
+}
+
 // What came of one message of the chunk: the carrier's answer, or why there is none.
-type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt';
+type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt' | { refusal: SenderRefusal };
 
 async function sendOne(
   deps: ChunkDeps,
@@ -108,8 +135,12 @@ async function sendOne(
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, message.id),
       validityPeriodSeconds,
     });
+    if (outcome.kind === 'sender_refused')
+      return { refusal: { code: outcome.code, message: outcome.message, known: true } };
     return sendAnswerOf(message, outcome);
   } catch (error) {
+    if (error instanceof CarrierRefusalUnknown)
+      return { refusal: { code: error.code, message: error.message, known: false } };
     if (error instanceof CarrierInDoubtError) return 'in_doubt';
     if (error instanceof CarrierUnavailableError) return 'retry';
     throw error;

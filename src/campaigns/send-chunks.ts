@@ -10,8 +10,9 @@ import { timeZonesForNumber } from '../phones/phone-number';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
 import type { CampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
-import { ChunkInFlight, sendChunk } from './chunk-flight';
+import { ChunkInFlight, SenderRefusal, sendChunk } from './chunk-flight';
 import { DoubtfulSends } from './doubtful-sends';
+import { pauseForSenderRefusal, senderRecovered } from './sender-refusal';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
 import { EXPIRED_REASON, isPastDeadline, sendDeadline } from './validity';
 import { deliverabilityBreach } from './deliverability-guard';
@@ -102,8 +103,9 @@ async function sendThroughSender(
   senderId: string,
   messages: CampaignMessage[],
 ): Promise<SendTally> {
-  const sender = context.senders.find((s) => s.id === senderId);
-  if (!sender) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
+  const found = context.senders.find((s) => s.id === senderId);
+  if (!found) throw new Error(`campaign ${context.campaign.id}: sender ${senderId} is gone`);
+  const sender = found;
   const tally: SendTally = { attempted: 0, failed: 0, held: 0, nextOpenAt: null, stoppedBy: null };
   // Messages a cut-off run left handed to the carrier may be there already: they are looked up, never resent blindly.
   const doubtful = new DoubtfulSends(
@@ -116,11 +118,21 @@ async function sendThroughSender(
   const inFlight: ChunkInFlight[] = [];
   let failingSince: number | null = null;
   let backoffMs = 250;
+  // A sender- or account-level refusal stops this sender's sending; an unknown code becomes one past the patience.
+  let refusal: SenderRefusal | null = null;
+  let unknownRefusal: SenderRefusal | null = null;
+  let recovered = false;
 
   // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
-    const { results, unsent, inDoubt, retried } = await chunk.answers();
+    const { results, unsent, inDoubt, retried, ...refusals } = await chunk.answers();
     inFlight.splice(inFlight.indexOf(chunk), 1);
+    refusal ??= refusals.senderRefusal;
+    unknownRefusal = refusals.unknownRefusal ?? (retried ? unknownRefusal : null);
+    if (!recovered && results.some((r) => r.state === 'sent')) {
+      recovered = true;
+      await senderRecovered(deps.db, sender);
+    }
     await recordSendAnswers(deps.db, context.dnc, results);
     await markInDoubt(
       deps.db,
@@ -136,8 +148,10 @@ async function sendThroughSender(
 
   // The carrier failed a send: wait before sending more, and give up past the engine's patience.
   async function backOff(): Promise<void> {
+    if (refusal) return;
     failingSince ??= Date.now();
     if (Date.now() - failingSince > deps.carrierPatienceMs) {
+      if (unknownRefusal) return void (refusal = unknownRefusal);
       throw new CarrierOutageError(
         `campaign ${context.campaign.id}: carrier unavailable for ${Date.now() - failingSince} ms`,
       );
@@ -159,8 +173,19 @@ async function sendThroughSender(
     deps.heartbeat();
   }
 
+  // Nothing more goes through a refused sender: what is in flight is settled, the rest goes back to pending.
+  async function stopForRefusal(found: SenderRefusal): Promise<CampaignStatus> {
+    for (const chunk of [...inFlight]) {
+      chunk.halt();
+      await settle(chunk);
+    }
+    const unsent = queue.filter((m) => m.state !== 'pending').map((m) => m.id);
+    return pauseForSenderRefusal(deps.db, context.campaign.id, sender, found, unsent);
+  }
+
   try {
     for (;;) {
+      if (refusal) return { ...tally, stoppedBy: await stopForRefusal(refusal) };
       const current = inFlight[0];
       if (current && queue.length > 0) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
       const chunk = current?.carrierFailed() ? [] : takeChunk(deps, context, sender, queue, tally);

@@ -18,7 +18,9 @@ export interface OutboundSms {
 export type SendOutcome =
   | { kind: 'accepted'; sid: string }
   | { kind: 'opted_out'; code: 21610; message: string }
-  | { kind: 'rejected'; code: number | null; message: string };
+  | { kind: 'rejected'; code: number | null; message: string }
+  /** The sender or the account cannot send (Twilio's sender- and account-level codes): not the recipient's failure. */
+  | { kind: 'sender_refused'; code: number | null; message: string };
 
 /** CarrierMessage is a message as the carrier's own records show it (found when an in-doubt send is looked up). */
 export interface CarrierMessage {
@@ -81,6 +83,21 @@ export class CarrierUnavailableError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}
+
+/**
+ * CarrierRefusalUnknown is a refusal whose code the engine does not know: retried as transient (it may pass), and
+ * once the carrier has kept refusing past the engine's patience, the campaign pauses on it rather than fail a list.
+ */
+export class CarrierRefusalUnknown extends CarrierUnavailableError {
+  override readonly name: string = 'CarrierRefusalUnknown';
+  constructor(
+    readonly code: number | null,
+    message: string,
+    options: { status?: number | null } = {},
+  ) {
+    super(message, options);
   }
 }
 

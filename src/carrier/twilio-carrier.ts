@@ -1,6 +1,8 @@
 // Twilio REST adapter: maps the Messages API's answers onto the Carrier contract (see API.md, carrier wire format).
+import { log } from '../log';
 import {
   CarrierInDoubtError,
+  CarrierRefusalUnknown,
   CarrierUnavailableError,
   OPTED_OUT_CODE,
   type Carrier,
@@ -9,6 +11,7 @@ import {
   type SendOutcome,
   type SentMessageQuery,
 } from './carrier';
+import { refusalScopeOf } from './twilio-error-codes';
 
 export interface TwilioCarrierOptions {
   /** REST base, e.g. https://api.twilio.com or the simulator's http://127.0.0.1:4010. */
@@ -54,12 +57,16 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
 
   return {
     async warmUp(): Promise<void> {
-      // The first sends would pay for loading fetch, compiling its POST path and connecting (a TLS handshake to the
-      // real carrier: tens to hundreds of ms, enough to crowd the next second there): paid here instead, by forms
-      // POSTed to the API's base URL, which is no Messages resource (the carrier answers 404 and sends nothing).
+      // The first sends would pay for loading fetch and connecting (a TLS handshake to the real carrier: tens to
+      // hundreds of ms, enough to crowd the next second there): paid here instead, by authenticated reads of one
+      // message of the account's list, which change nothing (nothing unauthenticated ever goes to the carrier).
       const lane = async () => {
-        for (let i = 0; i < WARM_UP_ROUNDS; i++)
-          await post(options.apiUrl, new URLSearchParams({ To: '', From: '', Body: '' }), {}, WARM_UP_TIMEOUT_MS);
+        for (let i = 0; i < WARM_UP_ROUNDS; i++) {
+          // Any answer warms the connection; only no answer at all ends the lane early.
+          await getList(`${endpoint}?PageSize=1`, authorization, WARM_UP_TIMEOUT_MS).catch((error: unknown) => {
+            if ((error as CarrierUnavailableError).status === null) throw error;
+          });
+        }
       };
       // Nothing to do on failure: a carrier that cannot be reached fails the first send, which says why.
       await Promise.all(Array.from({ length: WARM_UP_CONNECTIONS }, lane)).catch(() => undefined);
@@ -100,6 +107,8 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
         }
         url = listed.nextPageUri ? new URL(listed.nextPageUri, options.apiUrl).toString() : null;
       }
+      // A partial answer could wrongly say "not sent": better no answer (the look-up is tried again).
+      if (url) throw new CarrierUnavailableError(`carrier list still going after ${MAX_LIST_PAGES} pages`);
       return found;
     },
   };
@@ -165,15 +174,31 @@ export function interpretResponse(status: number, headers: Headers, text: string
   }
   const code = typeof payload?.code === 'number' ? payload.code : null;
   const message = typeof payload?.message === 'string' && payload.message ? payload.message : summarize(status, text);
-  // 408 is the server giving up on us, as transient as a 5xx. 401/403 say our credentials are wrong, which is about
-  // every message, not this one: the campaign waits for the carrier (and an operator) instead of failing its list.
-  if (status === 429 || status === 408 || status === 401 || status === 403 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+  // The code says more than the status (Twilio answers 20003 with 401, 20429 with 429): the table decides first.
+  switch (refusalScopeOf(code)) {
+    case 'recipient':
+      return { kind: 'rejected', code, message };
+    case 'opt_out':
+      return { kind: 'opted_out', code: OPTED_OUT_CODE, message };
+    case 'sender':
+      return { kind: 'sender_refused', code, message };
+    case 'transient':
+      throw new CarrierUnavailableError(`carrier busy (${code}): ${message}`, { status, retryAfterMs });
+  }
+  // 408 is the server giving up on us, as transient as a 5xx.
+  if (status === 429 || status === 408 || status >= 500) {
     throw new CarrierUnavailableError(`carrier unavailable (${status}): ${message}`, { status, retryAfterMs });
   }
+  // Credentials the carrier refuses are about every message, never this recipient's.
+  if (status === 401 || status === 403) return { kind: 'sender_refused', code, message };
   if (status >= 400) {
-    if (code === OPTED_OUT_CODE) return { kind: 'opted_out', code: OPTED_OUT_CODE, message };
-    return { kind: 'rejected', code, message };
+    // A code nobody taught the engine: logged with the body, retried as transient (it may pass), and paused on once
+    // it outlasts the engine's patience; never a silent failure of the recipient.
+    log.warn({ status, code, body: text.slice(0, 500) }, 'the carrier refused a send with an unknown error code');
+    throw new CarrierRefusalUnknown(code, `carrier refused (${status}, code ${code ?? 'none'}): ${message}`, {
+      status,
+    });
   }
   // 1xx/3xx mean a misconfigured URL or proxy, not a verdict on this message: keep it for a retry.
   throw new CarrierUnavailableError(`unexpected carrier answer ${status}: ${message}`, { status });

@@ -35,6 +35,10 @@ export interface SenderTable {
   next_slot_at: Timestamp;
   created_at: Timestamp;
   provisioning_started_at: Timestamp | null;
+  /** The carrier's sender- or account-level refusal a person must fix (code, message, since when), or null. */
+  attention_code: ColumnType<string | null, string | null | undefined, string | null>;
+  attention_message: ColumnType<string | null, string | null | undefined, string | null>;
+  attention_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DncGroupTable {

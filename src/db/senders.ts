@@ -46,6 +46,33 @@ export async function findSenderByAddress(db: Kysely<Database>, address: string)
     .executeTakeFirst();
 }
 
+/** markSenderNeedsAttention records the carrier's refusal of a sender, keeping the time it was first seen. */
+export async function markSenderNeedsAttention(
+  db: Kysely<Database>,
+  senderId: string,
+  refusal: { code: string; message: string },
+): Promise<void> {
+  await db
+    .updateTable('senders')
+    .set({
+      attention_code: refusal.code,
+      attention_message: refusal.message,
+      attention_since: sql`coalesce(attention_since, now())`,
+    })
+    .where('id', '=', senderId)
+    .execute();
+}
+
+/** clearSenderAttention forgets a sender's refusal once a message went through it again. */
+export async function clearSenderAttention(db: Kysely<Database>, senderId: string): Promise<void> {
+  await db
+    .updateTable('senders')
+    .set({ attention_code: null, attention_message: null, attention_since: null })
+    .where('id', '=', senderId)
+    .where('attention_code', 'is not', null)
+    .execute();
+}
+
 /** SenderPatch is what PATCH /senders/:id may change. */
 export type SenderPatch = Partial<
   Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at'>

@@ -4,11 +4,19 @@ import { carrierErrors, carrierSends } from './registry';
 
 /** CarrierErrorKind names a carrier failure the way an operator reads a dashboard. */
 export type CarrierErrorKind =
-  'throttled' | 'unavailable' | 'timeout' | 'unreachable' | 'invalid_number' | 'opted_out' | 'rejected';
+  | 'throttled'
+  | 'unavailable'
+  | 'timeout'
+  | 'unreachable'
+  | 'invalid_number'
+  | 'opted_out'
+  | 'rejected'
+  | 'sender_refused';
 
 /** errorKindOfOutcome classifies a permanent refusal; an accepted send is no error (null). */
 export function errorKindOfOutcome(outcome: SendOutcome): CarrierErrorKind | null {
   if (outcome.kind === 'accepted') return null;
+  if (outcome.kind === 'sender_refused') return 'sender_refused';
   if (outcome.kind === 'opted_out' || outcome.code === OPTED_OUT_CODE) return 'opted_out';
   return outcome.code === INVALID_NUMBER_CODE ? 'invalid_number' : 'rejected';
 }

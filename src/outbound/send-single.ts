@@ -1,7 +1,7 @@
 import { CarrierInDoubtError, CarrierUnavailableError, type Carrier } from '../carrier/carrier';
 import { getMessageById, markInDoubt, markMessages, markSending } from '../db/messages';
 import type { Db, Message } from '../db/schema';
-import { getSendersByIds } from '../db/senders';
+import { clearSenderAttention, getSendersByIds, markSenderNeedsAttention } from '../db/senders';
 import { isBlocked, loadMessageDncScope } from '../dnc/dnc-scope';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
 import { reconcileInDoubt } from './in-doubt';
@@ -67,6 +67,14 @@ export async function sendSingleMessage(deps: SingleSendDeps, messageId: string)
     if (error instanceof CarrierInDoubtError) await markInDoubt(deps.db, [message.id]);
     throw error;
   }
+  if (outcome.kind === 'sender_refused') {
+    // Never the contact's failure: the sender needs a person, and the message waits for the fix (retried later).
+    const code = outcome.code === null ? 'none' : String(outcome.code);
+    await markSenderNeedsAttention(deps.db, sender.id, { code, message: outcome.message });
+    await markMessages(deps.db, [message.id], 'pending');
+    throw new CarrierUnavailableError(`the carrier refused sender ${sender.address} (${code}): ${outcome.message}`);
+  }
   await recordSendAnswers(deps.db, scope, [sendAnswerOf(message, outcome)]);
+  if (outcome.kind === 'accepted' && sender.attention_code !== null) await clearSenderAttention(deps.db, sender.id);
   return (await getMessageById(deps.db, messageId))!;
 }

@@ -67,6 +67,10 @@ export const senderResponse = named(
     optOutText: nullableText,
     optInText: nullableText,
     helpText: nullableText,
+    needsAttention: z
+      .looseObject({ code: z.string(), message: z.string(), since: timestamp.nullable() })
+      .nullable()
+      .describe("the carrier's sender- or account-level refusal a person must fix, until a message goes through"),
   }),
 );
 

@@ -25,6 +25,11 @@ export function presentSender(sender: Sender): Answer<typeof senderResponse> {
     optOutText: sender.opt_out_text,
     optInText: sender.opt_in_text,
     helpText: sender.help_text,
+    // The carrier's sender- or account-level refusal a person must fix (API.md), until a message goes through again.
+    needsAttention:
+      sender.attention_code === null
+        ? null
+        : { code: sender.attention_code, message: sender.attention_message ?? '', since: sender.attention_since },
   };
 }
 

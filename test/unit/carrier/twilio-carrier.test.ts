@@ -76,8 +76,11 @@ describe('createTwilioCarrier against the simulator', () => {
     });
   });
 
-  it('throws CarrierUnavailableError on bad credentials, so a campaign waits instead of failing every message', async () => {
-    await expect(carrier({ authToken: 'wrong' }).send(sms())).rejects.toMatchObject({ status: 401 });
+  it('answers sender_refused on bad credentials (20003): the account is at fault, never the recipient', async () => {
+    await expect(carrier({ authToken: 'wrong' }).send(sms())).resolves.toMatchObject({
+      kind: 'sender_refused',
+      code: 20003,
+    });
   });
 
   it('throws CarrierUnavailableError with Retry-After on 429, then succeeds', async () => {
@@ -163,7 +166,7 @@ describe('createTwilioCarrier against the simulator', () => {
 });
 
 describe('warmUp', () => {
-  it('runs the send path with form POSTs to the base URL on several connections, without credentials, and sends nothing', async () => {
+  it('opens several connections with authenticated reads of the Messages list: nothing unauthenticated, nothing sent', async () => {
     const seen: { method: string; path: string; type: string | undefined; authorization: string | undefined }[] = [];
     const connections = new Set<number | undefined>();
     const app = express();
@@ -188,10 +191,10 @@ describe('warmUp', () => {
     expect(connections.size).toBeGreaterThan(1);
     for (const request of seen)
       expect(request).toEqual({
-        method: 'POST',
-        path: '/',
-        type: 'application/x-www-form-urlencoded',
-        authorization: undefined,
+        method: 'GET',
+        path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`,
+        type: undefined,
+        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
       });
   });
 
@@ -217,15 +220,16 @@ describe('interpretResponse', () => {
     expect(() => interpretResponse(201, headers(), '{}')).toThrow(CarrierUnavailableError);
   });
 
-  it('treats 408 and redirects as unavailable, other 4xx as rejected', () => {
+  it('treats 408 and redirects as unavailable, other 4xx with codes it does not know as unknown refusals', () => {
     expect(() => interpretResponse(408, headers(), '')).toThrow(CarrierUnavailableError);
     expect(() => interpretResponse(302, headers(), '')).toThrow(CarrierUnavailableError);
-    expect(interpretResponse(404, headers(), '{"code":20404,"message":"Not found"}')).toEqual({
-      kind: 'rejected',
-      code: 20404,
-      message: 'Not found',
-    });
-    expect(interpretResponse(413, headers(), '')).toEqual({ kind: 'rejected', code: null, message: 'HTTP 413' });
+    // Never the recipient's failure on a guess: retried as transient, and the campaign pauses on it past a bound.
+    expect(() => interpretResponse(404, headers(), '{"code":20404,"message":"Not found"}')).toThrow(
+      expect.objectContaining({ name: 'CarrierRefusalUnknown', code: 20404 }),
+    );
+    expect(() => interpretResponse(413, headers(), '')).toThrow(
+      expect.objectContaining({ name: 'CarrierRefusalUnknown', code: null }),
+    );
   });
 });
 

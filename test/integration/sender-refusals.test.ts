@@ -1,0 +1,77 @@
+import { CarrierRefusalUnknown, type Carrier } from '../../src/carrier/carrier';
+import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
+import { transitionCampaign } from '../../src/db/campaigns';
+import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
+import { expectEachRecipientOnce } from '../support/exactly-once';
+import { createTenant, useTestSystem, waitForCampaignStatus } from '../support/test-system';
+
+const system = useTestSystem({ autoDeliver: true });
+
+describe('a sender the carrier refuses never fails the recipients: the campaign pauses and says why', () => {
+  it('21606 pauses the campaign naming the sender and the code; after the fix, resuming sends each recipient once', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant, 50);
+    const recipients = makeRecipients(6);
+    const listId = await uploadList(tenant, recipients);
+    const campaignId = await createCampaign(tenant, { listId, message: 'Hi {FirstName}', senderIds: [sender.id] });
+    system.sim.state.mode.senderErrors.set(sender.address, 21606);
+    try {
+      expect((await tenant.api.post(`/v1/campaigns/${campaignId}/start`)).status).toBe(202);
+      const paused = await waitForCampaignStatus(tenant, campaignId, 'paused');
+      expect(paused.statusReason).toContain(sender.address);
+      expect(paused.statusReason).toContain('21606');
+      expect(paused.counts).toMatchObject({ failed: 0, sent: 0, delivered: 0, pending: 6 });
+      const [listed] = (await tenant.api.get('/v1/senders')).body;
+      expect(listed.needsAttention).toMatchObject({ code: '21606', message: expect.stringContaining(sender.address) });
+    } finally {
+      system.sim.state.mode.senderErrors.delete(sender.address);
+    }
+    expect((await tenant.api.post(`/v1/campaigns/${campaignId}/resume`)).status).toBe(202);
+    const done = await waitForCampaignStatus(tenant, campaignId, 'completed');
+    expect(done.counts.failed).toBe(0);
+    expect(done.counts.sent + done.counts.delivered).toBe(6);
+    expectEachRecipientOnce(
+      system,
+      sender.address,
+      recipients.map((r) => r.phone),
+    );
+    const [recovered] = (await tenant.api.get('/v1/senders')).body;
+    expect(recovered.needsAttention).toBeNull();
+  });
+
+  it('an unknown refusal is retried as transient, then the campaign pauses on it past the patience', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant, 50);
+    const listId = await uploadList(tenant, makeRecipients(3));
+    const campaignId = await createCampaign(tenant, { listId, message: 'Hi {FirstName}', senderIds: [sender.id] });
+    await transitionCampaign(system.db, campaignId, ['draft'], 'running');
+    let attempts = 0;
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send() {
+        attempts += 1;
+        throw new CarrierRefusalUnknown(29999, 'carrier refused (400, code 29999): something new');
+      },
+    };
+    const deps = {
+      db: system.db,
+      carrier,
+      statusCallbackUrl: `${system.config.publicUrl}/webhooks/twilio/status`,
+      carrierPatienceMs: 600,
+      carrierSettleMs: 300,
+      heartbeat: () => {},
+    };
+    const result = await dispatchBatch(deps, { campaignId, afterId: '0', batchSize: 500 });
+    expect(result).toEqual({ outcome: 'stopped', status: 'paused' });
+    expect(attempts).toBeGreaterThan(1);
+    const campaign = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+    expect(campaign.body.statusReason).toContain('29999');
+    expect(campaign.body.counts).toMatchObject({ failed: 0, pending: 3 });
+    const states = await system.db
+      .selectFrom('messages')
+      .select('state')
+      .where('campaign_id', '=', campaignId)
+      .execute();
+    expect(states.map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
+  });
+});
