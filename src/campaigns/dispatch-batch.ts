@@ -50,6 +50,11 @@ function toResult(tally: SendTally, lastId: string, done: boolean): BatchResult 
   return { outcome: 'dispatched', lastId, done, ...counts };
 }
 
+// The answer of a batch that found nothing more to send after its checkpoint.
+function nothingLeft(afterId: string): BatchResult {
+  return { outcome: 'dispatched', lastId: afterId, done: true, attempted: 0, failed: 0, held: 0, nextOpenAt: null };
+}
+
 /**
  * dispatchBatch sends the next page of a campaign's list. It is safe to run again after any crash: message rows are
  * written once per (campaign, record), sent ones are skipped, and an interrupted send is retried with the same
@@ -60,16 +65,7 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);
   const records = await nextCampaignRecords(deps.db, context.campaign.list_id, input.afterId, pageSize);
-  if (records.length === 0)
-    return {
-      outcome: 'dispatched',
-      lastId: input.afterId,
-      done: true,
-      attempted: 0,
-      failed: 0,
-      held: 0,
-      nextOpenAt: null,
-    };
+  if (records.length === 0) return nothingLeft(input.afterId);
   const lastId = records[records.length - 1].id;
 
   const onDnc = await blockedContacts(
@@ -97,16 +93,7 @@ export async function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<B
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);
   const held = await heldCampaignMessages(deps.db, input.campaignId, input.afterId, pageSize);
-  if (held.length === 0)
-    return {
-      outcome: 'dispatched',
-      lastId: input.afterId,
-      done: true,
-      attempted: 0,
-      failed: 0,
-      held: 0,
-      nextOpenAt: null,
-    };
+  if (held.length === 0) return nothingLeft(input.afterId);
   const tally = await sendCampaignMessages(deps, context, held);
   return toResult(tally, held[held.length - 1].id, held.length < pageSize);
 }
