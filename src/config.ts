@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { parseSecretsKey } from './carrier/carrier-secrets';
 import { SIMULATOR_ACCOUNT_SID, SIMULATOR_AUTH_TOKEN, SIMULATOR_PORT } from './simulator/defaults';
 
 /** The settings every process reads from its environment (names and defaults are the contract in API.md). */
@@ -13,6 +14,8 @@ export interface AppConfig {
   twilioApiUrl: string;
   twilioAccountSid: string;
   twilioAuthToken: string;
+  /** CARRIER_SECRETS_KEY: seals business units' carrier secrets at rest (AES-256-GCM); null: carriers refused. */
+  carrierSecretsKey: Buffer | null;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
   campaign: {
     batchSize: number;
@@ -68,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     twilioApiUrl: (env.TWILIO_API_URL || `http://127.0.0.1:${env.SIM_PORT || SIMULATOR_PORT}`).replace(/\/+$/, ''),
     twilioAccountSid: env.TWILIO_ACCOUNT_SID || SIMULATOR_ACCOUNT_SID,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || SIMULATOR_AUTH_TOKEN,
+    carrierSecretsKey: env.CARRIER_SECRETS_KEY ? parseSecretsKey(env.CARRIER_SECRETS_KEY) : null,
     campaign: {
       batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
       // A fast sender would finish 500 in a few seconds and idle while the next batch starts: a batch also holds

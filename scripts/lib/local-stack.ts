@@ -9,6 +9,7 @@ import { AppConfig, readConfig } from '../../src/config';
 import { createDb } from '../../src/db/connection';
 import type { Db } from '../../src/db/schema';
 import { connectWorkflowClient, WorkflowClient } from '../../src/workflow-client';
+import { localCarrierSecretsKey } from './carrier-secrets-key';
 import { exitedWith, ManagedProcess } from './child-process';
 import { freePort, waitFor } from './free-port';
 import type { LocalPostgres } from './local-postgres';
@@ -88,6 +89,8 @@ async function start(options: LocalStackOptions, lifetime: StackLifetime): Promi
   if (!options.dataDir) lifetime.add('files', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
   // As root, PostgreSQL runs as 'postgres' and must reach its folder.
   if (process.getuid?.() === 0) fs.chmodSync(dataDir, 0o755);
+  // Business units' carrier secrets are sealed with it: kept with the data it opens.
+  env.CARRIER_SECRETS_KEY ||= localCarrierSecretsKey(dataDir);
 
   const { postgres, temporal } = await startStackServers(options, env, dataDir, lifetime, log);
 

@@ -4,6 +4,7 @@ import { requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
+import { carrierRoutes } from './routes/carriers';
 import { cadenceEventRoutes } from './routes/cadence-events';
 import { callingListRoutes } from './routes/calling-lists';
 import { campaignRoutes } from './routes/campaigns';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Express {
   for (const routes of [
     settingsRoutes,
     senderRoutes,
+    carrierRoutes,
     dncRoutes,
     callingListRoutes,
     templateRoutes,

@@ -19,6 +19,7 @@ export const createSenderSchema = z.object({
   address: z.string().trim().min(1).max(32),
   mps: z.number().int().min(1).max(10_000).optional(),
   status: z.enum(['active', 'provisioning', 'suspended']).optional(),
+  carrierId: uuid.optional().describe("the business unit's carrier to send through; absent: the environment's Twilio"),
 });
 
 /** updateSenderSchema is PATCH /senders/:id. */
@@ -28,6 +29,7 @@ export const updateSenderSchema = z.object({
   optOutText: confirmationText.optional(),
   optInText: confirmationText.optional(),
   helpText: confirmationText.optional(),
+  carrierId: uuid.nullable().optional().describe("null: back to the environment's Twilio carrier"),
 });
 
 /** updateSettingsSchema is PATCH /settings. */

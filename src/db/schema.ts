@@ -39,6 +39,21 @@ export interface SenderTable {
   attention_code: ColumnType<string | null, string | null | undefined, string | null>;
   attention_message: ColumnType<string | null, string | null | undefined, string | null>;
   attention_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The business unit's carrier this sender sends through; null: the environment's Twilio carrier. */
+  carrier_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CarrierTable {
+  id: string;
+  business_unit_id: string;
+  name: string;
+  kind: string;
+  /** Everything but the secrets, in the clear (src/carrier/carrier-settings.ts says which fields a kind has). */
+  settings: Json<Record<string, unknown>>;
+  /** The secrets as AES-256-GCM ciphertext under CARRIER_SECRETS_KEY (src/carrier/carrier-secrets.ts). */
+  secrets: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface DncGroupTable {
@@ -277,6 +292,7 @@ export interface Database {
   landline_numbers: LandlineNumberTable;
   business_units: BusinessUnitTable;
   senders: SenderTable;
+  carriers: CarrierTable;
   dnc_groups: DncGroupTable;
   dnc_entries: DncEntryTable;
   dnc_audit: DncAuditTable;
@@ -294,6 +310,7 @@ export interface Database {
 export type BusinessUnit = Selectable<BusinessUnitTable>;
 export type Sender = Selectable<SenderTable>;
 export type NewSender = Insertable<SenderTable>;
+export type CarrierRow = Selectable<CarrierTable>;
 export type DncGroup = Selectable<DncGroupTable>;
 export type CallingList = Selectable<CallingListTable>;
 export type ListRecord = Selectable<ListRecordTable>;

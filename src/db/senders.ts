@@ -75,7 +75,10 @@ export async function clearSenderAttention(db: Kysely<Database>, senderId: strin
 
 /** SenderPatch is what PATCH /senders/:id may change. */
 export type SenderPatch = Partial<
-  Pick<Sender, 'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at'>
+  Pick<
+    Sender,
+    'mps' | 'status' | 'opt_out_text' | 'opt_in_text' | 'help_text' | 'provisioning_started_at' | 'carrier_id'
+  >
 >;
 
 /** updateSender changes a sender of the business unit; undefined when it is not theirs. */

@@ -1,5 +1,6 @@
 import type { Db, Sender } from '../db/schema';
 import { getSendersByIds, insertSender, updateSender } from '../db/senders';
+import { checkSenderCarrier } from '../carrier/carrier-registry';
 import { InvalidInput, NotFound } from '../domain-errors';
 import {
   carrierManagesOptConfirmations,
@@ -17,6 +18,8 @@ export interface NewSenderRequest {
   address: string;
   mps?: number;
   status?: SenderStatus;
+  /** The business unit's carrier; absent: the environment's Twilio carrier. */
+  carrierId?: string;
 }
 
 /** SenderChange is what a business unit may change of its sender. */
@@ -26,6 +29,8 @@ export interface SenderChange {
   optOutText?: string | null;
   optInText?: string | null;
   helpText?: string | null;
+  /** null: back to the environment's Twilio carrier. */
+  carrierId?: string | null;
 }
 
 /**
@@ -35,6 +40,7 @@ export interface SenderChange {
 export async function registerSender(db: Db, businessUnitId: string, request: NewSenderRequest): Promise<Sender> {
   const checked = validateTransportCode(request.kind, request.address);
   if (!checked.ok) throw new InvalidInput(checked.message, 'address');
+  await checkSenderCarrier(db, businessUnitId, request.carrierId);
   return insertSender(db, {
     business_unit_id: businessUnitId,
     kind: request.kind,
@@ -45,6 +51,7 @@ export async function registerSender(db: Db, businessUnitId: string, request: Ne
     opt_out_text: null,
     opt_in_text: null,
     help_text: null,
+    carrier_id: request.carrierId ?? null,
   });
 }
 
@@ -62,6 +69,7 @@ export async function changeSender(db: Db, businessUnitId: string, id: string, c
       throw new InvalidInput(reason, customised);
     }
   }
+  await checkSenderCarrier(db, businessUnitId, change.carrierId);
   const updated = await updateSender(db, businessUnitId, id, {
     mps: change.mps,
     status: change.status,
@@ -71,6 +79,7 @@ export async function changeSender(db: Db, businessUnitId: string, id: string, c
     opt_out_text: change.optOutText,
     opt_in_text: change.optInText,
     help_text: change.helpText,
+    carrier_id: change.carrierId,
   });
   if (!updated) throw new NotFound('sender', id);
   return updated;

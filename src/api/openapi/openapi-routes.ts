@@ -3,6 +3,7 @@ import { ApiError } from '../errors';
 import { buildOpenApiDocument } from './document';
 import type { ApiOperation } from './operation';
 import { audienceOperations } from './operations/audience';
+import { carrierOperations } from './operations/carriers';
 import { campaignOperations } from './operations/campaigns';
 import { conversationOperations } from './operations/conversations';
 import { platformOperations } from './operations/platform';
@@ -11,6 +12,7 @@ import { platformOperations } from './operations/platform';
 export const API_OPERATIONS: readonly ApiOperation[] = [
   ...platformOperations,
   ...audienceOperations,
+  ...carrierOperations,
   ...campaignOperations,
   ...conversationOperations,
 ];

@@ -67,6 +67,7 @@ export const senderResponse = named(
     optOutText: nullableText,
     optInText: nullableText,
     helpText: nullableText,
+    carrierId: z.uuid().nullable().describe("the business unit's carrier it sends through; null: the environment's"),
     needsAttention: z
       .looseObject({ code: z.string(), message: z.string(), since: timestamp.nullable() })
       .nullable()

@@ -25,6 +25,7 @@ export function presentSender(sender: Sender): Answer<typeof senderResponse> {
     optOutText: sender.opt_out_text,
     optInText: sender.opt_in_text,
     helpText: sender.help_text,
+    carrierId: sender.carrier_id,
     // The carrier's sender- or account-level refusal a person must fix (API.md), until a message goes through again.
     needsAttention:
       sender.attention_code === null
