@@ -35,6 +35,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
           statusCallbackUrl: statusCallbackUrl(deps),
           carrierPatienceMs: deps.carrierPatienceMs ?? 10_000,
           carrierSettleMs: settleMs(deps),
+          lastLook: deps.lastLook,
           heartbeat: () => {
             const context = Context.current();
             context.heartbeat(input.afterId);

@@ -1,5 +1,6 @@
 import type { Carrier } from '../src/carrier/carrier';
 import type { Db } from '../src/db/schema';
+import type { LastLook } from '../src/dnc/last-look';
 import type { SingleSendDeps } from '../src/outbound/send-single';
 
 /** ActivityDeps are what the activities are built from (a factory, so tests and the worker inject their own). */
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   carrierPatienceMs?: number;
   /** How long after a send the carrier's list is trusted to show it (CARRIER_SETTLE_MS; default 10 s). */
   carrierSettleMs?: number;
+  /** The worker's last look at STOPs stored after a chunk's DNC read, right before each campaign send. */
+  lastLook?: LastLook;
 }
 
 /** DEFAULT_SETTLE_MS is CARRIER_SETTLE_MS's default (src/config.ts), for callers that build deps by hand. */

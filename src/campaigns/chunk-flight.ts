@@ -1,5 +1,7 @@
 import { Carrier, CarrierInDoubtError, CarrierRefusalUnknown, CarrierUnavailableError } from '../carrier/carrier';
 import type { CampaignMessage } from '../db/messages';
+import type { DncScope } from '../dnc/dnc-scope';
+import type { LastLook } from '../dnc/last-look';
 import { sleepUntil } from '../senders/send-pacer';
 import { statusCallbackFor } from '../outbound/outbound-message';
 import { SendAnswer, sendAnswerOf } from '../outbound/send-results';
@@ -17,6 +19,8 @@ export interface ChunkAnswers {
   unsent: CampaignMessage[];
   /** Messages whose request may have reached the carrier without an answer: looked up there before any resend. */
   inDoubt: CampaignMessage[];
+  /** Messages whose contact stopped after the chunk's DNC read: never sent. */
+  optedOut: CampaignMessage[];
   /** The carrier refused the sender or the account (its messages are in `unsent`): the campaign must pause. */
   senderRefusal: SenderRefusal | null;
   /** The carrier refused a send with a code the engine does not know (retried as transient, up to a bound). */
@@ -42,19 +46,24 @@ export interface ChunkInFlight {
 export interface ChunkDeps {
   carrier: Carrier;
   statusCallbackUrl: string;
+  /** The worker's last look at the contacts' STOPs right before each send (none: the chunk's DNC read is the last). */
+  lastLook?: LastLook;
 }
 
-/**
- * sendChunk sends each message at its booked slot (epoch ms) and collects the answers without waiting for them; with a
- * campaign's deadline (epoch ms), each send tells the carrier the validity left at that moment.
- */
-export function sendChunk(
-  deps: ChunkDeps,
-  from: string,
-  messages: CampaignMessage[],
-  slots: number[],
-  deadline: number | null = null,
-): ChunkInFlight {
+/** Chunk is one sender's messages with their booked slots (epoch ms). */
+export interface Chunk {
+  from: string;
+  messages: CampaignMessage[];
+  slots: number[];
+  /** The campaign's deadline (epoch ms): each send tells the carrier the validity left at that moment. */
+  deadline: number | null;
+  /** The DNC scope the chunk was read against, and when that read began (epoch ms). */
+  dncRead: { scope: DncScope; readAt: number };
+}
+
+/** sendChunk sends each message at its booked slot and collects the answers without waiting for them. */
+export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
+  const { from, messages, slots, deadline, dncRead } = chunk;
   let halted = false;
   let failed = false;
   let senderRefusal: SenderRefusal | null = null;
@@ -62,6 +71,7 @@ export function sendChunk(
   const settled = Promise.allSettled(
     messages.map(async (message, i): Promise<Outcome> => {
       await sleepUntil(slots[i]);
+      if (await deps.lastLook?.stoppedSince(dncRead.scope, message.to_phone, dncRead.readAt)) return 'opted_out';
       // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
       // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
       // carrier's request but building it.
@@ -91,6 +101,7 @@ export function sendChunk(
       results: values.filter((v): v is SendAnswer => typeof v !== 'string' && !('refusal' in v)),
       unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
       inDoubt: messages.filter((_, i) => values[i] === 'in_doubt'),
+      optedOut: messages.filter((_, i) => values[i] === 'opted_out'),
       retried: values.includes('retry') || values.includes('in_doubt'),
       senderRefusal,
       unknownRefusal,
@@ -118,7 +129,7 @@ export interface SenderRefusal {
 }
 
 // What came of one message of the chunk: the carrier's answer, or why there is none.
-type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt' | { refusal: SenderRefusal };
+type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt' | 'opted_out' | { refusal: SenderRefusal };
 
 async function sendOne(
   deps: ChunkDeps,
@@ -128,6 +139,7 @@ async function sendOne(
 ): Promise<Outcome> {
   try {
     const outcome = await deps.carrier.send({
+      senderId: message.sender_id ?? undefined,
       to: message.to_phone,
       from,
       body: message.body ?? '',

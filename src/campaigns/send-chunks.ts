@@ -3,6 +3,7 @@ import { getCampaignById } from '../db/campaigns';
 import { CampaignMessage, markExpired, markInDoubt, markMessages, markSending } from '../db/messages';
 import type { CampaignStatus, Db, Sender } from '../db/schema';
 import { blockedContacts } from '../dnc/dnc-scope';
+import type { LastLook } from '../dnc/last-look';
 import { isInDoubt } from '../outbound/message-state';
 import { DNC_SKIP } from '../outbound/outbound-message';
 import { recordSendAnswers } from '../outbound/send-results';
@@ -29,6 +30,8 @@ export interface SendDeps {
   carrierSettleMs: number;
   heartbeat: () => void;
   now?: () => Date;
+  /** The worker's last look at STOPs stored after a chunk's DNC read (none: that read is the last word). */
+  lastLook?: LastLook;
 }
 
 /** SendTally says what happened to a set of messages. */
@@ -125,7 +128,7 @@ async function sendThroughSender(
 
   // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
-    const { results, unsent, inDoubt, retried, ...refusals } = await chunk.answers();
+    const { results, unsent, inDoubt, optedOut, retried, ...refusals } = await chunk.answers();
     inFlight.splice(inFlight.indexOf(chunk), 1);
     refusal ??= refusals.senderRefusal;
     unknownRefusal = refusals.unknownRefusal ?? (retried ? unknownRefusal : null);
@@ -134,6 +137,10 @@ async function sendThroughSender(
       await senderRecovered(deps.db, sender);
     }
     await recordSendAnswers(deps.db, context.dnc, results);
+    await skipForDnc(
+      deps.db,
+      optedOut.map((m) => m.id),
+    );
     await markInDoubt(
       deps.db,
       inDoubt.map((m) => m.id),
@@ -206,7 +213,13 @@ async function sendThroughSender(
         return { ...tally, stoppedBy: prepared.stoppedBy };
       }
       if (prepared.sendable.length === 0) continue;
-      const next = sendChunk(deps, sender.address, prepared.sendable, prepared.slots, sendDeadline(context.campaign));
+      const next = sendChunk(deps, {
+        from: sender.address,
+        messages: prepared.sendable,
+        slots: prepared.slots,
+        deadline: sendDeadline(context.campaign),
+        dncRead: { scope: context.dnc, readAt: prepared.dncReadAt },
+      });
       inFlight.push(next);
       if (!current) continue;
       if (!(await settle(current))) {
@@ -260,7 +273,8 @@ function senderOf(context: CampaignContext, senderId: string): Sender {
   return sender;
 }
 
-type PreparedChunk = { stoppedBy: CampaignStatus } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[] };
+type PreparedChunk =
+  { stoppedBy: CampaignStatus } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[]; dncReadAt: number };
 
 // Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
 // the chunk sending before any of it reaches the carrier, and only then books its slots, so the first is still fresh.
@@ -270,6 +284,8 @@ async function prepareChunk(
   senderId: string,
   chunk: CampaignMessage[],
 ): Promise<PreparedChunk> {
+  // Taken before the read: a STOP committed after this moment may be missed by it, and the last look catches it.
+  const dncReadAt = Date.now();
   const [campaign, optedOut, breach] = await Promise.all([
     getCampaignById(deps.db, context.campaign.id),
     blockedContacts(
@@ -293,15 +309,13 @@ async function prepareChunk(
       chunk.map((m) => m.id),
       EXPIRED_REASON,
     );
-    return { stoppedBy: null, sendable: [], slots: [] };
+    return { stoppedBy: null, sendable: [], slots: [], dncReadAt };
   }
   const candidates = chunk.filter((m) => !optedOut.has(m.to_phone));
   const [, marked] = await Promise.all([
-    markMessages(
+    skipForDnc(
       deps.db,
       chunk.filter((m) => optedOut.has(m.to_phone)).map((m) => m.id),
-      DNC_SKIP.state,
-      DNC_SKIP,
     ),
     // Every send (a first one, or again after the carrier failed it or did not have it) notes when it was handed over;
     // one a receipt has meanwhile shown sent is left out.
@@ -311,11 +325,16 @@ async function prepareChunk(
     ),
   ]);
   const sendable = candidates.filter((m) => marked.has(m.id));
-  if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [] };
+  if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [], dncReadAt };
   const slots = await scheduleSends(
     deps.db,
     senderId,
     sendable.map((m) => m.segments),
   );
-  return { stoppedBy: null, sendable, slots };
+  return { stoppedBy: null, sendable, slots, dncReadAt };
+}
+
+// Recipients the DNC lists keep from this campaign are skipped, never sent.
+function skipForDnc(db: Db, messageIds: string[]): Promise<unknown> {
+  return markMessages(db, messageIds, DNC_SKIP.state, DNC_SKIP);
 }

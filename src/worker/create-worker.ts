@@ -4,6 +4,7 @@ import { createActivities } from '../../activities';
 import type { Carrier } from '../carrier/carrier';
 import type { AppConfig } from '../config';
 import type { Db } from '../db/schema';
+import type { LastLook } from '../dnc/last-look';
 import { meteredCarrier } from '../metrics/metered-carrier';
 
 /** WorkerDeps are the connections a worker runs on. */
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   /** A prebuilt workflow bundle (tests build one for every worker); otherwise workflows/ is bundled at start. */
   workflowBundlePath?: string;
   carrierPatienceMs?: number;
+  /** The process's last look at STOPs right before each campaign send. */
+  lastLook?: LastLook;
 }
 
 /** createWorker connects to Temporal and builds the worker for every workflow and activity. */
@@ -35,6 +38,7 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
       publicUrl: deps.config.publicUrl,
       carrierPatienceMs: deps.carrierPatienceMs ?? deps.config.campaign.carrierPatienceMs,
       carrierSettleMs: deps.config.campaign.carrierSettleMs,
+      lastLook: deps.lastLook,
     }),
     maxConcurrentActivityTaskExecutions: 20,
   });
