@@ -13,6 +13,8 @@ import { dncRoutes } from './routes/dnc';
 import { healthRoutes } from './routes/health';
 import { senderRoutes } from './routes/senders';
 import { skillRoutes } from './routes/skills';
+import { skillGroupRoutes } from './routes/skill-groups';
+import { reportRoutes } from './routes/reports';
 import { templateRoutes } from './routes/templates';
 import { webhookRoutes } from './routes/webhooks';
 import { allowedMethods, openApiRoutes } from './openapi/openapi-routes';
@@ -43,6 +45,8 @@ export function createApp(deps: ApiDeps): Express {
     callingListRoutes,
     templateRoutes,
     skillRoutes,
+    skillGroupRoutes,
+    reportRoutes,
     campaignRoutes,
     cadenceEventRoutes,
     conversationRoutes,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MAX_VALIDITY_SECONDS } from '../campaigns/validity';
 import { CONVERSATION_STATUSES } from '../replies/conversation-status';
+import { isTimeZone } from '../reports/report-period';
+import { TRANSPORT_CODE_KINDS } from '../senders/transport-codes';
 
 // Request schemas: they validate input and (issue: OpenAPI) are the single source of the published contract.
 
@@ -41,6 +43,20 @@ export const updateSettingsSchema = z.object({
   /** The deliverability guard: the share (0..1) of a sender's last receipts that may say 30007 or 30034. */
   deliverabilityShare: z.number().gt(0).max(1).optional(),
   deliverabilityWindow: z.number().int().min(10).max(10_000).optional(),
+  /** The IANA time zone reports count days and hours in. */
+  timeZone: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine(isTimeZone, 'expected an IANA time zone such as Europe/Paris')
+    .optional(),
+  /** The estimated price of one segment per sender kind, for reports' estimated cost. */
+  segmentPrices: z
+    .partialRecord(z.enum(TRANSPORT_CODE_KINDS as [string, ...string[]]), z.number().min(0).max(100))
+    .optional(),
+  /** A conversation accepted within this many seconds counts towards the service level. */
+  serviceLevelSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 
 /** createDncGroupSchema is POST /dnc-groups. */
@@ -193,4 +209,29 @@ export const statusWebhookSchema = z.looseObject({
   MessageSid: z.string().min(1),
   MessageStatus: z.string().min(1),
   ErrorCode: z.string().optional(),
+});
+
+/** createSkillGroupSchema is POST /skill-groups: a reporting group of skills (a skill may be in several). */
+export const createSkillGroupSchema = z.object({ name, skillIds: z.array(uuid).max(1000) });
+
+const reportPeriodQuery = {
+  /** A date (YYYY-MM-DD, in the business unit's time zone) or an ISO 8601 date-time; default: 6 days before `to`. */
+  from: z.string().max(40).optional(),
+  /** A date (that whole day included) or a date-time (excluded); default: today. */
+  to: z.string().max(40).optional(),
+};
+
+/** REPORT_GROUPINGS are what GET /reports/messages groups by. */
+export const REPORT_GROUPINGS = ['skill', 'skillGroup', 'campaign', 'sender', 'day', 'hour'] as const;
+
+/** messageReportQuerySchema is the query of GET /reports/messages. */
+export const messageReportQuerySchema = z.object({
+  ...reportPeriodQuery,
+  groupBy: z.enum(REPORT_GROUPINGS).default('day'),
+});
+
+/** agentReportQuerySchema is the query of GET /reports/agents: the same groupings, or per agent. */
+export const agentReportQuerySchema = z.object({
+  ...reportPeriodQuery,
+  groupBy: z.enum([...REPORT_GROUPINGS, 'agent']).default('agent'),
 });

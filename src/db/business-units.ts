@@ -55,6 +55,10 @@ export interface BusinessUnitSettingsPatch {
   help_text?: string | null;
   deliverability_share?: number;
   deliverability_window?: number;
+  time_zone?: string;
+  /** JSON of the price per segment per sender kind. */
+  segment_prices?: string;
+  service_level_seconds?: number;
 }
 
 /** updateBusinessUnitSettings changes a tenant's own settings. */

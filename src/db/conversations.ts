@@ -175,6 +175,8 @@ export async function transitionConversation(
     .set({
       status: change.status,
       ...(change.agent === undefined ? {} : { agent: change.agent }),
+      // The first acceptance stays: reports measure the time to accept from it.
+      ...(change.status === 'assigned' ? { assigned_at: sql`coalesce(assigned_at, now())` } : {}),
       ...(closing ? { closed_reason: change.closedReason ?? null, closed_at: sql`now()` } : {}),
     })
     .where('business_unit_id', '=', businessUnitId)

@@ -180,6 +180,8 @@ export interface InboundOutcome {
   outcome: string;
   conversationId: string | null;
   confirmationMessageId: string | null;
+  /** What the message answers (reports count replies and opt-outs by campaign, skill and sender); absent: nothing. */
+  attribution?: { campaignId: string | null; skillId: string | null; senderId: string };
 }
 
 /** markInboundProcessed stores what handling did; the first handling wins, so a retry cannot rewrite the record. */
@@ -196,6 +198,9 @@ export async function markInboundProcessed(
       outcome: result.outcome,
       conversation_id: result.conversationId,
       confirmation_message_id: result.confirmationMessageId,
+      campaign_id: result.attribution?.campaignId ?? null,
+      skill_id: result.attribution?.skillId ?? null,
+      sender_id: result.attribution?.senderId ?? null,
       processed_at: sql`now()`,
     })
     .where('message_sid', '=', messageSid)

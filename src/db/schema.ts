@@ -20,6 +20,12 @@ export interface BusinessUnitTable {
   /** The deliverability guard: the share of a sender's last `window` receipts that may be 30007/30034. */
   deliverability_share: Generated<number>;
   deliverability_window: Generated<number>;
+  /** The IANA time zone reports count days and hours in. */
+  time_zone: Generated<string>;
+  /** Estimated price of one segment per sender kind (long_code, short_code, toll_free, alphanumeric). */
+  segment_prices: ColumnType<Record<string, number>, string | undefined, string>;
+  /** A conversation accepted within this many seconds of being offered counts towards the service level. */
+  service_level_seconds: Generated<number>;
 }
 
 export interface SenderTable {
@@ -210,6 +216,8 @@ export interface ConversationTable {
   created_at: Timestamp;
   closed_reason: string | null;
   closed_at: Timestamp | null;
+  /** When an agent first took it (reports' time to accept). */
+  assigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MessageTable {
@@ -270,6 +278,42 @@ export interface InboundMessageTable {
   keyword: Generated<boolean>;
   /** What a keyword asks for (opt_out, opt_in, help), stored at intake: an opt-out not applied yet already blocks. */
   keyword_kind: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What handling attributed it to (reports count replies and opt-outs by campaign, skill and sender). */
+  campaign_id: ColumnType<string | null, string | null | undefined, string | null>;
+  skill_id: ColumnType<string | null, string | null | undefined, string | null>;
+  sender_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface SkillGroupTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface SkillGroupSkillTable {
+  skill_group_id: string;
+  skill_id: string;
+}
+
+/**
+ * MessageFigureTable is the running GROUP BY of messages and handled inbound messages per quarter hour, kept by
+ * triggers (migration 2026-12-03T20-00) and folded by compactFigures; src/db/message-figures.ts reads it.
+ */
+export interface MessageFigureTable {
+  id: BigId;
+  compacted: Generated<boolean>;
+  business_unit_id: string;
+  bucket: Timestamp;
+  kind: string;
+  campaign_id: string | null;
+  skill_id: string | null;
+  sender_id: string | null;
+  state: string;
+  error_code: string | null;
+  accepted: boolean;
+  messages: ColumnType<string, string | number, string | number>;
+  segments: ColumnType<string, string | number, string | number>;
 }
 
 export interface DeliveryReceiptTable {
@@ -305,6 +349,9 @@ export interface Database {
   messages: MessageTable;
   conversation_messages: ConversationMessageTable;
   inbound_messages: InboundMessageTable;
+  skill_groups: SkillGroupTable;
+  skill_group_skills: SkillGroupSkillTable;
+  message_figures: MessageFigureTable;
 }
 
 export type BusinessUnit = Selectable<BusinessUnitTable>;
@@ -322,6 +369,7 @@ export type NewMessage = Insertable<MessageTable>;
 export type Conversation = Selectable<ConversationTable>;
 export type ConversationMessage = Selectable<ConversationMessageTable>;
 export type InboundMessage = Selectable<InboundMessageTable>;
+export type SkillGroup = Selectable<SkillGroupTable>;
 
 /** Db is the database handle every repository takes first (code outside src/db/ names this, never Kysely). */
 export type Db = Kysely<Database>;

@@ -71,6 +71,7 @@ export async function applyInboundReply(db: Db, messageSid: string): Promise<Inb
       outcome: outcome ?? routingOutcome(unit, attribution),
       conversationId,
       confirmationMessageId,
+      attribution: { campaignId: attribution.campaign?.id ?? null, skillId: attribution.skillId, senderId: sender.id },
     }),
   );
 }

@@ -11,6 +11,8 @@ export interface ReplyAttribution {
   dnc: DncScope;
   /** Whether the campaign's skill lets agents handle replies. */
   replyHandling: boolean;
+  /** The campaign's skill, or the skill whose cadence step wrote to the contact (reports count replies by skill). */
+  skillId: string | null;
 }
 
 /** attributeReply finds the campaign a contact's reply to a sender answers, and what that means for DNC and agents. */
@@ -25,5 +27,10 @@ export async function attributeReply(
   // A cadence message belongs to no campaign: the skill whose cadence sent it decides whether agents see the reply.
   const skillId = campaign?.skill_id ?? last?.skillId;
   const skill = skillId ? await getSkill(db, unit.id, skillId) : undefined;
-  return { campaign, dnc: dncScopeOf(unit, campaign), replyHandling: skill?.reply_handling ?? false };
+  return {
+    campaign,
+    dnc: dncScopeOf(unit, campaign),
+    replyHandling: skill?.reply_handling ?? false,
+    skillId: skill?.id ?? null,
+  };
 }

@@ -48,9 +48,11 @@ const RETRY_AFTER = {
 function responses(operation: ApiOperation): JsonObject {
   const answers: JsonObject = {};
   for (const [status, spec] of Object.entries(operation.responses)) {
-    const content = spec.schema
-      ? { 'application/json': { schema: refTo(spec.schema) } }
-      : spec.otherContent && { [spec.otherContent.mediaType]: { schema: spec.otherContent.schema } };
+    // A JSON answer may also come in another media type the client asks for (a report as CSV).
+    const content = (spec.schema || spec.otherContent) && {
+      ...(spec.schema && { 'application/json': { schema: refTo(spec.schema) } }),
+      ...(spec.otherContent && { [spec.otherContent.mediaType]: { schema: spec.otherContent.schema } }),
+    };
     answers[status] = {
       description: spec.description,
       ...(content && { content }),

@@ -7,6 +7,7 @@ import { carrierOperations } from './operations/carriers';
 import { campaignOperations } from './operations/campaigns';
 import { conversationOperations } from './operations/conversations';
 import { platformOperations } from './operations/platform';
+import { reportOperations } from './operations/reports';
 
 /** API_OPERATIONS is every operation the app serves; a test walks the Express router to keep the two equal. */
 export const API_OPERATIONS: readonly ApiOperation[] = [
@@ -15,6 +16,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...carrierOperations,
   ...campaignOperations,
   ...conversationOperations,
+  ...reportOperations,
 ];
 
 /** openApiDocument is the published document, built once: a schema zod cannot describe fails at startup. */

@@ -47,6 +47,12 @@ export const settingsResponse = named(
     deliverabilityShare: z.number(),
     /** How many of a sender's most recent receipts that share is measured over. */
     deliverabilityWindow: z.int(),
+    /** The IANA time zone reports count days and hours in. */
+    timeZone: z.string(),
+    /** The estimated price of one segment per sender kind (reports' estimatedCost). */
+    segmentPrices: z.record(z.string(), z.number()),
+    /** A conversation accepted within this many seconds counts towards the service level. */
+    serviceLevelSeconds: z.int(),
   }),
 );
 

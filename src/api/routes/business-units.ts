@@ -37,6 +37,9 @@ function presentSettings(unit: BusinessUnit): Answer<typeof settingsResponse> {
     defaultDncGroupId: unit.default_dnc_group_id,
     deliverabilityShare: unit.deliverability_share,
     deliverabilityWindow: unit.deliverability_window,
+    timeZone: unit.time_zone,
+    segmentPrices: unit.segment_prices,
+    serviceLevelSeconds: unit.service_level_seconds,
   };
 }
 
@@ -55,6 +58,9 @@ export function settingsRoutes({ db }: ApiDeps): Router {
       help_text: input.helpText,
       deliverability_share: input.deliverabilityShare,
       deliverability_window: input.deliverabilityWindow,
+      time_zone: input.timeZone,
+      segment_prices: input.segmentPrices && JSON.stringify(input.segmentPrices),
+      service_level_seconds: input.serviceLevelSeconds,
     });
     res.json(presentSettings(unit));
   });

@@ -1,0 +1,229 @@
+import { parse } from 'csv-parse/sync';
+import { createCampaign, createSender } from '../support/campaign-fixtures';
+import { csvOfApi, makeReportWorld, ReportWorld, storeMessages } from '../support/report-fixtures';
+import { createTenant, uniquePhone, useTestSystem } from '../support/test-system';
+
+const system = useTestSystem();
+
+describe("a campaign's per-recipient export", () => {
+  it('is one RFC 4180 record per recipient, quotes, commas and Arabic intact, for its own business unit only', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant, 50);
+    const people = [
+      { name: 'Smith, "Jo"', note: 'gate code 4,2', phone: uniquePhone() },
+      { name: 'سارة أحمد', note: 'الطابق ٣ – apt 12', phone: uniquePhone() },
+      { name: 'Line\nbreak', note: 'plain', phone: uniquePhone() },
+    ];
+    const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const csv = ['Name,Note,Phone', ...people.map((p) => [p.name, p.note, p.phone].map(quote).join(','))].join('\r\n');
+    const list = await tenant.api.uploadCsv('name=export&phoneField=Phone', csv);
+    expect(list.status).toBe(201);
+    const campaignId = await createCampaign(tenant, { listId: list.body.id, message: 'Hi', senderIds: [sender.id] });
+    const records = await system.db
+      .selectFrom('list_records')
+      .select(['id', 'phone'])
+      .where('list_id', '=', list.body.id)
+      .orderBy('row_number')
+      .execute();
+    await storeMessages(system.db, tenant.id, [
+      {
+        campaignId,
+        senderId: sender.id,
+        state: 'delivered',
+        sentAt: '2026-11-10T10:00:00Z',
+        recordId: records[0].id,
+        toPhone: records[0].phone,
+      },
+      {
+        campaignId,
+        senderId: sender.id,
+        state: 'undelivered',
+        sentAt: '2026-11-10T10:00:01Z',
+        errorCode: '30007',
+        recordId: records[1].id,
+        toPhone: records[1].phone,
+      },
+      {
+        campaignId,
+        senderId: sender.id,
+        state: 'skipped_dnc',
+        sentAt: null,
+        at: '2026-11-10T10:00:00Z',
+        recordId: records[2].id,
+        toPhone: records[2].phone,
+      },
+    ]);
+
+    const answer = await csvOfApi(tenant, `/v1/campaigns/${campaignId}/recipients`);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toMatch(/^text\/csv/);
+    // Every record ends in CRLF; the line break inside a quoted name stays as it was.
+    expect(answer.text.endsWith('\r\n')).toBe(true);
+    expect(answer.text.split('\r\n')).toHaveLength(5);
+    const rows = parse(answer.text, { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+    expect(rows).toEqual([
+      expect.objectContaining({
+        row: '1',
+        phone: records[0].phone,
+        Name: 'Smith, "Jo"',
+        Note: 'gate code 4,2',
+        state: 'delivered',
+        errorCode: '',
+        replied: 'false',
+        optedOut: 'false',
+      }),
+      expect.objectContaining({
+        row: '2',
+        Name: 'سارة أحمد',
+        Note: 'الطابق ٣ – apt 12',
+        state: 'undelivered',
+        errorCode: '30007',
+        deliveredAt: '',
+      }),
+      expect.objectContaining({ row: '3', Name: 'Line\nbreak', state: 'skipped_dnc', sentAt: '' }),
+    ]);
+    expect(new Date(rows[0].sentAt).toISOString()).toBe('2026-11-10T10:00:00.000Z');
+    expect(rows[0].deliveredAt).not.toBe('');
+
+    const stranger = await createTenant(system);
+    expect((await csvOfApi(stranger, `/v1/campaigns/${campaignId}/recipients`)).status).toBe(404);
+  });
+});
+
+describe('the agents report', () => {
+  let world: ReportWorld;
+
+  beforeAll(async () => {
+    world = await makeReportWorld(await createTenant(system), 'UTC');
+  });
+
+  /** Stores a conversation as the queue leaves it: opened, maybe accepted, answered and closed at chosen moments. */
+  async function storeConversation(c: {
+    agent: string | null;
+    opened: string;
+    accepted?: string;
+    answered?: string;
+    closed?: string;
+  }) {
+    const row = await system.db
+      .insertInto('conversations')
+      .values({
+        business_unit_id: world.tenant.id,
+        contact: uniquePhone(),
+        sender_id: world.senders.longCode.id,
+        campaign_id: world.campaigns[0],
+        status: c.closed ? 'closed' : c.agent ? 'assigned' : 'queued',
+        agent: c.agent,
+        created_at: c.opened,
+        last_message_at: c.opened,
+        assigned_at: c.accepted ?? null,
+        closed_at: c.closed ?? null,
+        closed_reason: c.closed ? 'agent' : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (c.answered)
+      await system.db
+        .insertInto('conversation_messages')
+        .values({
+          conversation_id: row.id,
+          direction: 'outbound',
+          body: 'Hello',
+          message_id: null,
+          inbound_sid: null,
+          agent: c.agent,
+          created_at: c.answered,
+        })
+        .execute();
+    return row.id;
+  }
+
+  it('counts offered, accepted and closed, times to accept and answer, handle time and service level', async () => {
+    // ann: accepted after 30 s, answered after 60 s, handled 630 s; bob: 120 s, 180 s, 780 s; one still queued.
+    await storeConversation({
+      agent: 'ann',
+      opened: '2026-11-10T10:00:00Z',
+      accepted: '2026-11-10T10:00:30Z',
+      answered: '2026-11-10T10:01:00Z',
+      closed: '2026-11-10T10:11:00Z',
+    });
+    await storeConversation({
+      agent: 'bob',
+      opened: '2026-11-10T10:05:00Z',
+      accepted: '2026-11-10T10:07:00Z',
+      answered: '2026-11-10T10:08:00Z',
+      closed: '2026-11-10T10:20:00Z',
+    });
+    await storeConversation({ agent: null, opened: '2026-11-10T10:10:00Z' });
+    const period = 'from=2026-11-10&to=2026-11-10';
+    const byAgent = await world.tenant.api.get(`/v1/reports/agents?${period}&groupBy=agent`);
+    expect(byAgent.status).toBe(200);
+    expect(byAgent.body.rows).toEqual([
+      expect.objectContaining({
+        key: 'ann',
+        offered: 1,
+        accepted: 1,
+        closed: 1,
+        avgTimeToAccept: 30,
+        avgTimeToFirstAnswer: 60,
+        avgHandleTime: 630,
+        serviceLevel: 1,
+      }),
+      expect.objectContaining({
+        key: 'bob',
+        offered: 1,
+        accepted: 1,
+        closed: 1,
+        avgTimeToAccept: 120,
+        avgTimeToFirstAnswer: 180,
+        avgHandleTime: 780,
+        serviceLevel: 0,
+      }),
+      expect.objectContaining({
+        key: null,
+        offered: 1,
+        accepted: 0,
+        closed: 0,
+        avgTimeToAccept: null,
+        serviceLevel: 0,
+      }),
+    ]);
+    const byCampaign = await world.tenant.api.get(`/v1/reports/agents?${period}&groupBy=campaign`);
+    expect(byCampaign.body.rows).toEqual([
+      expect.objectContaining({
+        key: world.campaigns[0],
+        offered: 3,
+        accepted: 2,
+        closed: 2,
+        avgTimeToAccept: 75,
+        p90TimeToAccept: 111,
+        avgTimeToFirstAnswer: 120,
+        p90TimeToFirstAnswer: 168,
+        avgHandleTime: 705,
+        serviceLevel: 0.3333,
+      }),
+    ]);
+    const bySkillGroup = await world.tenant.api.get(`/v1/reports/agents?${period}&groupBy=skillGroup`);
+    expect(bySkillGroup.body.rows).toEqual([expect.objectContaining({ key: world.groups.both, offered: 3 })]);
+    const csv = await csvOfApi(world.tenant, `/v1/reports/agents?${period}&groupBy=agent`);
+    const records = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r.key, Number(r.offered), Number(r.avgHandleTime)])).toEqual([
+      ['ann', 1, 630],
+      ['bob', 1, 780],
+      ['', 1, 0],
+    ]);
+    const stranger = await createTenant(system);
+    expect((await stranger.api.get(`/v1/reports/agents?${period}`)).body.rows).toEqual([]);
+  });
+
+  it('takes the time to accept from when an agent first took the conversation', async () => {
+    const id = await storeConversation({ agent: null, opened: new Date().toISOString() });
+    expect((await world.tenant.api.post(`/v1/conversations/${id}/assign`, { agent: 'cy' })).status).toBe(200);
+    const row = await system.db
+      .selectFrom('conversations')
+      .select('assigned_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.assigned_at).not.toBeNull();
+  });
+});
