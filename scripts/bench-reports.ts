@@ -1,0 +1,153 @@
+// `npm run bench:reports [-- --rows N] [--export-rows N] [--runs N]`: how fast the reports answer over a business
+// unit's months of traffic, and what the per-recipient export of a large campaign costs. It starts its own PostgreSQL
+// (or uses DATABASE_URL) and API process, writes the traffic straight into the tables (10,000,000 messages across 100
+// campaigns, 20 skills and 90 days by default; the first campaign has 1,000,000 recipients), then asks every report
+// over the 90 days `--runs` times through HTTP and prints p50/p95 (target p95 under 300 ms), and streams the export
+// (target under 30 s, the API's peak resident memory under 200 MB).
+import { randomBytes } from 'node:crypto';
+import { ProactiveSmsClient } from '../src/api-client';
+import { createDb } from '../src/db/connection';
+import { generateTraffic } from '../src/db/synthetic-traffic';
+import { MemorySampler } from './lib/bench-memory';
+import { startLocalStack } from './lib/local-stack';
+
+const REPORT_P95_TARGET_MS = 300;
+const EXPORT_TARGET_S = 30;
+const EXPORT_MEMORY_TARGET_MB = 200;
+const CAMPAIGNS = 100;
+const SKILLS = 20;
+const DAYS = 90;
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive whole number`);
+  return value;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function timed(url: string, key: string, accept = 'application/json'): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept } });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const rows = flag('rows', 10_000_000);
+  const exportRows = Math.min(rows, flag('export-rows', 1_000_000));
+  const runs = flag('runs', 20);
+  const adminToken = randomBytes(18).toString('base64url');
+  const stack = await startLocalStack({
+    label: 'bench-reports',
+    log: (line) => console.log(`[bench] ${line}`),
+    env: { ...process.env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    postgres: { durable: false, unlessEnvironment: true },
+    temporal: 'none',
+    apis: { count: 1 },
+    signals: { exitCode: 130 },
+  });
+  const db = createDb(stack.config.databaseUrl, 2);
+  try {
+    const [api] = stack.apis;
+    const admin = new ProactiveSmsClient(api.url, adminToken);
+    const unit = await admin.createBusinessUnit({ name: `bench reports ${new Date().toISOString()}` });
+    const client = admin.withKey(unit.apiKey);
+    const skillIds: string[] = [];
+    for (let i = 0; i < SKILLS; i++)
+      skillIds.push((await client.createSkill({ name: `skill ${i + 1}`, kind: 'agent', replyHandling: true })).id);
+    for (let g = 0; g < 4; g++)
+      await client.send('POST', '/v1/skill-groups', {
+        json: { name: `group ${g + 1}`, skillIds: skillIds.filter((_, i) => i % 4 === g || i < 2) },
+      });
+    const senderIds: string[] = [];
+    for (const [kind, address] of [
+      ['long_code', '+14155550100'],
+      ['long_code', '+14155550101'],
+      ['short_code', '55501'],
+      ['toll_free', '+18885550100'],
+    ])
+      senderIds.push((await client.createSender({ kind, address, mps: 100 } as never)).id);
+    await client.send('PATCH', '/v1/settings', {
+      json: { timeZone: 'America/New_York', segmentPrices: { long_code: 0.0079, short_code: 0.01, toll_free: 0.0083 } },
+    });
+
+    const perCampaign = Math.max(1, Math.floor((rows - exportRows) / (CAMPAIGNS - 1)));
+    console.log(
+      `[bench] writing ${rows.toLocaleString('en-US')} messages (${CAMPAIGNS} campaigns, ${SKILLS} skills, ${DAYS} days)...`,
+    );
+    const writing = Date.now();
+    const { exportedCampaignId } = await generateTraffic(db, {
+      businessUnitId: unit.id,
+      skillIds,
+      senderIds,
+      campaigns: CAMPAIGNS,
+      days: DAYS,
+      messagesPerCampaign: perCampaign,
+      exportedRecipients: exportRows,
+      slice: 100_000,
+      progress: (line) => console.log(`[bench] ${line}`),
+    });
+    console.log(`[bench] written in ${((Date.now() - writing) / 1000).toFixed(0)} s`);
+
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - DAYS * 86_400_000).toISOString().slice(0, 10);
+    const base = `${api.url}/v1/reports`;
+    // The first request folds every figure row written so far; it is shown apart from the steady state.
+    const fold = await timed(`${base}/messages?from=${from}&to=${to}&groupBy=day`, unit.apiKey);
+    console.log(`first request (folds the figures written) ${fold.toFixed(0)} ms`);
+    const reports = [
+      ...['skill', 'skillGroup', 'campaign', 'sender', 'day', 'hour'].map((g) => `messages?groupBy=${g}`),
+      ...['agent', 'skill', 'skillGroup', 'campaign', 'day'].map((g) => `agents?groupBy=${g}`),
+    ];
+    console.log(
+      `report (${DAYS} days, ${runs} runs)            p50 ms   p95 ms   target p95 < ${REPORT_P95_TARGET_MS} ms`,
+    );
+    for (const report of reports) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) times.push(await timed(`${base}/${report}&from=${from}&to=${to}`, unit.apiKey));
+      times.sort((a, b) => a - b);
+      const p95 = percentile(times, 95);
+      console.log(
+        `${report.padEnd(40)} ${percentile(times, 50).toFixed(0).padStart(6)} ${p95.toFixed(0).padStart(8)}   ${p95 < REPORT_P95_TARGET_MS ? 'met' : 'MISSED'}`,
+      );
+    }
+    const csvTime = await timed(`${base}/messages?groupBy=campaign&from=${from}&to=${to}`, unit.apiKey, 'text/csv');
+    console.log(`messages by campaign as CSV               ${csvTime.toFixed(0)} ms (one run)`);
+
+    const memory = new MemorySampler(api.process!.child.pid!, 100);
+    const started = process.hrtime.bigint();
+    const res = await fetch(`${api.url}/v1/campaigns/${exportedCampaignId}/recipients`, {
+      headers: { authorization: `Bearer ${unit.apiKey}` },
+    });
+    if (!res.ok || !res.body) throw new Error(`the export answered ${res.status}`);
+    let bytes = 0;
+    let records = 0;
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 0x0a) records++;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { maxMb, minMb } = memory.stop();
+    console.log(
+      `export of ${exportRows.toLocaleString('en-US')} recipients: ${records - 1} records, ` +
+        `${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (target < ${EXPORT_TARGET_S} s: ` +
+        `${seconds < EXPORT_TARGET_S ? 'met' : 'MISSED'}); API resident memory ${minMb.toFixed(0)} -> peak ` +
+        `${maxMb.toFixed(0)} MB (target < ${EXPORT_MEMORY_TARGET_MB} MB: ${maxMb < EXPORT_MEMORY_TARGET_MB ? 'met' : 'MISSED'})`,
+    );
+  } finally {
+    await db.destroy();
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error('[bench] run `bash scripts/setup.sh` first; --rows 1000000 gives a quicker, smaller run.');
+  process.exit(1);
+});
