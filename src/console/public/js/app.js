@@ -22,6 +22,8 @@ const byId = (id) => document.getElementById(id);
 const inputById = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 let unmount = () => {};
 let context = null;
+// Held here: a view replaces the form in the page, and signing out must bring the same form back.
+const signInForm = byId('sign-in');
 
 function currentView() {
   const name = location.hash.replace(/^#\/?/, '').split('/')[0];
@@ -44,9 +46,8 @@ function showSignIn(message) {
   unmount = () => {};
   byId('nav').hidden = true;
   byId('session').hidden = true;
-  const form = byId('sign-in');
-  byId('view').replaceChildren(form);
-  form.hidden = false;
+  byId('view').replaceChildren(signInForm);
+  signInForm.hidden = false;
   showError(byId('sign-in-error'), message);
   byId('api-key').focus();
 }
@@ -54,7 +55,7 @@ function showSignIn(message) {
 async function enter() {
   // GET /settings is the cheapest call that proves the key belongs to a business unit.
   await api('GET', '/settings');
-  byId('sign-in').hidden = true;
+  signInForm.hidden = true;
   byId('nav').hidden = false;
   byId('session').hidden = false;
   route();
@@ -67,7 +68,7 @@ async function start() {
   agentInput.addEventListener('change', () => sessionStorage.setItem(AGENT_STORAGE, agentInput.value.trim()));
   context = { config, agent: () => agentInput.value.trim() };
 
-  byId('sign-in').addEventListener('submit', (event) => {
+  signInForm.addEventListener('submit', (event) => {
     event.preventDefault();
     setApiKey(inputById('api-key').value.trim());
     enter().catch((error) => showSignIn(error.status === 401 ? 'That API key is not valid.' : error));
