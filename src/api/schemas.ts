@@ -98,13 +98,16 @@ export const previewTemplateSchema = z.object({
   literal: z.boolean().default(false),
 });
 
+// A person reads this message in the console next to the form's Senders box.
+const senderIdsSchema = z.array(uuid).min(1, 'choose at least one sender');
+
 /** createSkillSchema is POST /skills. */
 export const createSkillSchema = z.object({
   name,
   kind: z.enum(['agentless', 'agent']),
   replyHandling: z.boolean(),
   cadence: z
-    .array(z.object({ outcome: z.literal('answering_machine'), templateId: uuid, senderIds: z.array(uuid).min(1) }))
+    .array(z.object({ outcome: z.literal('answering_machine'), templateId: uuid, senderIds: senderIdsSchema }))
     .default([]),
 });
 
@@ -114,10 +117,10 @@ export const createCampaignSchema = z
     name,
     listId: uuid,
     templateId: uuid.optional(),
-    message: z.string().min(1).max(5000).optional(),
+    message: z.string().min(1, 'is empty').max(5000).optional(),
     direction: directionSchema.optional(),
     smartEncoding: z.boolean().optional(),
-    senderIds: z.array(uuid).min(1),
+    senderIds: senderIdsSchema,
     skillId: uuid.optional(),
     dncGroupId: uuid.optional(),
     startAt: z.iso.datetime({ offset: true }).optional(),

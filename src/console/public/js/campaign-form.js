@@ -1,11 +1,20 @@
 // The new-campaign form: a calling list, a saved template or a one-off message, and the senders to send from.
 import { api } from './api.js';
-import { field, h, showError } from './dom.js';
+import { field, h, showError, showFormError } from './dom.js';
 import { kindLabel } from './senders.js';
 
 function option(value, text) {
   return h('option', { value }, text);
 }
+
+// The API's field names, as the form's captions say them.
+const CAPTIONS = {
+  name: 'Name',
+  listId: 'Calling list',
+  templateId: 'Template',
+  message: 'Message',
+  senderIds: 'Senders',
+};
 
 /** campaignForm builds the form; onCreated is called after a campaign was created (it starts as a draft). */
 export function campaignForm(config, onCreated) {
@@ -26,17 +35,16 @@ export function campaignForm(config, onCreated) {
     list.replaceChildren(...lists.map((l) => option(l.id, `${l.name} (${l.accepted} records)`)));
     template.replaceChildren(option('', 'One-off message (below)'), ...templates.map((t) => option(t.id, t.name)));
     senders.replaceChildren(
-      ...senderList.map((s) =>
-        h(
-          'label',
-          { class: 'check' },
-          h('input', { type: 'checkbox', value: s.id, checked: senderList.length === 1 }),
-          ` ${s.address} (${kindLabel(config, s.kind)}, ${s.mps}/s)`,
-        ),
-      ),
+      ...senderList.map((s) => {
+        const box = h('input', { type: 'checkbox', value: s.id });
+        // The default, not just the state: a reset after a campaign was created ticks the only sender again.
+        box.defaultChecked = box.checked = senderList.length === 1;
+        return h('label', { class: 'check' }, box, ` ${s.address} (${kindLabel(config, s.kind)}, ${s.mps}/s)`);
+      }),
     );
   };
-  template.addEventListener('change', () => (message.disabled = template.value !== ''));
+  const followTemplate = () => (message.disabled = template.value !== '');
+  template.addEventListener('change', followTemplate);
 
   const form = h(
     'form',
@@ -55,9 +63,10 @@ export function campaignForm(config, onCreated) {
           done.textContent = `Created “${campaign.name}” as a draft: start it from the table.`;
           done.hidden = false;
           form.reset();
+          followTemplate();
           onCreated(campaign);
         } catch (failure) {
-          showError(error, failure);
+          showFormError(error, failure, CAPTIONS);
         }
       },
     },

@@ -28,6 +28,18 @@ export function asSentence(message) {
   return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
 }
 
+/**
+ * showFormError explains a refusal in the form's own words: each field the API names becomes the caption the person
+ * sees next to it ("Senders: choose at least one sender."), never a schema path.
+ */
+export function showFormError(el, failure, captions) {
+  const details = Array.isArray(failure?.details) ? failure.details : [];
+  const named = details.filter((detail) => captions[String(detail.field).split('.')[0]]);
+  if (!named.length) return showError(el, failure ? asSentence(failure.message ?? String(failure)) : null);
+  const lines = named.map((detail) => `${captions[String(detail.field).split('.')[0]]}: ${asSentence(detail.message)}`);
+  showError(el, [...new Set(lines)].join(' '));
+}
+
 /** every runs a task now and again `ms` after each run finishes (no overlap), until the returned stop is called. */
 export function every(ms, task, onError = (_error) => {}) {
   let stopped = false;
