@@ -25,8 +25,10 @@ const WARM_UP_RATE = 200;
  * apiView reads the API's own metrics: how many inbound webhooks it answered and how many within 100 ms, and its
  * garbage collection so far (all pauses, and the ones of 10 ms or more, which show in the latency tail).
  */
-async function apiView(apiUrl: string) {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+async function apiView(apiUrl: string, metricsToken: string) {
+  const text = await (
+    await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
   const sum = (prefix: string, ...labels: string[]) =>
     text
       .split('\n')
@@ -138,14 +140,14 @@ runBenchmark('bench-inbound', { workers: WORKERS }, async (system) => {
   log(warmUpLine);
   log(`posting ${total - warmUp} signed replies from distinct contacts at ${rate}/s for ${seconds} s to ${url}`);
   const acceptedBefore = accepted;
-  const serverBefore = await apiView(system.apiUrl);
+  const serverBefore = await apiView(system.apiUrl, system.metricsToken);
   const runStartedAt = new Date();
   const clientLoop = monitorEventLoopDelay({ resolution: 10 });
   clientLoop.enable();
   const started = await postSteadily(warmUp, total, rate);
   clientLoop.disable();
   const clientLoopDelayMaxMs = clientLoop.max / 1e6;
-  const serverAfter = await apiView(system.apiUrl);
+  const serverAfter = await apiView(system.apiUrl, system.metricsToken);
   const elapsedSeconds = (performance.now() - started) / 1000;
   const measured = latencies.slice(warmUp);
   const sorted = measured.slice().sort();

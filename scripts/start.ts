@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(18).toString('base64url'),
+    METRICS_TOKEN: process.env.METRICS_TOKEN || randomBytes(18).toString('base64url'),
   };
   // The worker and the Temporal dev server run below the API's CPU priority (BACKGROUND_NICE): on one machine a reply
   // storm's handling must not take the CPU the carrier's webhooks are answered with.
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   Temporal       ${config.temporalAddress}
   Carrier        ${config.twilioApiUrl}${process.env.TWILIO_API_URL ? '' : ' (bundled simulator)'}
   Admin token    ${env.ADMIN_TOKEN}
+  Metrics token  ${env.METRICS_TOKEN}   (curl -H 'Authorization: Bearer <it>' ${config.publicUrl}/metrics)
 Create a business unit:
   curl -X POST ${config.publicUrl}/v1/business-units -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' -H 'Content-Type: application/json' -d '{"name":"My contact centre"}'
 Press Ctrl-C to stop everything.`);

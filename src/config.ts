@@ -11,6 +11,8 @@ export interface AppConfig {
   port: number;
   publicUrl: string;
   adminToken: string | null;
+  /** Bearer token that GET /metrics requires (METRICS_TOKEN); null: /metrics refuses every scrape. */
+  metricsToken: string | null;
   twilioApiUrl: string;
   twilioAccountSid: string;
   twilioAuthToken: string;
@@ -30,8 +32,11 @@ export interface AppConfig {
   conversationIdleMs: number;
   /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */
   temporalUiUrl: string | null;
-  /** Abuse limits: requests per minute per API key (API_RATE_LIMIT_PER_MINUTE, 0 = none), CSV upload size (CSV_UPLOAD_LIMIT_MB). */
-  apiLimits: { ratePerMinute: number; csvUploadBytes: number };
+  /**
+   * Abuse limits: requests per minute per API key (API_RATE_LIMIT_PER_MINUTE, 0 = none), CSV upload size
+   * (CSV_UPLOAD_LIMIT_MB) and how many CSV uploads a business unit may stream at once (CSV_UPLOAD_CONCURRENCY).
+   */
+  apiLimits: { ratePerMinute: number; csvUploadBytes: number; csvUploadConcurrency: number };
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -68,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     publicUrl: (env.PUBLIC_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN || null,
+    metricsToken: env.METRICS_TOKEN || null,
     twilioApiUrl: (env.TWILIO_API_URL || `http://127.0.0.1:${env.SIM_PORT || SIMULATOR_PORT}`).replace(/\/+$/, ''),
     twilioAccountSid: env.TWILIO_ACCOUNT_SID || SIMULATOR_ACCOUNT_SID,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || SIMULATOR_AUTH_TOKEN,
@@ -90,6 +96,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // High enough that a benchmark or a dialer reporting call outcomes is never throttled; a runaway client is.
       ratePerMinute: nonNegativeInteger(env, 'API_RATE_LIMIT_PER_MINUTE', 10_000),
       csvUploadBytes: Math.floor(positiveNumber(env, 'CSV_UPLOAD_LIMIT_MB', 1024) * 1024 * 1024),
+      // Each upload is one COPY holding a connection while it streams: a few at once per tenant keeps the pool for the rest.
+      csvUploadConcurrency: Math.floor(positiveNumber(env, 'CSV_UPLOAD_CONCURRENCY', 3)),
     },
   };
 }

@@ -29,6 +29,8 @@ export interface BenchSystem {
   temporal: Client;
   taskQueue: string;
   apiUrl: string;
+  /** The API's METRICS_TOKEN, for reading its /metrics. */
+  metricsToken: string;
   admin: ProactiveSmsClient;
   simulator: CarrierSettings;
   workers: ManagedProcess[];
@@ -66,6 +68,7 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
       ...process.env,
       TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
       ADMIN_TOKEN: adminToken,
+      METRICS_TOKEN: randomBytes(18).toString('base64url'),
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       LOG_LEVEL: 'warn',
@@ -105,6 +108,7 @@ async function benchSystemOf(stack: LocalStack, adminToken: string, options: Ben
     temporal: driver.workflows.temporal,
     taskQueue: config.taskQueue,
     apiUrl: config.publicUrl,
+    metricsToken: config.metricsToken ?? '',
     admin: new ProactiveSmsClient(config.publicUrl, adminToken),
     simulator: { apiUrl: simulator.url, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken },
     workers,

@@ -1,8 +1,11 @@
 import express, { Express, Router } from 'express';
-import { apiKeyRateLimit, securityHeaders } from './abuse-limits';
-import { requireApiKey } from './auth';
+import { apiKeyRateLimit, securityHeaders, uploadConcurrency } from './abuse-limits';
+import { auditChanges } from './audit-trail';
+import { requireAdmin, requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
+import { adminApiKeyRoutes, apiKeyRoutes } from './routes/api-keys';
+import { auditRoutes } from './routes/audit';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
 import { carrierRoutes } from './routes/carriers';
 import { cadenceEventRoutes } from './routes/cadence-events';
@@ -30,13 +33,17 @@ export function createApp(deps: ApiDeps): Express {
   // (TwiML, to a carrier, not a browser) skips the security headers' dozen middleware steps.
   app.use('/webhooks', observeWebhookDuration(), webhookRoutes(deps));
   app.use(healthRoutes(deps), openApiRoutes());
-  app.use(metricsRoutes(deps.db), consoleRoutes(deps.config));
+  app.use(metricsRoutes(deps.db, deps.config.metricsToken), consoleRoutes(deps.config));
 
   const v1 = Router();
   // CSV uploads are streamed by their own route; every other body is small JSON.
   v1.use(express.json({ limit: '1mb' }));
-  v1.use(businessUnitRoutes(deps));
-  v1.use(requireApiKey(deps.db), apiKeyRateLimit(deps.config.apiLimits.ratePerMinute));
+  // The operators' routes: the admin token, and every change they make in the audit trail.
+  v1.use('/business-units', requireAdmin(deps.config.adminToken), auditChanges(deps.db));
+  v1.use(businessUnitRoutes(deps), adminApiKeyRoutes(deps));
+  const { ratePerMinute, csvUploadConcurrency } = deps.config.apiLimits;
+  v1.use(requireApiKey(deps.db), apiKeyRateLimit(deps.db, ratePerMinute), auditChanges(deps.db));
+  v1.use(uploadConcurrency(deps.db, csvUploadConcurrency, 'POST /calling-lists'));
   for (const routes of [
     settingsRoutes,
     senderRoutes,
@@ -50,6 +57,8 @@ export function createApp(deps: ApiDeps): Express {
     campaignRoutes,
     cadenceEventRoutes,
     conversationRoutes,
+    apiKeyRoutes,
+    auditRoutes,
   ]) {
     v1.use(routes(deps));
   }

@@ -1,4 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type ApiKey, findLiveApiKey, insertApiKey, type KeyHolder, markApiKeyUsed } from '../db/api-keys';
+import type { ApiKeyRole, Db } from '../db/schema';
 
 /** generateApiKey makes a business unit's secret key; it is shown once and only its hash is stored. */
 export function generateApiKey(): string {
@@ -16,4 +18,39 @@ export function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
+}
+
+/** API_KEY_ROLES are the roles a key can have. */
+export const API_KEY_ROLES = ['admin', 'agent', 'readonly'] as const satisfies readonly ApiKeyRole[];
+
+const READING_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * roleMayCall is the one rule of what a key's role allows: an admin key everything of its business unit, a readonly
+ * key only reads, and an agent key (issue 16 gives agents their routes) only reads until then.
+ */
+export function roleMayCall(role: ApiKeyRole, method: string): boolean {
+  return role === 'admin' || READING_METHODS.has(method.toUpperCase());
+}
+
+/** createApiKey makes a new key for a business unit and returns it with its secret, the only time the secret exists. */
+export async function createApiKey(
+  db: Db,
+  input: { businessUnitId: string; name: string; role: ApiKeyRole; expiresAt?: Date | null; agentId?: string | null },
+): Promise<{ key: ApiKey; secret: string }> {
+  const secret = generateApiKey();
+  const key = await insertApiKey(db, { ...input, keyHash: hashApiKey(secret) });
+  return { key, secret };
+}
+
+/**
+ * authenticateApiKey resolves a presented key to its live key and business unit, or undefined (unknown, revoked or
+ * expired). Read from PostgreSQL on every request, with no cache: a revocation holds on every replica at once.
+ */
+export async function authenticateApiKey(db: Db, secret: string): Promise<KeyHolder | undefined> {
+  const holder = await findLiveApiKey(db, hashApiKey(secret));
+  const minuteAgo = Date.now() - 60_000;
+  if (holder && (!holder.key.last_used_at || holder.key.last_used_at.getTime() < minuteAgo))
+    await markApiKeyUsed(db, holder.key.id);
+  return holder;
 }

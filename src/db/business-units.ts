@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import { insertApiKey } from './api-keys';
 import { definedOnly } from './patch';
 import type { BusinessUnit, Database } from './schema';
 
-/** insertBusinessUnit creates a tenant together with its default DNC group, atomically. */
+/** insertBusinessUnit creates a tenant together with its default DNC group and its first (admin) key, atomically. */
 export async function insertBusinessUnit(
   db: Kysely<Database>,
   input: { name: string; apiKeyHash: string },
@@ -12,7 +13,6 @@ export async function insertBusinessUnit(
       .insertInto('business_units')
       .values({
         name: input.name,
-        api_key_hash: input.apiKeyHash,
         default_dnc_group_id: null,
         opt_out_text: null,
         opt_in_text: null,
@@ -25,6 +25,7 @@ export async function insertBusinessUnit(
       .values({ business_unit_id: unit.id, name: 'Default' })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await insertApiKey(trx, { businessUnitId: unit.id, name: 'default', role: 'admin', keyHash: input.apiKeyHash });
     return trx
       .updateTable('business_units')
       .set({ default_dnc_group_id: group.id })
@@ -32,14 +33,6 @@ export async function insertBusinessUnit(
       .returningAll()
       .executeTakeFirstOrThrow();
   });
-}
-
-/** findBusinessUnitByKeyHash resolves an API key's hash to its tenant. */
-export async function findBusinessUnitByKeyHash(
-  db: Kysely<Database>,
-  apiKeyHash: string,
-): Promise<BusinessUnit | undefined> {
-  return db.selectFrom('business_units').selectAll().where('api_key_hash', '=', apiKeyHash).executeTakeFirst();
 }
 
 /** getBusinessUnit loads a tenant by id. */

@@ -10,7 +10,6 @@ type BigId = ColumnType<string, never, never>;
 export interface BusinessUnitTable {
   id: Generated<string>;
   name: string;
-  api_key_hash: string;
   default_dnc_group_id: string | null;
   sms_channel: Generated<boolean>;
   opt_out_text: string | null;
@@ -331,7 +330,60 @@ export interface LandlineNumberTable {
   reported_at: Timestamp;
 }
 
+/** ApiKeyRole is what a key may do: admin everything, readonly only read, agent an agent's own work (issue 16). */
+export type ApiKeyRole = 'admin' | 'agent' | 'readonly';
+
+/** ApiKeyTable holds a business unit's keys, only as hashes; a revoked or expired key stays for the audit's names. */
+export interface ApiKeyTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  role: ApiKeyRole;
+  agent_id: string | null;
+  key_hash: string;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  last_used_at: ColumnType<Date | null, never, Date | string | null>;
+  revoked_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+/** AuditLogTable is every change made through the API: who, what (before and after, no secrets), when, from where. */
+export interface AuditLogTable {
+  id: BigId;
+  business_unit_id: string;
+  at: Generated<Date>;
+  actor_kind: 'api_key' | 'admin_token';
+  key_id: string | null;
+  key_name: string | null;
+  address: string | null;
+  method: string;
+  path: string;
+  resource: string;
+  resource_id: string | null;
+  action: string;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+}
+
+/** ApiRequestCountTable is each key's request count in the current minute, shared by every API replica. */
+export interface ApiRequestCountTable {
+  counter: string;
+  window_start: Date;
+  hits: number;
+}
+
+/** UploadLeaseTable holds one row per CSV upload in progress, so the concurrency limit holds across replicas. */
+export interface UploadLeaseTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  expires_at: Date;
+}
+
 export interface Database {
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  api_request_counts: ApiRequestCountTable;
+  upload_leases: UploadLeaseTable;
   delivery_receipts: DeliveryReceiptTable;
   landline_numbers: LandlineNumberTable;
   business_units: BusinessUnitTable;

@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { ApiClient } from '../support/api-client';
+import { ApiProcess, startApiProcess } from '../support/api-process';
 import { postWebhook } from '../support/webhooks';
 import { openApiDocument } from '../../src/api/openapi/openapi-routes';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
@@ -89,13 +90,83 @@ describe('request size limits', () => {
   });
 });
 
+// Holds a CSV upload open (headers and a first row sent) until finish() sends the rest.
+function openCsvUpload(baseUrl: string, key: string) {
+  const url = new URL(`${baseUrl}/v1/calling-lists?name=slow&phoneField=Phone`);
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' };
+  let request!: http.ClientRequest;
+  const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    request = http.request(url, { method: 'POST', headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString()) }));
+    });
+    request.on('error', reject);
+  });
+  request.write(`Phone\n${uniquePhone()}\n`);
+  return {
+    finish() {
+      request.end(`${uniquePhone()}\n`);
+      return answer;
+    },
+  };
+}
+
+// The request limit counts in fixed minutes of the database's clock: a test that straddled one would see two.
+async function awayFromMinuteEnd(): Promise<void> {
+  const seconds = new Date().getSeconds();
+  if (seconds > 45) await new Promise((resolve) => setTimeout(resolve, (61 - seconds) * 1000));
+}
+
 describe('per-key rate limit', () => {
   let system: TestSystem;
+  let second: ApiProcess;
   beforeAll(async () => {
-    system = await startTestSystem({ inProcessWorker: false, env: { API_RATE_LIMIT_PER_MINUTE: '5' } });
+    const env = { API_RATE_LIMIT_PER_MINUTE: '5', CSV_UPLOAD_CONCURRENCY: '1' };
+    system = await startTestSystem({ inProcessWorker: false, env });
+    second = await startApiProcess(system, env);
   });
   afterAll(async () => {
+    await second?.stop();
     await system?.shutdown();
+  });
+
+  it('gives a key the same limit on two API processes as on one (counted in PostgreSQL)', async () => {
+    const tenant = await createTenant(system);
+    const [first, other] = [tenant.api, second.anonymous.as(tenant.api.key)];
+    await awayFromMinuteEnd();
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await (i % 2 ? other : first).get('/v1/senders')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect((await first.get('/v1/senders')).status).toBe(429);
+    // Another key of the same business unit has its own count.
+    const key = await system.admin.post(`/v1/business-units/${tenant.id}/api-keys`, { name: 'two', role: 'readonly' });
+    expect((await second.anonymous.as(key.body.apiKey).get('/v1/senders')).status).toBe(200);
+  });
+
+  it('lets a business unit stream CSV_UPLOAD_CONCURRENCY uploads at once across both processes, then 429', async () => {
+    const tenant = await createTenant(system);
+    const key = tenant.api.key!;
+    const slow = openCsvUpload(system.config.publicUrl, key);
+    await eventually('the first upload to hold its place', async () => {
+      const held = await system.db
+        .selectFrom('upload_leases')
+        .select('id')
+        .where('business_unit_id', '=', tenant.id)
+        .execute();
+      return held.length === 1 ? true : undefined;
+    });
+    const refused = await second.anonymous.as(key).uploadCsv('name=more&phoneField=Phone', `Phone\n${uniquePhone()}\n`);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('too_many_uploads');
+    // Another business unit is not held up.
+    const other = await createTenant(system);
+    expect((await other.api.uploadCsv('name=x&phoneField=Phone', `Phone\n${uniquePhone()}\n`)).status).toBe(201);
+    expect((await slow.finish()).status).toBe(201);
+    await eventually('the place to be given back', async () => {
+      const res = await second.anonymous.as(key).uploadCsv('name=after&phoneField=Phone', `Phone\n${uniquePhone()}\n`);
+      return res.status === 201 ? true : undefined;
+    });
   });
 
   it('answers 429 with Retry-After past the limit, for that key only', async () => {

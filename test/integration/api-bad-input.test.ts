@@ -39,13 +39,18 @@ describe('authentication and tenancy', () => {
 
   it('stores API keys only as a hash', async () => {
     const res = await system.admin.post('/v1/business-units', { name: 'Hash check' });
-    const row = await system.db
+    const unit = await system.db
       .selectFrom('business_units')
       .selectAll()
       .where('id', '=', res.body.id)
       .executeTakeFirstOrThrow();
-    expect(row.api_key_hash).not.toContain(res.body.apiKey);
-    expect(JSON.stringify(row)).not.toContain(res.body.apiKey);
+    const key = await system.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('business_unit_id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
+    expect(key.key_hash).not.toContain(res.body.apiKey);
+    expect(JSON.stringify([unit, key])).not.toContain(res.body.apiKey);
   });
 });
 

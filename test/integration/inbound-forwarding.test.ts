@@ -8,7 +8,15 @@ import {
 import { createSender } from '../support/campaign-fixtures';
 import { OwnServers, startOwnServers } from '../support/own-servers';
 import { dncEntry, handled, reply } from '../support/reply-fixtures';
-import { createTenant, eventually, startTestSystem, Tenant, TestSystem, uniquePhone } from '../support/test-system';
+import {
+  createTenant,
+  eventually,
+  METRICS_TOKEN,
+  startTestSystem,
+  Tenant,
+  TestSystem,
+  uniquePhone,
+} from '../support/test-system';
 
 // The inbound webhook answers once the message is stored; the row is the hand-off to the conversation workflow. These
 // tests take the forwarding away (Temporal down, the receiving process gone) and need their own servers: the sweep
@@ -32,7 +40,8 @@ describe('inbound messages forwarded from the store', () => {
 
   // The operators' view of the backlog: the API's /metrics.
   async function unforwarded(): Promise<number> {
-    const text = await (await fetch(`${system.config.publicUrl}/metrics`)).text();
+    const headers = { authorization: `Bearer ${METRICS_TOKEN}` };
+    const text = await (await fetch(`${system.config.publicUrl}/metrics`, { headers })).text();
     const line = text.split('\n').find((l) => l.startsWith(`sms_inbound_unforwarded{business_unit_id="${tenant.id}"}`));
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   }

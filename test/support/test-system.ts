@@ -19,6 +19,8 @@ try {
 
 /** ADMIN_TOKEN is the admin token every test system's API accepts. */
 export const ADMIN_TOKEN = 'test-admin-token';
+/** METRICS_TOKEN is the bearer token every test system's GET /metrics takes. */
+export const METRICS_TOKEN = 'test-metrics-token';
 
 /** TestSystem is the whole product wired in one process: API, worker, simulator, on the real Temporal and PostgreSQL. */
 export interface TestSystem {
@@ -57,6 +59,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     env: {
       ...process.env,
       ADMIN_TOKEN,
+      METRICS_TOKEN,
       TWILIO_ACCOUNT_SID: 'ACtest',
       TWILIO_AUTH_TOKEN: 'test-auth-token',
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,

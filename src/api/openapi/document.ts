@@ -118,8 +118,9 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[]): JsonO
         adminToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'The ADMIN_TOKEN of the API, for creating tenants.',
+          description: 'The ADMIN_TOKEN of the API, for creating tenants and managing their keys.',
         },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN of the API, for scrapers.' },
         twilioSignature: {
           type: 'apiKey',
           in: 'header',

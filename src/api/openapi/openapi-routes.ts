@@ -2,6 +2,7 @@ import { RequestHandler, Router } from 'express';
 import { ApiError } from '../errors';
 import { buildOpenApiDocument } from './document';
 import type { ApiOperation } from './operation';
+import { accessOperations } from './operations/access';
 import { audienceOperations } from './operations/audience';
 import { carrierOperations } from './operations/carriers';
 import { campaignOperations } from './operations/campaigns';
@@ -17,6 +18,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...campaignOperations,
   ...conversationOperations,
   ...reportOperations,
+  ...accessOperations,
 ];
 
 /** openApiDocument is the published document, built once: a schema zod cannot describe fails at startup. */

@@ -5,8 +5,11 @@ import type { z } from 'zod';
 /** HttpMethod is an operation's method, lower case as OpenAPI writes it. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Security is who may call an operation: a business unit's key, the admin token, the carrier (signed), anyone. */
-export type Security = 'apiKey' | 'adminToken' | 'twilioSignature' | 'none';
+/**
+ * Security is who may call an operation: a business unit's key, the admin token, the metrics scraper's token, the
+ * carrier (signed), anyone.
+ */
+export type Security = 'apiKey' | 'adminToken' | 'metricsToken' | 'twilioSignature' | 'none';
 
 /** BodyMediaType is what an operation's request body is. */
 export type BodyMediaType = 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded';
@@ -51,7 +54,7 @@ export interface ApiOperation {
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: the message names the field (or the CSV row and column).',
   401: 'Missing or unknown key.',
-  403: 'Refused: a bad webhook signature, or admin routes disabled (no ADMIN_TOKEN).',
+  403: 'Refused: a readonly key on a change, a bad webhook signature, or admin routes disabled (no ADMIN_TOKEN).',
   404: 'Unknown id, or one of another business unit.',
   409: 'A state change that is not allowed now.',
   413: 'The request body is too large.',
@@ -64,7 +67,10 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function impliedErrors(operation: ApiOperation): number[] {
   const statuses = new Set(operation.errors ?? []);
   if (operation.security === 'apiKey') [401, 429].forEach((s) => statuses.add(s));
-  if (operation.security === 'adminToken') [401, 403].forEach((s) => statuses.add(s));
+  // A readonly key may read, never change.
+  if (operation.security === 'apiKey' && operation.method !== 'get') statuses.add(403);
+  if (operation.security === 'adminToken' || operation.security === 'metricsToken')
+    [401, 403].forEach((s) => statuses.add(s));
   if (operation.security === 'twilioSignature') statuses.add(403);
   if (operation.params || operation.query) statuses.add(400);
   if (operation.body) [400, 413].forEach((s) => statuses.add(s));

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../../db/metrics';
 import type { Db } from '../../db/schema';
+import { requireBearerToken } from '../auth';
 import {
   conversationsByStatus,
   inboundUnforwarded,
@@ -30,10 +31,13 @@ export async function refreshDatabaseGauges(db: Db): Promise<void> {
   for (const row of unforwarded) inboundUnforwarded.set({ business_unit_id: row.business_unit_id }, row.n);
 }
 
-/** metricsRoutes is GET /metrics in Prometheus' text format (no key: scrapers sit on the operators' network). */
-export function metricsRoutes(db: Db): Router {
+/**
+ * metricsRoutes is GET /metrics in Prometheus' text format, for the bearer of METRICS_TOKEN only: its samples are
+ * labelled with business unit ids and count every tenant's messages.
+ */
+export function metricsRoutes(db: Db, metricsToken: string | null): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', requireBearerToken(metricsToken, 'METRICS_TOKEN'), async (_req, res) => {
     await refreshDatabaseGauges(db);
     res.set('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });

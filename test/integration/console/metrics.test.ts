@@ -6,6 +6,7 @@ import { agentDesk, messagedByCampaign, replyAndWait } from '../../support/reply
 import {
   createTenant,
   eventually,
+  METRICS_TOKEN,
   startTestSystem,
   TestSystem,
   useTestSystem,
@@ -17,7 +18,7 @@ const system = useTestSystem({ autoDeliver: true });
 
 /** scrape reads a /metrics endpoint (the API's by default) and returns a lookup of one sample's value by metric name and labels (0 when absent). */
 async function scrape(url = `${system.config.publicUrl}/metrics`): Promise<Sample> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
   const text = await res.text();
@@ -33,6 +34,22 @@ async function scrape(url = `${system.config.publicUrl}/metrics`): Promise<Sampl
 type Sample = ((name: string, labels?: Record<string, string>) => number) & { text?: string };
 
 describe('Prometheus metrics', () => {
+  it('refuse a scrape without METRICS_TOKEN, or with a wrong one, in the contract shape', async () => {
+    const url = `${system.config.publicUrl}/metrics`;
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer not-the-token' },
+      { authorization: `Basic ${METRICS_TOKEN}` },
+    ];
+    for (const headers of attempts) {
+      const res = await fetch(url, { headers });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { code: string } };
+      expect(body.error.code).toBe('unauthorized');
+      expect(JSON.stringify(body)).not.toContain('sms_messages');
+    }
+  });
+
   it("count a campaign's messages by state, its sends per sender, carrier errors by kind and webhook latency", async () => {
     const tenant = await createTenant(system);
     const sender = await createSender(tenant, 50);

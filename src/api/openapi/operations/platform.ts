@@ -36,7 +36,7 @@ export const platformOperations: ApiOperation[] = [
     path: '/metrics',
     summary: "Prometheus metrics of the API and the database's message and conversation counts",
     tag: 'platform',
-    security: 'none',
+    security: 'metricsToken',
     responses: {
       200: { description: 'Prometheus text format.', otherContent: { mediaType: 'text/plain', schema: {} } },
     },
