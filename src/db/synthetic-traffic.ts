@@ -53,10 +53,10 @@ async function insertList(
     const to = Math.min(records, from + slice - 1);
     await sql`
       INSERT INTO list_records (list_id, row_number, phone, mobile, timezone, fields)
-      SELECT ${list.id}, i, '+1' || (2120000000 + i), NULL, NULL,
+      SELECT ${list.id}, i, '+1' || (2120000000::bigint + i), NULL, NULL,
              jsonb_build_object('FirstName', CASE WHEN i % 7 = 0 THEN 'سارة ' || i ELSE 'Customer ' || i END,
                                 'Note', CASE WHEN i % 10 = 0 THEN 'call after 5pm, "weekdays"' ELSE 'none' END,
-                                'Phone', '+1' || (2120000000 + i))
+                                'Phone', '+1' || (2120000000::bigint + i))
         FROM generate_series(${from}::int, ${to}::int) AS i`.execute(db);
   }
   const first = await db
@@ -76,17 +76,17 @@ async function insertMessages(
   const senders = shape.senderIds;
   for (let from = 1; from <= count; from += shape.slice) {
     const to = Math.min(count, from + shape.slice - 1);
-    // A campaign sends over about two days from its start; h decides the state, (i * 7919) % 1000 spreads the codes.
+    // A campaign sends over about two days from its start; h decides the state, (i * 7919) % 4 spreads the codes.
     await sql`
       INSERT INTO messages (business_unit_id, kind, campaign_id, record_id, to_phone, sender_id, body, segments, state,
                             idempotency_key, carrier_sid, error_code, created_at, sent_at, updated_at)
       SELECT ${shape.businessUnitId}, 'campaign', ${campaign.id}, ${campaign.firstRecordId}::bigint + i - 1,
-             '+1' || (2120000000 + i),
+             '+1' || (2120000000::bigint + i),
              (${senders}::uuid[])[1 + (i + ${campaign.index}) % ${senders.length}], 'Your parcel is on its way',
              1 + (i % 3), state,
              'bench:' || ${campaign.id} || ':' || i,
              CASE WHEN state IN ('delivered', 'undelivered', 'expired', 'sent') THEN 'SMbench' || ${campaign.index} || 'x' || i END,
-             CASE WHEN state IN ('undelivered', 'failed') THEN (ARRAY['30007', '30003', '30005', '30008'])[1 + (i * 7919) % 4]
+             CASE WHEN state IN ('undelivered', 'failed') THEN (ARRAY['30007', '30003', '30005', '30008'])[1 + (i::bigint * 7919) % 4]
                   WHEN state = 'expired' THEN '30036' END,
              at, CASE WHEN state NOT IN ('skipped_dnc', 'skipped_invalid') THEN at END, at
         FROM (SELECT i, (i * 2654435761::bigint) % 1000 AS h,
@@ -98,7 +98,7 @@ async function insertMessages(
   await sql`
     INSERT INTO inbound_messages (message_sid, business_unit_id, from_phone, to_address, body, classification, outcome,
                                   processed_at, received_at, campaign_id, skill_id, sender_id)
-    SELECT 'SMin' || ${campaign.index} || 'x' || i, ${shape.businessUnitId}, '+1' || (2120000000 + i), '+14155550100',
+    SELECT 'SMin' || ${campaign.index} || 'x' || i, ${shape.businessUnitId}, '+1' || (2120000000::bigint + i), '+14155550100',
            CASE WHEN i % 200 < 40 THEN 'When?' ELSE 'STOP' END,
            CASE WHEN i % 200 < 40 THEN 'message' ELSE 'opt_out' END, 'recorded', at, at, ${campaign.id},
            ${campaign.skillId}, (${senders}::uuid[])[1 + (i + ${campaign.index}) % ${senders.length}]
@@ -109,7 +109,7 @@ async function insertMessages(
     WITH opened AS (
       INSERT INTO conversations (business_unit_id, contact, sender_id, campaign_id, status, agent, created_at,
                                  last_message_at, assigned_at, closed_at, closed_reason)
-      SELECT ${shape.businessUnitId}, '+1' || (2120000000 + i), ${senders[0]}, ${campaign.id}, 'closed',
+      SELECT ${shape.businessUnitId}, '+1' || (2120000000::bigint + i), ${senders[0]}, ${campaign.id}, 'closed',
              CASE WHEN i % 10 < 9 THEN 'agent-' || (i % 30) END, at, at,
              CASE WHEN i % 10 < 9 THEN at + (i % 240) * interval '1 second' END,
              at + (300 + i % 1800) * interval '1 second', 'agent'

@@ -9,6 +9,9 @@ import { transportCodeKindProfiles, TransportCodeKindProfile } from '../../sende
 /** CONSOLE_DIR holds the console's static files: plain HTML, CSS and ES modules, served as they are. */
 export const CONSOLE_DIR = path.join(__dirname, '..', '..', 'console', 'public');
 
+// Chart.js's browser build, from the installed package: the console's charts never come from a CDN.
+const CHART_JS_DIR = path.dirname(require.resolve('chart.js'));
+
 /** ConsoleConfig is what the page cannot know by itself: where the Temporal Web UI is and which namespace to open. */
 export interface ConsoleConfig {
   temporalUiUrl: string | null;
@@ -52,5 +55,6 @@ export function consoleRoutes(config: AppConfig): Router {
     '/console',
     express.static(CONSOLE_DIR, { index: 'index.html', cacheControl: true, maxAge: 0, etag: true }),
   );
+  router.use('/console/vendor', express.static(CHART_JS_DIR, { index: false, maxAge: 0, etag: true }));
   return router;
 }

@@ -5,6 +5,7 @@ import { mountCampaigns } from './campaigns.js';
 import { mountDnc } from './dnc.js';
 import { mountInbox } from './inbox.js';
 import { mountLists } from './lists.js';
+import { mountReports } from './reports.js';
 import { mountSenders } from './senders.js';
 import { mountTemplates } from './templates.js';
 
@@ -15,6 +16,7 @@ const VIEWS = {
   senders: mountSenders,
   dnc: mountDnc,
   inbox: mountInbox,
+  reports: mountReports,
 };
 const AGENT_STORAGE = 'proactive-sms.agent';
 

@@ -63,6 +63,7 @@ function campaignRow(campaign, config, onAction) {
         { href: temporalWorkflowsUrl(config, campaign.id), target: '_blank', rel: 'noopener', class: 'temporal-link' },
         'Workflow ↗',
       ),
+      h('a', { href: `#/reports/campaign/${campaign.id}`, class: 'funnel-link' }, 'Funnel'),
     ),
   );
   const update = (next) => {
