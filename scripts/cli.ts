@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import { ProactiveSmsClient } from '../src/api-client';
 import { CliError, cliErrorOf } from './lib/cli-client';
+import { KEY_HELP, resolveApiKey } from './lib/cli-key';
 import { campaignAction, followCampaign, importList, listCampaigns } from './lib/cli-commands';
 
 const USAGE = `usage: npm run cli -- <command> [options]
@@ -17,12 +18,14 @@ commands:
 
 options:
   --api-url <url>   the API (env PROACTIVE_SMS_API_URL, default http://127.0.0.1:$PORT or :3000)
-  --key <key>       the business unit's API key (env PROACTIVE_SMS_API_KEY)
+  --key-file <file> a file (chmod 600) holding the business unit's API key (env PROACTIVE_SMS_API_KEY_FILE)
+                    or set PROACTIVE_SMS_API_KEY; --key <key> works too, with a warning: it shows in logs
   -h, --help        this text`;
 
 const OPTIONS = {
   'api-url': { type: 'string' },
   key: { type: 'string' },
+  'key-file': { type: 'string' },
   'phone-field': { type: 'string' },
   'mobile-field': { type: 'string' },
   'timezone-field': { type: 'string' },
@@ -69,9 +72,9 @@ async function main(argv: string[]): Promise<void> {
     process.env.PROACTIVE_SMS_API_URL ??
     `http://127.0.0.1:${process.env.PORT ?? 3000}`
   ).replace(/\/+$/, '');
-  const key = values.key ?? process.env.PROACTIVE_SMS_API_KEY;
-  if (!key)
-    throw usage('no API key: pass --key <key> or set PROACTIVE_SMS_API_KEY (POST /v1/business-units shows it once)');
+  const { key, warnings } = resolveApiKey({ flag: values.key, file: values['key-file'], env: process.env });
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
+  if (!key) throw usage(`no API key: ${KEY_HELP} (POST /v1/business-units and POST /v1/api-keys show one once)`);
   const api = new ProactiveSmsClient(apiUrl, key);
   const out = process.stdout;
 

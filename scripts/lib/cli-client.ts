@@ -19,7 +19,10 @@ export function cliErrorOf(error: unknown): unknown {
       `cannot reach the API at ${error.baseUrl} (${error.reason}): is it running (\`npm start\`)? Set --api-url or PROACTIVE_SMS_API_URL.`,
     );
   if (error instanceof ApiError && error.status === 401)
-    return new CliError('the API refused the key: pass a business unit API key with --key or PROACTIVE_SMS_API_KEY.');
+    return new CliError(
+      'the API refused the key (unknown, revoked or expired): give a live business unit API key in ' +
+        'PROACTIVE_SMS_API_KEY or a --key-file.',
+    );
   if (error instanceof ApiError)
     return new CliError(
       `${error.method} ${error.path.replace(/^\/v1/, '')} failed (${error.status}): ${error.apiMessage}`,

@@ -59,8 +59,9 @@ describe('the command line', () => {
       message: 'Hi {FirstName}',
       senderIds: [sender.id],
     });
-    const followed = await cli(['campaigns', 'start', created.body.id, '--key', tenant.api.key!]);
+    const followed = await cli(['campaigns', 'start', created.body.id]);
     expect(followed.code).toBe(0);
+    expect(followed.stderr).not.toContain('warning');
     expect(followed.stdout).toContain(`campaign ${created.body.id}: running`);
     expect(followed.stdout).toMatch(new RegExp(`campaign ${created.body.id} completed: 30 recipients, \\d+ delivered`));
     expect(followed.stderr).toMatch(/CLI run \|.*\| 100% 30\/30 completed/);
@@ -71,7 +72,7 @@ describe('the command line', () => {
   });
 
   it('says what is wrong and exits non-zero: a refused key, a missing option, an unknown campaign', async () => {
-    const refused = await cli(['campaigns', 'list', '--key', 'not-a-key']);
+    const refused = await cli(['campaigns', 'list'], { PROACTIVE_SMS_API_KEY: 'not-a-key' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the API refused the key');
 
@@ -86,5 +87,26 @@ describe('the command line', () => {
     const unreachable = await cli(['campaigns', 'list'], { PROACTIVE_SMS_API_URL: 'http://127.0.0.1:9' });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('cannot reach the API at http://127.0.0.1:9');
+  });
+
+  it('takes the key from a file only its owner can read, and warns when it is given on the command line', async () => {
+    const keyFile = path.join(work, 'key');
+    fs.writeFileSync(keyFile, `${tenant.api.key}\n`, { mode: 0o600 });
+    const fromFile = await cli(['campaigns', 'list', '--key-file', keyFile], { PROACTIVE_SMS_API_KEY: '' });
+    expect([fromFile.code, fromFile.stderr]).toEqual([0, '']);
+    const fromEnvFile = await cli(['campaigns', 'list'], {
+      PROACTIVE_SMS_API_KEY: '',
+      PROACTIVE_SMS_API_KEY_FILE: keyFile,
+    });
+    expect([fromEnvFile.code, fromEnvFile.stderr]).toEqual([0, '']);
+
+    fs.chmodSync(keyFile, 0o644);
+    const open = await cli(['campaigns', 'list', '--key-file', keyFile]);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toContain(`run chmod 600 ${keyFile}`);
+
+    const onCommandLine = await cli(['campaigns', 'list', '--key', tenant.api.key!], { PROACTIVE_SMS_API_KEY: '' });
+    expect(onCommandLine.code).toBe(0);
+    expect(onCommandLine.stderr).toContain('warning: --key shows the key in your shell history');
   });
 });
