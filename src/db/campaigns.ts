@@ -75,6 +75,10 @@ export interface CampaignCounts {
   optedOut: number;
   /** Not sent before the campaign's validity ran out. */
   expired: number;
+  /** Accepted by the carrier (it gave the message a sid), whatever its receipt said since: sent as a person means it. */
+  accepted: number;
+  /** Failed without the carrier ever accepting the send (it refused the number): part of failed, never of accepted. */
+  refused: number;
   /** Failed recipients by the carrier's error code (a receipt's ErrorCode or the send's refusal), e.g. {"30007": 3}. */
   failedByCode: Record<string, number>;
 }
@@ -108,7 +112,11 @@ export async function campaignCounts(
   const [byState, total, failedByCode] = await Promise.all([
     db
       .selectFrom('messages')
-      .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+      .select([
+        'state',
+        (eb) => eb.fn.countAll<string>().as('n'),
+        (eb) => eb.fn.count<string>('carrier_sid').as('withSid'),
+      ])
       .where('campaign_id', '=', campaign.id)
       .groupBy('state')
       .execute(),
@@ -131,6 +139,8 @@ export async function campaignCounts(
     skippedInvalid: 0,
     optedOut: 0,
     expired: 0,
+    accepted: 0,
+    refused: 0,
     failedByCode,
   };
   let finished = 0;
@@ -139,6 +149,8 @@ export async function campaignCounts(
     if (!key) continue;
     counts[key] += Number(row.n);
     finished += Number(row.n);
+    if (key !== 'inDoubt') counts.accepted += Number(row.withSid);
+    if (key === 'failed') counts.refused += Number(row.n) - Number(row.withSid);
   }
   counts.pending = Math.max(0, counts.total - finished);
   return counts;

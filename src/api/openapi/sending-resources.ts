@@ -66,6 +66,8 @@ export const campaignResponse = named(
     validFor: z.int().min(1).nullable(),
     /** When its messages stop being worth sending, or null. */
     expiresAt: timestamp.nullable(),
+    /** When it first went running (its workflow ran), or null: a draft, or cancelled before it ever started. */
+    startedAt: timestamp.nullable(),
     counts: z.looseObject({
       total: count,
       pending: count,
@@ -78,6 +80,10 @@ export const campaignResponse = named(
       optedOut: count,
       /** Not sent before the campaign's validity ran out. */
       expired: count,
+      /** Accepted by the carrier (given a sid), whatever its receipt said since: delivered and most failed are parts of it. */
+      accepted: count,
+      /** Failed without the carrier accepting the send (it refused the number): part of failed, not of accepted. */
+      refused: count,
       /** Failed recipients by the carrier's error code (a receipt's ErrorCode or the send's refusal), e.g. {"30007": 3}. */
       failedByCode: z.record(z.string(), count),
     }),

@@ -30,6 +30,7 @@ async function presentCampaign(db: Db, campaign: Campaign): Promise<Answer<typeo
     quietHours: campaign.quiet_hours,
     validFor: campaign.valid_for_seconds,
     expiresAt: campaign.expires_at,
+    startedAt: campaign.started_at,
     counts: await campaignCounts(db, campaign),
     createdAt: campaign.created_at,
   };

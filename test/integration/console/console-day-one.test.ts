@@ -2,7 +2,15 @@
 import type { Browser } from 'playwright-core';
 import { createSender, makeRecipients, uploadList } from '../../support/campaign-fixtures';
 import { launchBrowser, openConsole, pageProblems } from '../../support/browser';
-import { createTenant, startTestSystem, Tenant, TestSystem } from '../../support/test-system';
+import {
+  createTenant,
+  startTestSystem,
+  Tenant,
+  TestSystem,
+  eventually,
+  uniquePhone,
+  waitForCampaignStatus,
+} from '../../support/test-system';
 
 let system: TestSystem;
 let browser: Browser;
@@ -63,6 +71,60 @@ describe('the new-campaign form', () => {
     await page.click('#new-campaign button[type=submit]');
     const error = await page.waitForSelector('#new-campaign .error:not([hidden])');
     expect(await error.textContent()).toBe('Senders: Choose at least one sender.');
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
+
+describe('campaign counts as a supervisor means them', () => {
+  it('shows sent as what the carrier accepted, and what was not sent apart with its reasons', async () => {
+    const unit = await createTenant(system);
+    const sender = await createSender(unit, 50);
+    const [ok, blocked, noOrder] = [uniquePhone(), uniquePhone(), uniquePhone()];
+    const csv = `FirstName,Order,Phone\nAda,A-1,${ok}\nBen,B-2,${blocked}\nCy,,${noOrder}\n`;
+    const list = await unit.api.uploadCsv('name=orders&phoneField=Phone', csv);
+    expect((await unit.api.put(`/v1/dnc-groups/${unit.defaultDncGroupId}/entries/${blocked}`)).status).toBe(204);
+    const base = { listId: list.body.id, senderIds: [sender.id], message: 'Hi {FirstName}, order {Order} shipped.' };
+    const done = (await unit.api.post('/v1/campaigns', { ...base, name: 'Shipped' })).body.id;
+    const draft = (await unit.api.post('/v1/campaigns', { ...base, name: 'Never sent' })).body.id;
+    expect((await unit.api.post(`/v1/campaigns/${draft}/cancel`)).status).toBe(202);
+    expect((await unit.api.post(`/v1/campaigns/${done}/start`)).status).toBe(202);
+    await waitForCampaignStatus(unit, done, 'completed');
+    await eventually('the delivery receipt', async () =>
+      (await unit.api.get(`/v1/campaigns/${done}`)).body.counts.delivered === 1 ? true : undefined,
+    );
+
+    const page = await openConsole(browser, system.config.publicUrl, unit.api.key!);
+    const row = `#campaigns tr[data-campaign-id="${done}"]`;
+    await page.waitForSelector(`${row} [data-count=delivered]:text-is("1")`);
+    const figures = async (selector: string) =>
+      page.$$eval(`${selector} [data-count]`, (cells) =>
+        Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-count'), cell.textContent])),
+      );
+    expect(await figures(row)).toEqual({
+      total: '3',
+      sent: '1',
+      delivered: '1',
+      failed: '0',
+      notSent: '2',
+      pending: '0',
+    });
+    expect(await page.textContent(`${row} .reasons`)).toBe('1 on a DNC list · 1 missing or unusable value');
+    expect(await page.textContent(`${row} .progress-text`)).toBe('3 / 3 (100%)');
+    expect(await page.isVisible(`${row} .temporal-link`)).toBe(true);
+
+    // A draft cancelled before it ran: nothing pending, nothing sent, and no workflow to follow.
+    const cancelled = `#campaigns tr[data-campaign-id="${draft}"]`;
+    expect(await figures(cancelled)).toEqual({
+      total: '3',
+      sent: '0',
+      delivered: '0',
+      failed: '0',
+      notSent: '3',
+      pending: '0',
+    });
+    expect(await page.textContent(`${cancelled} .reasons`)).toBe('3 cancelled before sending');
+    expect(await page.isVisible(`${cancelled} .temporal-link`)).toBe(false);
+    expect(await page.textContent(`${cancelled} .no-workflow`)).toBe('not started');
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -4,14 +4,49 @@ import { every, h, showError, table } from './dom.js';
 import { campaignForm } from './campaign-form.js';
 
 const POLL_MS = 1500;
+// What a supervisor means: sent is everything the carrier accepted, delivered and failed are parts of it, and what
+// never went out is counted apart with its reasons. The columns are the same in every status, so nothing jumps.
 const COUNTS = [
+  ['total', 'Recipients'],
   ['sent', 'Sent'],
   ['delivered', 'Delivered'],
   ['failed', 'Failed'],
-  ['skippedDnc', 'Skipped (DNC)'],
-  ['optedOut', 'Opted out'],
+  ['notSent', 'Not sent'],
   ['pending', 'Pending'],
 ];
+const NOT_SENT_REASONS = [
+  ['skippedDnc', 'on a DNC list'],
+  ['skippedInvalid', 'missing or unusable value'],
+  ['optedOut', 'opted out'],
+  ['refused', 'refused by the carrier'],
+  ['expired', 'expired'],
+];
+// Statuses in which nothing more is sent: recipients still pending then were never sent.
+const FINISHED = new Set(['completed', 'cancelled']);
+
+/** campaignFigures turns the API's disjoint counts into the figures the table shows, with the not-sent reasons. */
+export function campaignFigures(campaign) {
+  const c = campaign.counts;
+  const reasons = NOT_SENT_REASONS.map(([key, label]) => [label, c[key]]).filter(([, n]) => n > 0);
+  const leftOver = FINISHED.has(campaign.status) ? c.pending : 0;
+  if (leftOver > 0) reasons.push([`${campaign.status} before sending`, leftOver]);
+  return {
+    total: c.total,
+    sent: c.accepted,
+    delivered: c.delivered,
+    failed: c.failed - c.refused,
+    notSent: reasons.reduce((sum, [, n]) => sum + n, 0),
+    // In doubt: handed to the carrier with no answer yet, so still on its way as far as a person can tell.
+    pending: c.pending - leftOver + c.inDoubt,
+    reasons,
+  };
+}
+
+/** workflowRan tells whether a campaign ever had a workflow to look at (a draft, or one cancelled as a draft, had none). */
+function workflowRan(campaign) {
+  if (campaign.status === 'draft') return false;
+  return campaign.status !== 'cancelled' || campaign.startedAt !== null;
+}
 
 /** temporalWorkflowsUrl opens the Temporal Web UI filtered on one campaign's CampaignId search attribute. */
 export function temporalWorkflowsUrl(config, campaignId) {
@@ -25,7 +60,8 @@ function campaignRow(campaign, config, onAction) {
   const status = h('span', { class: 'status' });
   const progress = h('progress', { max: 1, value: 0 });
   const progressText = h('span', { class: 'progress-text' });
-  const counts = Object.fromEntries(COUNTS.map(([key]) => [key, h('td', { class: 'num', 'data-count': key })]));
+  const counts = Object.fromEntries(COUNTS.map(([key]) => [key, h('span', { 'data-count': key })]));
+  const reasons = h('span', { class: 'muted reasons' });
   // The actions and the statuses each is offered in are the server's (config.json), as is the endpoint of each.
   const actions = Object.keys(config.campaignActionsFrom);
   const buttons = Object.fromEntries(
@@ -43,13 +79,19 @@ function campaignRow(campaign, config, onAction) {
       ),
     ]),
   );
+  const temporalLink = h(
+    'a',
+    { href: temporalWorkflowsUrl(config, campaign.id), target: '_blank', rel: 'noopener', class: 'temporal-link' },
+    'Workflow ↗',
+  );
+  const noWorkflow = h('span', { class: 'muted no-workflow' }, 'not started');
   const el = h(
     'tr',
     { 'data-campaign-id': campaign.id },
     h('td', {}, h('div', { class: 'name', dir: 'auto' }, campaign.name), h('div', { class: 'muted id' }, campaign.id)),
     h('td', {}, status),
     h('td', { class: 'progress-cell' }, progress, progressText),
-    COUNTS.map(([key]) => counts[key]),
+    COUNTS.map(([key]) => h('td', { class: 'num' }, counts[key], key === 'notSent' ? reasons : null)),
     h(
       'td',
       { class: 'actions' },
@@ -58,11 +100,8 @@ function campaignRow(campaign, config, onAction) {
     h(
       'td',
       {},
-      h(
-        'a',
-        { href: temporalWorkflowsUrl(config, campaign.id), target: '_blank', rel: 'noopener', class: 'temporal-link' },
-        'Workflow ↗',
-      ),
+      temporalLink,
+      noWorkflow,
       h('a', { href: `#/reports/campaign/${campaign.id}`, class: 'funnel-link' }, 'Funnel'),
     ),
   );
@@ -70,12 +109,18 @@ function campaignRow(campaign, config, onAction) {
     status.textContent = next.status.replaceAll('_', ' ');
     status.className = `status status-${next.status}`;
     el.dataset.status = next.status;
-    const { total, pending } = next.counts;
-    const finished = total - pending;
-    progress.max = Math.max(total, 1);
+    const figures = campaignFigures(next);
+    const finished = figures.total - figures.pending;
+    progress.max = Math.max(figures.total, 1);
     progress.value = finished;
-    progressText.textContent = `${finished} / ${total} (${total ? Math.floor((finished / total) * 100) : 0}%)`;
-    for (const [key] of COUNTS) counts[key].textContent = String(next.counts[key]);
+    const share = figures.total ? Math.floor((finished / figures.total) * 100) : 0;
+    progressText.textContent = `${finished} / ${figures.total} (${share}%)`;
+    for (const [key] of COUNTS) counts[key].textContent = String(figures[key]);
+    reasons.textContent = figures.reasons.map(([label, n]) => `${n} ${label}`).join(' · ');
+    reasons.title = reasons.textContent;
+    const ran = workflowRan(next);
+    temporalLink.hidden = !ran;
+    noWorkflow.hidden = ran;
     for (const action of actions) buttons[action].hidden = !config.campaignActionsFrom[action].includes(next.status);
   };
   update(campaign);
