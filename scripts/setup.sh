@@ -83,3 +83,18 @@ if [ -z "${SCHEMATHESIS_BIN:-}" ] && ! "$SCHEMATHESIS_VENV/bin/schemathesis" --v
     say "python3 not found: install it (apt-get install python3-venv) for the fuzz test's schemathesis" >&2
   fi
 fi
+
+# 6. jsmpp's SMSC simulator (org.jsmpp:jsmpp-examples, Maven Central) for the SMPP tests, into the cache folder: the
+# SMPP adapter is tested against an SMSC nobody here wrote.
+JSMPP_VERSION="3.0.0"
+JSMPP_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/proactive-sms/jsmpp-$JSMPP_VERSION"
+if [ ! -f "$JSMPP_DIR/jsmpp-examples-$JSMPP_VERSION.jar" ]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "fetching org.jsmpp:jsmpp-examples:$JSMPP_VERSION from Maven Central into $JSMPP_DIR (for the SMPP tests)..."
+    mvn -B -q -f scripts/smsc-simulator/pom.xml dependency:copy-dependencies -Djsmpp.version="$JSMPP_VERSION" \
+      -DoutputDirectory="$JSMPP_DIR" >&2 || say "jsmpp could not be fetched: the SMPP tests will fail saying so" >&2
+  else
+    # Only the SMPP tests need it, so `npm start` still works; those tests fail saying the same thing.
+    say "java or mvn not found: install them (apt-get install default-jdk-headless maven) for the SMPP tests" >&2
+  fi
+fi

@@ -139,6 +139,7 @@ async function sendOne(
 ): Promise<Outcome> {
   try {
     const outcome = await deps.carrier.send({
+      senderId: message.sender_id ?? undefined,
       to: message.to_phone,
       from,
       body: message.body ?? '',

@@ -2,6 +2,8 @@
 
 /** One outbound SMS as the carrier needs it; idempotencyKey is identical on every retry of the same message. */
 export interface OutboundSms {
+  /** The sender's id: it names the business unit's carrier to send through (absent: the environment's). */
+  senderId?: string;
   to: string;
   from: string;
   body: string;
@@ -35,6 +37,8 @@ export interface CarrierMessage {
 
 /** SentMessageQuery asks the carrier for messages from one sender to one contact with one body, created since a time. */
 export interface SentMessageQuery {
+  /** The sender's id, as in OutboundSms: the look-up goes to the carrier the message was sent through. */
+  senderId?: string;
   to: string;
   from: string;
   body: string;

@@ -19,7 +19,10 @@ export interface InDoubtDeps {
 }
 
 /** InDoubtMessage is what the look-up reads of a message. */
-export type InDoubtMessage = Pick<Message, 'id' | 'to_phone' | 'body' | 'carrier_sid' | 'sending_at' | 'updated_at'>;
+export type InDoubtMessage = Pick<
+  Message,
+  'id' | 'sender_id' | 'to_phone' | 'body' | 'carrier_sid' | 'sending_at' | 'updated_at'
+>;
 
 /** Reconciliation is what the carrier's records say of an in-doubt send. */
 export type Reconciliation =
@@ -52,6 +55,7 @@ export async function reconcileInDoubt(
   const now = deps.now?.() ?? Date.now();
   const handedOverAt = new Date(current.sending_at ?? current.updated_at).getTime();
   const candidates = await deps.carrier.findSent({
+    senderId: message.sender_id ?? undefined,
     to: message.to_phone,
     from,
     body: message.body ?? '',

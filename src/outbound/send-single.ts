@@ -56,6 +56,7 @@ export async function sendSingleMessage(deps: SingleSendDeps, messageId: string)
   let outcome;
   try {
     outcome = await deps.carrier.send({
+      senderId: sender.id,
       to: message.to_phone,
       from: sender.address,
       body: message.body,

@@ -7,8 +7,8 @@ export type {
   TemplateTextPart,
   TemplateVariablePart,
 } from './template-syntax';
-export { measureSms, smartEncode, MAX_TEMPLATE_SEGMENTS } from './sms-encoding';
-export type { SmsEncoding, SmsMeasurement } from './sms-encoding';
+export { measureSms, smartEncode, splitSms, MAX_TEMPLATE_SEGMENTS } from './sms-encoding';
+export type { SmsEncoding, SmsMeasurement, SmsParts } from './sms-encoding';
 export { resolveDirection, isolateForDirection } from './text-direction';
 export type { DirectionSetting, TextDirection } from './text-direction';
 export { isBlankBody, mergeTemplate, missingFields, sampleMerge } from './merge';

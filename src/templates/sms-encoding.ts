@@ -31,15 +31,45 @@ const UCS2_LIMITS: SegmentLimits = { single: 70, perPart: 67 };
 
 /** measureSms counts encoding, segments, characters and units the way carriers bill a message. */
 export function measureSms(text: string): SmsMeasurement {
+  const { encoding, weights, limits } = classify(text);
+  return measure(encoding, weights, limits);
+}
+
+/** SmsParts is a text cut where its segments end: what a carrier sends as the parts of a concatenated message. */
+export interface SmsParts {
+  encoding: SmsEncoding;
+  /** One string per segment (a single one when the text fits one); never an escape or surrogate pair split. */
+  parts: string[];
+}
+
+/** splitSms cuts a text into its segments exactly where measureSms counts them (its part count is `segments`). */
+export function splitSms(text: string): SmsParts {
+  const codePoints = Array.from(text);
+  const { encoding, weights, limits } = classify(text);
+  const units = weights.reduce((sum, w) => sum + w, 0);
+  if (units <= limits.single) return { encoding, parts: units === 0 ? [] : [text] };
+  const parts: string[] = [];
+  let current = '';
+  let used = 0;
+  weights.forEach((w, i) => {
+    if (used + w > limits.perPart) {
+      parts.push(current);
+      current = '';
+      used = 0;
+    }
+    current += codePoints[i];
+    used += w;
+  });
+  parts.push(current);
+  return { encoding, parts };
+}
+
+function classify(text: string): { encoding: SmsEncoding; weights: number[]; limits: SegmentLimits } {
   const codePoints = Array.from(text);
   const septets = gsmSeptets(codePoints);
-  if (septets) return measure('GSM-7', septets, GSM_LIMITS);
+  if (septets) return { encoding: 'GSM-7', weights: septets, limits: GSM_LIMITS };
   // Astral code points are surrogate pairs: two UTF-16 units that must travel in the same part.
-  return measure(
-    'UCS-2',
-    codePoints.map((c) => c.length),
-    UCS2_LIMITS,
-  );
+  return { encoding: 'UCS-2', weights: codePoints.map((c) => c.length), limits: UCS2_LIMITS };
 }
 
 // Septet cost per code point, or null when any code point forces UCS-2.

@@ -1,5 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { Carrier } from '../carrier/carrier';
+import { buildCarrierAdapter } from '../carrier/carrier-adapters';
+import { createCarrierRouter } from '../carrier/carrier-router';
 import { createTwilioCarrier } from '../carrier/twilio-carrier';
 import type { AppConfig } from '../config';
 import { createDb } from '../db/connection';
@@ -49,13 +51,20 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
   }
   const ownDb = options.db ? null : createDb(config.databaseUrl, options.poolSize ?? 20);
   const db = options.db ?? ownDb!;
-  const carrier =
-    options.carrier ??
-    createTwilioCarrier({
-      apiUrl: config.twilioApiUrl,
-      accountSid: config.twilioAccountSid,
-      authToken: config.twilioAuthToken,
-    });
+  // Each sender's carrier: a business unit's own (REST or an SMPP bind), else the environment's Twilio one.
+  const router = options.carrier
+    ? null
+    : createCarrierRouter({
+        db,
+        secretsKey: config.carrierSecretsKey,
+        fallback: createTwilioCarrier({
+          apiUrl: config.twilioApiUrl,
+          accountSid: config.twilioAccountSid,
+          authToken: config.twilioAuthToken,
+        }),
+        build: (account) => buildCarrierAdapter(account, { db }),
+      });
+  const carrier = options.carrier ?? router!;
   // A STOP stored while a chunk waits for its slots is heard here and honoured at the send (src/dnc/last-look.ts).
   const consent = watchConsent(db);
   // Whatever fails before polling starts must not leave a pool or a metrics port open in a process that goes on.
@@ -78,6 +87,7 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
   const { worker, connection } = created;
   log.info({ taskQueue: config.taskQueue, temporal: config.temporalAddress }, 'worker polling');
   const done = worker.run().finally(async () => {
+    await router?.close();
     await connection.close();
     await closeOwn();
   });
