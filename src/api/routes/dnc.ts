@@ -73,7 +73,10 @@ export function dncRoutes({ db }: ApiDeps): Router {
       return;
     }
     // A contact who opted back in is not on the group, but who took them off and why is still part of the answer.
-    if (!entry) throw new ApiError(404, 'not_found', `${phone} is not on DNC group ${group.id}`, { history: audit });
+    if (!entry)
+      throw new ApiError(404, 'not_found', `${phone} is not on DNC group "${group.name}" (${group.id})`, {
+        history: audit,
+      });
     res.json({ phone: entry.phone, source: entry.source, createdAt: entry.created_at, history: audit });
   });
   return router;

@@ -128,3 +128,43 @@ describe('campaign counts as a supervisor means them', () => {
     expect(pageProblems(page)).toEqual([]);
   });
 });
+
+describe('the console says what it has, in words', () => {
+  it('says so when a table is empty, counts in words, names a DNC group by its name, and has an icon', async () => {
+    const unit = await createTenant(system);
+    const page = await openConsole(browser, system.config.publicUrl, unit.api.key!);
+    for (const [view, text] of [
+      ['lists', 'No calling lists yet: upload one below.'],
+      ['templates', 'No templates yet: write one below.'],
+      ['senders', 'No senders yet: register a number below.'],
+    ]) {
+      await page.click(`a[href="#/${view}"]`);
+      await page.waitForSelector(`#${view} tr.empty td:text-is("${text}")`);
+    }
+
+    await uploadList(unit, makeRecipients(1));
+    await page.click('a[href="#/campaigns"]');
+    await page.waitForSelector('#new-campaign select[name=listId] option:has-text("(1 record)")', {
+      state: 'attached',
+    });
+
+    const group = (await unit.api.post('/v1/dnc-groups', { name: 'VIP opt-outs' })).body;
+    const phone = uniquePhone();
+    await page.click('a[href="#/dnc"]');
+    await page.waitForSelector(`option[value="${group.id}"]`, { state: 'attached' });
+    await page.selectOption('#view select', group.id);
+    await page.fill('#view input', phone);
+    await page.click('#view button[type=submit]');
+    await page.waitForSelector(`#dnc-answer .not-on-dnc:text-is("${phone} is not on “VIP opt-outs”.")`);
+    await page.click('#view button:text-is("Add to list")');
+    const onList = await page.waitForSelector('#dnc-answer .on-dnc');
+    expect(await onList.textContent()).toMatch(new RegExp(`^\\${phone} is on “VIP opt-outs” since `));
+    expect(await page.textContent('#dnc-answer')).not.toContain(group.id);
+
+    const icon = await page.getAttribute('link[rel=icon]', 'href');
+    const res = await fetch(new URL(icon!, `${system.config.publicUrl}/console/`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(pageProblems(page)).toEqual([]);
+  });
+});

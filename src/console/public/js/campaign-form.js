@@ -1,6 +1,6 @@
 // The new-campaign form: a calling list, a saved template or a one-off message, and the senders to send from.
 import { api } from './api.js';
-import { field, h, showError, showFormError } from './dom.js';
+import { field, h, plural, showError, showFormError } from './dom.js';
 import { kindLabel } from './senders.js';
 
 function option(value, text) {
@@ -32,7 +32,7 @@ export function campaignForm(config, onCreated) {
       api('GET', '/templates'),
       api('GET', '/senders'),
     ]);
-    list.replaceChildren(...lists.map((l) => option(l.id, `${l.name} (${l.accepted} records)`)));
+    list.replaceChildren(...lists.map((l) => option(l.id, `${l.name} (${plural(l.accepted, 'record')})`)));
     template.replaceChildren(option('', 'One-off message (below)'), ...templates.map((t) => option(t.id, t.name)));
     senders.replaceChildren(
       ...senderList.map((s) => {

@@ -20,6 +20,8 @@ export function mountDnc(root) {
   const phone = h('input', { required: true, placeholder: '+15551234567', dir: 'ltr' });
   const answer = h('div', { id: 'dnc-answer', role: 'status' });
   const path = () => `/dnc-groups/${group.value}/entries/${encodeURIComponent(phone.value.trim())}`;
+  // The answer names the group as the person picked it, never by its id.
+  const groupName = () => `“${group.selectedOptions[0]?.textContent ?? ''}”`;
 
   const lookup = async () => {
     try {
@@ -28,14 +30,18 @@ export function mountDnc(root) {
         h(
           'p',
           { class: 'on-dnc' },
-          `${entry.phone} is on this list since ${formatTime(entry.createdAt)} (${entry.source}).`,
+          `${entry.phone} is on ${groupName()} since ${formatTime(entry.createdAt)} (${entry.source}).`,
         ),
         historyList(entry.history),
       );
       showError(error, null);
     } catch (failure) {
       if (failure.status !== 404) return showError(error, failure);
-      answer.replaceChildren(h('p', { class: 'not-on-dnc' }, failure.message));
+      const history = failure.details?.history;
+      answer.replaceChildren(
+        h('p', { class: 'not-on-dnc' }, `${phone.value.trim()} is not on ${groupName()}.`),
+        history?.length ? historyList(history) : null,
+      );
       showError(error, null);
     }
   };

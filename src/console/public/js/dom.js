@@ -78,8 +78,16 @@ export function formatTime(value) {
   return value ? new Date(value).toLocaleString() : '';
 }
 
-/** table builds a table with a header row; rows are added by the caller to the returned tbody. */
-export function table(headers) {
+/** plural counts a thing in words: "1 record", "3 records". */
+export function plural(n, word, words = `${word}s`) {
+  return `${n} ${n === 1 ? word : words}`;
+}
+
+/**
+ * table builds a table with a header row. fill(rows) puts the rows in, and when there are none says so in a row of
+ * its own (emptyText), so an empty table never reads as a page still loading.
+ */
+export function table(headers, emptyText = 'Nothing here yet.') {
   const body = h('tbody');
   const el = h(
     'table',
@@ -95,5 +103,12 @@ export function table(headers) {
     ),
     body,
   );
-  return { el, body };
+  const fill = (rows) => {
+    if (rows.length) body.replaceChildren(...rows);
+    else
+      body.replaceChildren(
+        h('tr', { class: 'empty' }, h('td', { colspan: headers.length, class: 'muted' }, emptyText)),
+      );
+  };
+  return { el, body, fill };
 }

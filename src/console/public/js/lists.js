@@ -18,12 +18,15 @@ async function csvFields(file, config) {
 /** mountLists shows the business unit's calling lists and the upload form. */
 export function mountLists(root, { config }) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const { el: grid, body } = table(['Name', 'Fields', 'Accepted', 'Rejected', 'Loaded']);
+  const { el: grid, fill } = table(
+    ['Name', 'Fields', 'Accepted', 'Rejected', 'Loaded'],
+    'No calling lists yet: upload one below.',
+  );
   grid.id = 'lists';
   const refresh = async () => {
     const lists = await api('GET', '/calling-lists');
-    body.replaceChildren(
-      ...lists.map((list) =>
+    fill(
+      lists.map((list) =>
         h(
           'tr',
           {},

@@ -24,12 +24,15 @@ function kindHint(profile) {
 /** mountSenders lists the senders and registers new ones. */
 export function mountSenders(root, { config }) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const { el: grid, body } = table(['Address', 'Kind', 'Messages/s', 'Status', 'Receives replies']);
+  const { el: grid, fill } = table(
+    ['Address', 'Kind', 'Messages/s', 'Status', 'Receives replies'],
+    'No senders yet: register a number below.',
+  );
   grid.id = 'senders';
   const refresh = async () => {
     const senders = await api('GET', '/senders');
-    body.replaceChildren(
-      ...senders.map((s) =>
+    fill(
+      senders.map((s) =>
         h(
           'tr',
           {},

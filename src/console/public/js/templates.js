@@ -29,9 +29,12 @@ function templateRow(template) {
 /** mountTemplates lists the templates and offers the editor with its live preview. */
 export function mountTemplates(root) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const { el: grid, body: rows } = table(['Name', 'Body', 'Direction', 'Encoding', 'Segments', 'Variables']);
+  const { el: grid, fill } = table(
+    ['Name', 'Body', 'Direction', 'Encoding', 'Segments', 'Variables'],
+    'No templates yet: write one below.',
+  );
   grid.id = 'templates';
-  const refresh = async () => rows.replaceChildren(...(await api('GET', '/templates')).map(templateRow));
+  const refresh = async () => fill((await api('GET', '/templates')).map(templateRow));
 
   const name = h('input', { name: 'name', required: true, placeholder: 'Appointment reminder' });
   const direction = h(
