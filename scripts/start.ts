@@ -1,9 +1,13 @@
 // `npm start`: the whole system on one machine, in the foreground. PostgreSQL (unless DATABASE_URL is set) and the
 // Temporal dev server (unless TEMPORAL_ADDRESS is set) run from .data/; then migrations, the carrier simulator
 // (unless TWILIO_API_URL is set), the worker and the API. Ctrl-C or SIGTERM stops everything it started.
+// `npm run start:cluster` (--cluster) is the production shape instead: a multi-node Temporal cluster on PostgreSQL
+// (scripts/lib/local-temporal-cluster.ts), two workers and two APIs, with its data in .data/cluster/.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startLocalStack } from './lib/local-stack';
+
+const CLUSTER = process.argv.includes('--cluster');
 
 async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
@@ -13,17 +17,25 @@ async function main(): Promise<void> {
   };
   // The worker and the Temporal dev server run below the API's CPU priority (BACKGROUND_NICE): on one machine a reply
   // storm's handling must not take the CPU the carrier's webhooks are answered with.
+  const started = Date.now();
   const stack = await startLocalStack({
     label: 'start',
     log: (line) => console.log(`[start] ${line}`),
     env,
-    dataDir: path.join(__dirname, '..', '.data'),
-    postgres: { port: 54329, durable: true, unlessEnvironment: true },
-    temporal: { port: 7233, uiPort: 8233, background: true, unlessEnvironment: true },
+    dataDir: path.join(__dirname, '..', '.data', ...(CLUSTER ? ['cluster'] : [])),
+    // The cluster keeps its state in this PostgreSQL, so it never takes DATABASE_URL's or TEMPORAL_ADDRESS's.
+    postgres: { port: 54329, durable: true, unlessEnvironment: !CLUSTER },
+    temporal: {
+      port: 7233,
+      uiPort: 8233,
+      background: true,
+      unlessEnvironment: !CLUSTER,
+      cluster: CLUSTER ? { ports: 'standard' } : undefined,
+    },
     ports: 'configured',
     simulator: process.env.TWILIO_API_URL ? false : {},
-    apis: { count: 1 },
-    workers: { count: 1, background: true },
+    apis: { count: CLUSTER ? 2 : 1 },
+    workers: { count: CLUSTER ? 2 : 1, background: true },
     showOutput: true,
     // The banner comes at once; what each process prints follows, and a process that dies stops everything.
     waitUntilReady: false,
@@ -36,12 +48,17 @@ async function main(): Promise<void> {
       void stopStack().finally(() => process.exit(1));
     },
   });
-  const { config } = stack;
+  const { config, cluster } = stack;
+  const apis = stack.apis.map((api) => api.url).join(' and ');
+  const temporal = cluster
+    ? `${config.temporalAddress} (cluster: ${cluster.nodes.map((n) => n.name).join(', ')}; ${cluster.historyShards} ` +
+      `history shards; ready ${((Date.now() - started) / 1000).toFixed(0)} s after the start)`
+    : config.temporalAddress;
   console.log(`
 [start] Proactive SMS is starting:
-  API            ${config.publicUrl}   (health: ${config.publicUrl}/healthz)
+  API            ${apis}   (health: ${config.publicUrl}/healthz)
   Temporal UI    http://127.0.0.1:8233
-  Temporal       ${config.temporalAddress}
+  Temporal       ${temporal}
   Carrier        ${config.twilioApiUrl}${process.env.TWILIO_API_URL ? '' : ' (bundled simulator)'}
   Admin token    ${env.ADMIN_TOKEN}
   Metrics token  ${env.METRICS_TOKEN}   (curl -H 'Authorization: Bearer <it>' ${config.publicUrl}/metrics)

@@ -1,5 +1,6 @@
-// The whole product started for a benchmark: a throwaway PostgreSQL and Temporal dev server, the carrier simulator,
-// the API and any number of worker processes, all on free loopback ports in one temporary folder, stopped together.
+// The whole product started for a benchmark: a throwaway PostgreSQL and Temporal dev server (or, with --cluster, a
+// multi-node Temporal cluster on that PostgreSQL), the carrier simulator, the APIs and any number of worker processes,
+// all on free loopback ports in one temporary folder, stopped together.
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
@@ -10,6 +11,7 @@ import type { ManagedProcess } from './child-process';
 import { LocalStack, startLocalStack, StackWorker } from './local-stack';
 import type { LocalPostgres } from './local-postgres';
 import type { LocalTemporal } from './local-temporal';
+import type { LocalTemporalCluster } from './local-temporal-cluster';
 
 // The simulator's credentials for this run; the workers and the API sign and send with them.
 const ACCOUNT_SID = 'ACbench00000000000000000000000000';
@@ -34,9 +36,12 @@ export interface BenchSystem {
   admin: ProactiveSmsClient;
   simulator: CarrierSettings;
   workers: ManagedProcess[];
+  /** The first API, whose address carriers are given (PUBLIC_URL). */
   api: ManagedProcess;
-  /** The servers under the product, for fault injection (scripts/chaos.ts). */
-  servers: { postgres: LocalPostgres; temporal: LocalTemporal };
+  /** Every API process with its address, the first one first. */
+  apis: { url: string; process: ManagedProcess }[];
+  /** The servers under the product, for fault injection (scripts/chaos.ts): the dev server, or the cluster. */
+  servers: { postgres: LocalPostgres; temporal: LocalTemporal | LocalTemporalCluster };
   /** startWorker starts one more worker process, e.g. to replace a killed one. */
   startWorker(): Promise<ManagedProcess>;
   /** killWorker SIGKILLs a worker process, which from then on is no child that must keep running. */
@@ -51,6 +56,10 @@ export interface BenchSystem {
 /** BenchSetup says how many worker processes a benchmark runs and whether the simulator's clock is what it measures. */
 export interface BenchSetup {
   workers: number;
+  /** API processes (default 1); PUBLIC_URL, the carrier's webhook address, is the first one's. */
+  apis?: number;
+  /** A multi-node Temporal cluster (two history nodes, local-temporal-cluster.ts) instead of the dev server. */
+  cluster?: boolean;
   /** Run the simulator at a higher priority: only where its arrival times are the measurement (see favourSimulator). */
   favourSimulator?: boolean;
 }
@@ -61,7 +70,8 @@ export interface BenchSetup {
  */
 export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem> {
   const adminToken = randomBytes(18).toString('base64url');
-  log('starting PostgreSQL and the Temporal dev server on free loopback ports, then the simulator, API and workers...');
+  const temporal = options.cluster ? 'a Temporal cluster' : 'the Temporal dev server';
+  log(`starting PostgreSQL and ${temporal} on free loopback ports, then the simulator, API and workers...`);
   const stack = await startLocalStack({
     label: 'bench',
     env: {
@@ -74,12 +84,12 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
       LOG_LEVEL: 'warn',
     },
     postgres: { durable: false },
-    temporal: { uiPort: null, background: true },
+    temporal: { uiPort: null, background: true, cluster: options.cluster ? {} : undefined },
     workflowBundle: true,
     // The simulator's defaults are a real carrier's (issue 19): receipts on (sent, then delivered), Idempotency-Key
     // ignored. A benchmark that measured without receipts would flatter the engine.
     simulator: {},
-    apis: { count: 1 },
+    apis: { count: options.apis ?? 1 },
     workers: { count: options.workers, background: true },
     signals: { exitCode: 130, onSignal: (signal) => log(`${signal}: stopping everything...`) },
   });
@@ -92,9 +102,12 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
 }
 
 async function benchSystemOf(stack: LocalStack, adminToken: string, options: BenchSetup): Promise<BenchSystem> {
-  const { postgres, temporal, simulator, config } = stack;
-  const api = stack.apis[0]?.process;
-  if (!postgres || !temporal || !simulator?.process || !api) throw new Error('the local stack is missing a part');
+  const { postgres, simulator, config } = stack;
+  const temporal = stack.temporal ?? stack.cluster;
+  const apis = stack.apis.map((a) => ({ url: a.url, process: a.process }));
+  const api = apis[0]?.process;
+  if (!postgres || !temporal || !simulator?.process || !api || apis.some((a) => !a.process))
+    throw new Error('the local stack is missing a part');
   if (options.favourSimulator) favourSimulator(simulator.process.child.pid);
   const driver = await stack.driver(20);
   const processOf = (worker: StackWorker) => {
@@ -113,6 +126,7 @@ async function benchSystemOf(stack: LocalStack, adminToken: string, options: Ben
     simulator: { apiUrl: simulator.url, accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken },
     workers,
     api,
+    apis: apis as BenchSystem['apis'],
     servers: { postgres, temporal },
     async startWorker() {
       const worker = processOf(await stack.startWorker());
@@ -134,13 +148,20 @@ async function benchSystemOf(stack: LocalStack, adminToken: string, options: Ben
   };
 }
 
-/** runBenchmark runs a benchmark on a started system, stops everything whatever happens, and sets the exit code. */
+/**
+ * runBenchmark runs a benchmark on a started system, stops everything whatever happens, and sets the exit code. Every
+ * benchmark takes --cluster (the multi-node Temporal cluster instead of the dev server) and --workers N.
+ */
 export function runBenchmark(name: string, setup: BenchSetup, body: (system: BenchSystem) => Promise<void>): void {
   const started = Date.now();
   const run = async () => {
+    const cluster = setup.cluster || process.argv.includes('--cluster');
+    const workers = intOption('workers', setup.workers);
+    const on = cluster ? 'a Temporal cluster (2 history nodes, matching, frontend, worker)' : 'the Temporal dev server';
     log(`${name}: machine has ${os.cpus().length} cores, load average ${loadAverage()} before starting`);
+    log(`${name}: on ${on}, ${workers} worker process(es)`);
     await waitForQuietMachine();
-    const system = await startBenchSystem(setup);
+    const system = await startBenchSystem({ ...setup, cluster, workers });
     try {
       await body(system);
     } finally {

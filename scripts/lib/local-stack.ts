@@ -14,12 +14,13 @@ import { exitedWith, ManagedProcess } from './child-process';
 import { freePort, waitFor } from './free-port';
 import type { LocalPostgres } from './local-postgres';
 import type { LocalTemporal } from './local-temporal';
+import type { LocalTemporalCluster } from './local-temporal-cluster';
 import { SignalHandling, StackLifetime } from './stack-lifetime';
 import * as members from './stack-members';
 import { ServerChoices, startStackServers } from './stack-servers';
 
 export type { StackApi, StackSimulator, StackWorker } from './stack-members';
-export type { OwnPostgres, OwnTemporal, ServerChoices } from './stack-servers';
+export type { ClusterShape, OwnPostgres, OwnTemporal, ServerChoices } from './stack-servers';
 
 /** LocalStackOptions say which parts to start and how, on which servers (ServerChoices). */
 export interface LocalStackOptions extends ServerChoices {
@@ -55,6 +56,8 @@ export interface LocalStack {
   dataDir: string;
   postgres: LocalPostgres | null;
   temporal: LocalTemporal | null;
+  /** The multi-node Temporal cluster, when the options asked for one instead of the dev server. */
+  cluster: LocalTemporalCluster | null;
   simulator: members.StackSimulator | null;
   apis: members.StackApi[];
   workers: members.StackWorker[];
@@ -92,7 +95,7 @@ async function start(options: LocalStackOptions, lifetime: StackLifetime): Promi
   // Business units' carrier secrets are sealed with it: kept with the data it opens.
   env.CARRIER_SECRETS_KEY ||= localCarrierSecretsKey(dataDir);
 
-  const { postgres, temporal } = await startStackServers(options, env, dataDir, lifetime, log);
+  const { postgres, temporal, cluster } = await startStackServers(options, env, dataDir, lifetime, log);
 
   const apiCount = options.apis?.count ?? 0;
   const apiPorts: number[] = [];
@@ -166,6 +169,7 @@ async function start(options: LocalStackOptions, lifetime: StackLifetime): Promi
     dataDir,
     postgres,
     temporal,
+    cluster,
     simulator: null,
     apis: [],
     workers: [],

@@ -2,9 +2,9 @@
 // before the servers under them), whatever happens: a normal stop, a failed start, Ctrl-C or SIGTERM.
 
 /** StackLayer is a group of parts stopped together; LAYERS_IN_STOP_ORDER says which group goes first. */
-export type StackLayer = 'workers' | 'apis' | 'simulator' | 'driver' | 'servers' | 'files';
+export type StackLayer = 'workers' | 'apis' | 'simulator' | 'driver' | 'cluster' | 'servers' | 'files';
 
-const LAYERS_IN_STOP_ORDER: StackLayer[] = ['workers', 'apis', 'simulator', 'driver', 'servers', 'files'];
+const LAYERS_IN_STOP_ORDER: StackLayer[] = ['workers', 'apis', 'simulator', 'driver', 'cluster', 'servers', 'files'];
 
 /** SignalHandling says what a launcher does on SIGINT or SIGTERM: stop the stack, then exit with exitCode. */
 export interface SignalHandling {

@@ -1,5 +1,5 @@
-// The servers under a local stack: PostgreSQL and the Temporal dev server (started here, or the environment's), the
-// schema brought up to date, and the workflow bundle every worker of the stack loads.
+// The servers under a local stack: PostgreSQL and Temporal (the dev server or a multi-node cluster started here, or the
+// environment's), the schema brought up to date, and the workflow bundle every worker of the stack loads.
 import path from 'node:path';
 import { readConfig } from '../../src/config';
 import { createDb } from '../../src/db/connection';
@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { freePort } from './free-port';
 import { LocalPostgres } from './local-postgres';
 import { LocalTemporal } from './local-temporal';
+import { LocalTemporalCluster, TemporalClusterOptions } from './local-temporal-cluster';
 import type { StackLifetime } from './stack-lifetime';
 import { writeWorkflowBundle } from './workflow-bundle';
 
@@ -27,7 +28,12 @@ export interface OwnTemporal {
   background?: boolean;
   /** Use TEMPORAL_ADDRESS's server instead when it is set (npm start). */
   unlessEnvironment?: boolean;
+  /** A multi-node cluster on the stack's own PostgreSQL instead of the dev server (npm run start:cluster). */
+  cluster?: ClusterShape;
 }
+
+/** ClusterShape says how many history nodes share how many shards, and on which ports (local-temporal-cluster.ts). */
+export type ClusterShape = Pick<TemporalClusterOptions, 'historyNodes' | 'historyShards' | 'ports' | 'showOutput'>;
 
 /** ServerChoices say which servers a stack runs on; 'environment' means DATABASE_URL's and TEMPORAL_ADDRESS's. */
 export interface ServerChoices {
@@ -51,7 +57,7 @@ export async function startStackServers(
   dataDir: string,
   lifetime: StackLifetime,
   log: (line: string) => void,
-): Promise<{ postgres: LocalPostgres | null; temporal: LocalTemporal | null }> {
+): Promise<{ postgres: LocalPostgres | null; temporal: LocalTemporal | null; cluster: LocalTemporalCluster | null }> {
   const pg = choices.postgres;
   const postgres =
     pg === 'environment' || (pg.unlessEnvironment && env.DATABASE_URL)
@@ -64,15 +70,28 @@ export async function startStackServers(
           durable: pg.durable ?? false,
         });
   const tp = choices.temporal;
+  const own = tp === 'environment' || tp === 'none' || (tp.unlessEnvironment && env.TEMPORAL_ADDRESS) ? null : tp;
   const temporal =
-    tp === 'environment' || tp === 'none' || (tp.unlessEnvironment && env.TEMPORAL_ADDRESS)
-      ? null
-      : new LocalTemporal({
+    own && !own.cluster
+      ? new LocalTemporal({
           dbFile: path.join(dataDir, 'temporal.db'),
-          port: tp.port ?? (await freePort()),
-          uiPort: tp.uiPort ?? null,
-          background: tp.background,
-        });
+          port: own.port ?? (await freePort()),
+          uiPort: own.uiPort ?? null,
+          background: own.background,
+        })
+      : null;
+  if (own?.cluster && !postgres) throw new Error("a Temporal cluster runs on a PostgreSQL of the stack's own");
+  const cluster =
+    own?.cluster && postgres
+      ? new LocalTemporalCluster({
+          ...own.cluster,
+          postgres: { port: postgres.options.port, user: postgres.options.user },
+          frontendPort: own.port ?? (await freePort()),
+          uiPort: own.uiPort ?? null,
+          background: own.background,
+          log,
+        })
+      : null;
   if (postgres) {
     lifetime.add('servers', () => postgres.stop());
     log(`starting PostgreSQL (data in ${shown(postgres.options.dataDir)}, port ${postgres.options.port})...`);
@@ -81,9 +100,11 @@ export async function startStackServers(
     lifetime.add('servers', () => temporal.stop());
     log(`starting the Temporal dev server (workflows kept in ${shown(temporal.options.dbFile)})...`);
   }
+  // The cluster's nodes stop before the PostgreSQL they keep their state in.
+  if (cluster) lifetime.add('cluster', () => cluster.stop());
   // All at once; allSettled, so that a failure is thrown only once every start has finished and can be stopped.
   const started = await Promise.allSettled([
-    postgres?.start(),
+    postgres?.start().then(() => cluster?.start()),
     temporal?.start(),
     choices.workflowBundle ? writeWorkflowBundle(path.join(dataDir, 'workflow-bundle.js')) : undefined,
   ]);
@@ -91,6 +112,7 @@ export async function startStackServers(
   if (failed) throw failed.reason;
   if (postgres) env.DATABASE_URL = postgres.url;
   if (temporal) env.TEMPORAL_ADDRESS = temporal.address;
+  if (cluster) env.TEMPORAL_ADDRESS = cluster.address;
   const bundle = started[2].status === 'fulfilled' ? started[2].value : undefined;
   if (bundle) env.WORKFLOW_BUNDLE_PATH = bundle;
   if (pg === 'environment' && !env.DATABASE_URL) throw new Error('DATABASE_URL is not set: run this under `npm test`');
@@ -107,5 +129,5 @@ export async function startStackServers(
     }
   }
 
-  return { postgres, temporal };
+  return { postgres, temporal, cluster };
 }

@@ -1,0 +1,174 @@
+// The production shape under faults (`npm run test:cluster`): a multi-node Temporal cluster on PostgreSQL (frontend, two
+// history nodes sharing the shards, matching, worker service), two worker processes, two API processes and the carrier
+// simulator, which ignores Idempotency-Key as Twilio does. A history node, the matching node and a worker are killed
+// mid-campaign, and an API while replies arrive: every campaign completes with each recipient messaged exactly once
+// (counted at the simulator by recipient and body), and every reply is stored once and handled.
+import { twilioSignature } from '../../src/carrier/webhook-signature';
+import { inboundMessageCounts } from '../../src/db/inbound-messages';
+import { BenchSystem, startBenchSystem } from '../../scripts/lib/bench-system';
+import {
+  BENCH_MESSAGE,
+  BenchTenant,
+  createBenchCampaign,
+  createBenchSender,
+  createBenchTenant,
+  phoneOf,
+  resetSimulator,
+  simulatorMessages,
+  startBenchCampaign,
+  uploadBenchList,
+  waitForCampaigns,
+} from '../../scripts/lib/bench-workload';
+import type { LocalTemporalCluster } from '../../scripts/lib/local-temporal-cluster';
+import { postForm } from '../../scripts/lib/webhook-load';
+
+// Long enough that the fault lands mid-campaign on a loaded machine: 300 recipients at 15 a second is 20 s of sending.
+const RECIPIENTS = 300;
+const MPS = 15;
+const FAULT_AT_SHARE = 0.25;
+const CAMPAIGN_DEADLINE_MS = 300_000;
+
+let system: BenchSystem;
+let cluster: LocalTemporalCluster;
+let senders = 0;
+
+beforeAll(async () => {
+  system = await startBenchSystem({ workers: 2, apis: 2, cluster: true });
+  cluster = system.servers.temporal as LocalTemporalCluster;
+}, 300_000);
+
+afterAll(async () => {
+  await system?.stop();
+}, 120_000);
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * campaignThrough runs one campaign of RECIPIENTS for a new business unit, calls `fault` once a quarter of the
+ * messages were accepted, and returns what the simulator received, checked exactly-once by recipient and body.
+ */
+async function campaignThrough(name: string, fault: () => Promise<void>): Promise<void> {
+  await resetSimulator(system);
+  const tenant: BenchTenant = await createBenchTenant(system);
+  // Sender numbers are unique across business units.
+  const sender = await createBenchSender(tenant, 'long_code', ++senders, MPS);
+  const list = await uploadBenchList(system, tenant, RECIPIENTS);
+  const campaignId = await createBenchCampaign(tenant, name, list.id, [sender.id]);
+  await startBenchCampaign(tenant, campaignId);
+  await until(`${FAULT_AT_SHARE * 100}% of ${name} accepted`, async () => {
+    return (await system.simulatorStats()).accepted >= RECIPIENTS * FAULT_AT_SHARE;
+  });
+  const acceptedAtFault = (await system.simulatorStats()).accepted;
+  await fault();
+  await waitForCampaigns(system, [campaignId], {
+    deadlineMs: CAMPAIGN_DEADLINE_MS,
+    progressMs: 10_000,
+    progress: async () => `${name}: ${(await system.simulatorStats()).accepted}/${RECIPIENTS} accepted`,
+  });
+  // Mid-campaign means some were still to be sent when the fault struck.
+  expect(acceptedAtFault).toBeLessThan(RECIPIENTS);
+
+  const received = new Map<string, number>();
+  for (const m of await simulatorMessages(system)) {
+    const key = `${m.to} ${m.body}`;
+    received.set(key, (received.get(key) ?? 0) + 1);
+  }
+  const expected = Array.from(
+    { length: RECIPIENTS },
+    (_, i) => `${phoneOf(i)} ${BENCH_MESSAGE.replace('{FirstName}', `Person${i}`)}`,
+  );
+  const lost = expected.filter((key) => !received.has(key));
+  const doubled = [...received].filter(([, n]) => n > 1).map(([key]) => key);
+  const unexpected = [...received.keys()].filter((key) => !expected.includes(key));
+  expect({ lost, doubled, unexpected }).toEqual({ lost: [], doubled: [], unexpected: [] });
+  const campaign = await tenant.api.getCampaign(campaignId);
+  expect(campaign.status).toBe('completed');
+  expect(campaign.counts.total).toBe(RECIPIENTS);
+}
+
+describe('the production shape: a Temporal cluster, two workers, two APIs', () => {
+  it(`runs the history shards on ${2} nodes, and a campaign completes when one of them is killed mid-campaign`, async () => {
+    expect(cluster.nodes.filter((n) => n.service === 'history')).toHaveLength(2);
+    const victim = cluster.node('history-2');
+    await campaignThrough('history node killed', () => cluster.killNode(victim));
+    // Back to two nodes for what follows; its shards move back to it.
+    await cluster.rejoin(victim);
+  }, 600_000);
+
+  it('completes a campaign when the matching node is killed mid-campaign and comes back', async () => {
+    const matching = cluster.node('matching');
+    await campaignThrough('matching node killed', async () => {
+      await cluster.killNode(matching);
+      // As an orchestrator would: the replacement starts after a few seconds without task dispatch.
+      await new Promise((r) => setTimeout(r, 3000));
+      await cluster.rejoin(matching);
+    });
+  }, 600_000);
+
+  it('completes a campaign when a worker process is SIGKILLed mid-campaign', async () => {
+    const [victim] = system.workers;
+    await campaignThrough('worker killed', () => system.killWorker(victim));
+    await system.startWorker();
+  }, 600_000);
+
+  it('stores and handles every reply once when an API process is SIGKILLed while replies arrive', async () => {
+    const tenant = await createBenchTenant(system);
+    const sender = await createBenchSender(tenant, 'short_code', ++senders, 100);
+    const replies = 300;
+    const before = await inboundMessageCounts(system.db);
+    // Signed for the public webhook address, which both APIs serve behind the carrier's one URL (PUBLIC_URL).
+    const signedFor = `${system.apiUrl}/webhooks/twilio/inbound`;
+    const [first, second] = system.apis;
+    let retried = 0;
+    const post = async (i: number): Promise<void> => {
+      const params = {
+        MessageSid: `SMcluster${String(i).padStart(23, '0')}`,
+        AccountSid: system.simulator.accountSid,
+        From: phoneOf(100_000 + i),
+        To: sender.address,
+        Body: i % 10 === 0 ? 'STOP' : `Is my appointment still on? (${i})`,
+      };
+      const headers = {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(system.simulator.authToken, signedFor, params),
+      };
+      const body = new URLSearchParams(params).toString();
+      // A load balancer spreads the replies over both APIs; a reply that gets no 200 (the API died under it, or is
+      // gone) is posted again, as a carrier retries a webhook, and the balancer sends it to the API still up.
+      const target = i % 2 === 1 ? second : first;
+      const status = await postForm(`${target.url}/webhooks/twilio/inbound`, headers, body).catch(() => 0);
+      if (status === 200) return;
+      retried++;
+      expect(await postForm(`${first.url}/webhooks/twilio/inbound`, headers, body)).toBe(200);
+    };
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < replies; i++) {
+      if (i === Math.floor(replies * 0.3)) {
+        // SIGKILL with requests in flight on it: the stack no longer counts it as a part that must be running.
+        second.process.child.kill('SIGKILL');
+      }
+      inFlight.push(post(i));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(inFlight);
+    await second.process.exited;
+    console.log(`${retried} of ${replies} replies were posted again after the API under them was killed`);
+    expect(retried).toBeGreaterThan(0);
+    await until(
+      'every reply handled',
+      async () => (await inboundMessageCounts(system.db)).processed - before.processed >= replies,
+      CAMPAIGN_DEADLINE_MS,
+    );
+    const after = await inboundMessageCounts(system.db);
+    expect({ recorded: after.recorded - before.recorded, processed: after.processed - before.processed }).toEqual({
+      recorded: replies,
+      processed: replies,
+    });
+  }, 600_000);
+});
