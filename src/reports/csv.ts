@@ -1,6 +1,7 @@
 import { Transform } from 'node:stream';
 
 // RFC 4180: records end with CRLF; a field with a comma, a double quote, CR or LF is quoted, its quotes doubled.
+// (csv-stringify 6.9 with CRLF records leaves a bare LF inside a field unquoted, so reports write their own.)
 
 /** csvField writes one value as an RFC 4180 field (null and undefined as empty). */
 export function csvField(value: unknown): string {

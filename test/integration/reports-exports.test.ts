@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { createCampaign, createSender } from '../support/campaign-fixtures';
 import { csvOfApi, makeReportWorld, ReportWorld, storeMessages } from '../support/report-fixtures';
@@ -100,6 +101,8 @@ describe('the agents report', () => {
   /** Stores a conversation as the queue leaves it: opened, maybe accepted, answered and closed at chosen moments. */
   async function storeConversation(c: {
     agent: string | null;
+    /** The contact's messages in it, as classified by the reply keywords. */
+    inbound?: ('message' | 'opt_out')[];
     opened: string;
     accepted?: string;
     answered?: string;
@@ -120,21 +123,60 @@ describe('the agents report', () => {
         closed_at: c.closed ?? null,
         closed_reason: c.closed ? 'agent' : null,
       })
-      .returning('id')
+      .returning(['id', 'contact'])
       .executeTakeFirstOrThrow();
-    if (c.answered)
+    if (c.answered) {
+      // The agent's answer went out and was delivered.
+      const [answer] = await storeMessages(system.db, world.tenant.id, [
+        { campaignId: world.campaigns[0], senderId: world.senders.longCode.id, state: 'delivered', sentAt: c.answered },
+      ]);
       await system.db
         .insertInto('conversation_messages')
         .values({
           conversation_id: row.id,
           direction: 'outbound',
           body: 'Hello',
-          message_id: null,
+          message_id: answer.id,
           inbound_sid: null,
           agent: c.agent,
           created_at: c.answered,
         })
         .execute();
+    }
+    for (const classification of c.inbound ?? []) {
+      const sid = `SM${randomUUID().replace(/-/g, '')}`;
+      await system.db
+        .insertInto('inbound_messages')
+        .values({
+          message_sid: sid,
+          business_unit_id: world.tenant.id,
+          from_phone: row.contact,
+          to_address: world.senders.longCode.address,
+          body: classification === 'opt_out' ? 'STOP' : 'Thanks',
+          classification,
+          rule: null,
+          processed_at: c.opened,
+          received_at: c.opened,
+          outcome: 'recorded',
+          conversation_id: row.id,
+          confirmation_message_id: null,
+          forwarded_at: null,
+          forward_after: null,
+        })
+        .execute();
+      await system.db
+        .insertInto('conversation_messages')
+        .values({
+          conversation_id: row.id,
+          direction: 'inbound',
+          body: 'Thanks',
+          message_id: null,
+          inbound_sid: sid,
+          agent: null,
+          created_at: c.opened,
+        })
+        .execute();
+    }
     return row.id;
   }
 
@@ -146,6 +188,7 @@ describe('the agents report', () => {
       accepted: '2026-11-10T10:00:30Z',
       answered: '2026-11-10T10:01:00Z',
       closed: '2026-11-10T10:11:00Z',
+      inbound: ['message', 'opt_out'],
     });
     await storeConversation({
       agent: 'bob',
@@ -168,6 +211,10 @@ describe('the agents report', () => {
         avgTimeToFirstAnswer: 60,
         avgHandleTime: 630,
         serviceLevel: 1,
+        sent: 1,
+        delivered: 1,
+        replies: 1,
+        optOuts: 1,
       }),
       expect.objectContaining({
         key: 'bob',

@@ -51,6 +51,12 @@ const AGENT_COLUMNS = (
     'p90TimeToFirstAnswer',
     'avgHandleTime',
     'serviceLevel',
+    'sent',
+    'delivered',
+    'failed',
+    'expired',
+    'replies',
+    'optOuts',
   ] as const
 ).map((h) => column<AgentReportRow>(h));
 
