@@ -36,8 +36,16 @@ const REFUSALS: Record<DomainRefusal['kind'], { status: number; code: string }> 
   unprocessable: { status: 422, code: 'unprocessable' },
 };
 
-/** errorHandler turns every failure into the contract's error shape; unknown errors are 500 and logged. */
+/**
+ * errorHandler turns every failure into the contract's error shape; unknown errors are 500 and logged, and their
+ * message (SQL, a file path) and stack stay in the log.
+ */
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  if (res.headersSent) {
+    // A streamed answer (CSV) failed half-way: the client must see a cut connection, not a well-formed end.
+    log.error({ err: error, path: req.path }, 'request failed while its answer was streaming');
+    return void res.destroy();
+  }
   const send = (status: number, code: string, message: string, details?: unknown) =>
     res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
   if (error instanceof ApiError) return send(error.status, error.code, error.message, error.details);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { ApiClient } from '../support/api-client';
 import { ApiProcess, startApiProcess } from '../support/api-process';
+import { answerLeaks } from '../support/leaks';
+import { reply } from '../support/reply-fixtures';
 import { postWebhook } from '../support/webhooks';
 import { openApiDocument } from '../../src/api/openapi/openapi-routes';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
@@ -78,6 +80,27 @@ describe('request size limits', () => {
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual(expect.objectContaining({ code: 'body_too_large' }));
     expect((await tenant.api.get('/v1/calling-lists')).body).toEqual([]);
+  });
+
+  it('refuses a carrier webhook body over 24 KB with 413 unread, and takes the longest genuine reply', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant);
+    const huge = await postWebhook(system, 'inbound', {
+      MessageSid: 'SMhuge',
+      From: uniquePhone(),
+      To: sender.address,
+      Body: 'x'.repeat(30_000),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as any).error.code).toBe('body_too_large');
+    const stored = await system.db
+      .selectFrom('inbound_messages')
+      .select('message_sid')
+      .where('message_sid', '=', 'SMhuge');
+    expect(await stored.execute()).toEqual([]);
+    // 1,600 characters of three UTF-8 bytes each, percent-encoded: 14.4 KB, signed by the simulator as Twilio signs.
+    const longest = await reply(system, { from: uniquePhone(), to: sender.address, body: '語'.repeat(1600) });
+    expect(longest.status).toBe(200);
   });
 
   it('stops a streamed CSV upload at the limit with 413, and stores nothing', async () => {
@@ -198,6 +221,26 @@ describe('headers and secrets', () => {
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
       expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  it('never answers a refusal with a stack trace or SQL', async () => {
+    const tenant = await createTenant(system);
+    const refusals = [
+      await tenant.api.get('/v1/campaigns/not-a-uuid'),
+      await tenant.api.get(`/v1/campaigns/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`),
+      await tenant.api.request('POST', '/v1/templates', '{"name": "x", "body": ', 'application/json'),
+      await tenant.api.post('/v1/templates', { name: 'nul', body: 'a\u0000b' }),
+      await tenant.api.post('/v1/campaigns', { name: 'c', listId: 'x', senderIds: ['y'], message: 'm' }),
+      await tenant.api.uploadCsv('name=bad&phoneField=Phone', 'Phone\n"unterminated\n'),
+      await tenant.api.request('PATCH', '/v1/campaigns', {}),
+      await tenant.api.get('/v1/audit?from=2026-13-45T99:00:00Z'),
+      await tenant.api.get('/v1/nowhere'),
+      await system.anonymous.get('/v1/senders'),
+    ];
+    for (const res of refusals) {
+      const text = JSON.stringify(res.body);
+      expect([res.status >= 400 && res.status < 500, text, answerLeaks(text)]).toEqual([true, text, []]);
     }
   });
 
