@@ -1,16 +1,54 @@
 import { Kysely, sql } from 'kysely';
 import type { Conversation, ConversationStatus, Database, Message, NewMessage } from './schema';
 
-/** ConversationView is a conversation with the address the contact wrote to. */
-export type ConversationView = Conversation & { sender_address: string };
+/**
+ * ConversationView is a conversation with the address the contact wrote to, and what the contact is answering: the
+ * campaign's name, its last message to the contact from that number and the contact's list record (its fields).
+ */
+export type ConversationView = Conversation & {
+  sender_address: string;
+  campaign_name: string | null;
+  origin_body: string | null;
+  origin_at: Date | null;
+  origin_fields: Record<string, string> | null;
+};
 
 function conversationsWithSender(db: Kysely<Database>, businessUnitId: string) {
-  return db
-    .selectFrom('conversations')
-    .innerJoin('senders', 'senders.id', 'conversations.sender_id')
-    .selectAll('conversations')
-    .select('senders.address as sender_address')
-    .where('conversations.business_unit_id', '=', businessUnitId);
+  return (
+    db
+      .selectFrom('conversations')
+      .innerJoin('senders', 'senders.id', 'conversations.sender_id')
+      .leftJoin('campaigns', 'campaigns.id', 'conversations.campaign_id')
+      // The campaign's message to this contact from this number, over messages' (business unit, phone, sender) index.
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('messages as m')
+            .leftJoin('list_records as lr', 'lr.id', 'm.record_id')
+            .select([
+              'm.body as origin_body',
+              (e) => e.fn.coalesce('m.sent_at', 'm.created_at').as('origin_at'),
+              'lr.fields as origin_fields',
+            ])
+            .whereRef('m.business_unit_id', '=', 'conversations.business_unit_id')
+            .whereRef('m.to_phone', '=', 'conversations.contact')
+            .whereRef('m.sender_id', '=', 'conversations.sender_id')
+            .whereRef('m.campaign_id', '=', 'conversations.campaign_id')
+            .orderBy('m.id', 'desc')
+            .limit(1)
+            .as('origin'),
+        (join) => join.onTrue(),
+      )
+      .selectAll('conversations')
+      .select([
+        'senders.address as sender_address',
+        'campaigns.name as campaign_name',
+        'origin.origin_body',
+        'origin.origin_at',
+        'origin.origin_fields',
+      ])
+      .where('conversations.business_unit_id', '=', businessUnitId)
+  );
 }
 
 /**
@@ -127,7 +165,10 @@ export async function getConversation(
   return conversationsWithSender(db, businessUnitId).where('conversations.id', '=', id).executeTakeFirst();
 }
 
-/** listConversations returns a business unit's conversations, longest waiting first, optionally of one status. */
+/**
+ * listConversations returns a business unit's conversations, longest waiting first, optionally of one status; closed
+ * ones most recently closed first (the one an agent looks for again).
+ */
 export async function listConversations(
   db: Kysely<Database>,
   businessUnitId: string,
@@ -135,6 +176,7 @@ export async function listConversations(
 ): Promise<ConversationView[]> {
   let query = conversationsWithSender(db, businessUnitId);
   if (filter.status) query = query.where('conversations.status', '=', filter.status);
+  if (filter.status === 'closed') query = query.orderBy('conversations.closed_at', 'desc');
   return query.orderBy('conversations.last_message_at').orderBy('conversations.id').limit(filter.limit).execute();
 }
 

@@ -121,6 +121,11 @@ const conversationFields = {
   createdAt: timestamp,
   closedAt: timestamp.nullable(),
   closedReason: nullableText,
+  /** The contact's name from the campaign's calling list (a Name, or FirstName and LastName, column), or null. */
+  contactName: nullableText,
+  campaignName: nullableText,
+  /** The campaign's message the contact is answering (its last one to them from this number), or null. */
+  campaignMessage: z.looseObject({ body: z.string(), sentAt: timestamp }).nullable(),
 };
 
 /** conversationResponse is one conversation of the agents' queue. */

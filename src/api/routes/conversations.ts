@@ -9,6 +9,7 @@ import {
 } from '../../db/conversations';
 import { AgentReplyRefusal, replyAsAgent } from '../../replies/agent-replies';
 import { closeByAgent } from '../../replies/close-conversation';
+import { contactName } from '../../replies/contact-name';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
 import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
@@ -31,6 +32,10 @@ function presentConversation(conversation: ConversationView): Answer<typeof conv
     createdAt: conversation.created_at,
     closedAt: conversation.closed_at,
     closedReason: conversation.closed_reason,
+    contactName: contactName(conversation.origin_fields),
+    campaignName: conversation.campaign_name,
+    campaignMessage:
+      conversation.origin_body === null ? null : { body: conversation.origin_body, sentAt: conversation.origin_at! },
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { createSender, makeRecipients, uploadList } from '../../support/campaign-fixtures';
 import { launchBrowser, openConsole, pageProblems } from '../../support/browser';
+import { agentDesk, messagedByCampaign, reply } from '../../support/reply-fixtures';
 import {
   createTenant,
   startTestSystem,
@@ -165,6 +166,46 @@ describe('the console says what it has, in words', () => {
     const res = await fetch(new URL(icon!, `${system.config.publicUrl}/console/`));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
+
+describe("the agents' inbox in context", () => {
+  it('shows who wrote, to which campaign and what it said; closes only a taken conversation, and finds it again', async () => {
+    const unit = await createTenant(system);
+    const { skillId, sender } = await agentDesk(unit);
+    const { campaignId, contacts } = await messagedByCampaign(system, unit, { senderId: sender.id, skillId });
+    const campaignName = (await unit.api.get(`/v1/campaigns/${campaignId}`)).body.name;
+    const [contact] = contacts;
+    await reply(system, { from: contact, to: sender.address, body: 'Can we make it Friday?' });
+    const page = await openConsole(browser, system.config.publicUrl, unit.api.key!, 'dana');
+    await page.click('a[href="#/inbox"]');
+
+    const item = await page.waitForSelector('#queue button[data-status=queued]', { timeout: 60_000 });
+    expect(await item.textContent()).toContain('Person1');
+    expect(await item.textContent()).toContain(campaignName);
+    await item.click();
+    await page.waitForSelector('#thread li.inbound:has-text("Friday")');
+    expect(await page.$$eval('#thread li', (items) => items.map((li) => li.className))).toEqual([
+      'bubble outbound campaign',
+      'bubble inbound',
+    ]);
+    expect(await page.textContent('#thread li.campaign .text')).toBe('Your appointment is tomorrow at 10:00.');
+    expect(await page.textContent('#thread li.campaign .meta')).toContain(`campaign “${campaignName}”`);
+    expect(await page.textContent('.pane-head h2')).toBe(`Person1 · ${contact}`);
+    // Nobody took it yet: it can be taken, not closed.
+    expect(await page.isVisible('#close')).toBe(false);
+
+    await page.click('#assign');
+    await page.waitForSelector('#close:not([hidden])');
+    await page.click('#close');
+    await page.waitForSelector('.closed-note:not([hidden])');
+    expect(await page.isVisible('#reply')).toBe(false);
+    expect(await page.isDisabled('#reply')).toBe(true);
+    const closed = await page.waitForSelector('#closed button[data-status=closed]');
+    expect(await closed.textContent()).toContain('Person1');
+    await closed.click();
+    await page.waitForSelector('#thread li.inbound:has-text("Friday")');
     expect(pageProblems(page)).toEqual([]);
   });
 });

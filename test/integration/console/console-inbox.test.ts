@@ -49,15 +49,16 @@ describe("the agents' inbox in the web console", () => {
 
     const texts = await eventuallyTextsTo(system, sender.address, contact, 2);
     expect(texts[1].body).toBe('Yes — Friday at 10:00 works. See you then!');
-    // Oldest first: the campaign's own message is not in the conversation; the question comes before the answer.
+    // Oldest first: the campaign's message the contact answers, the question, then the answer.
     await page.waitForSelector('#thread li.outbound:has-text("Friday at 10:00 works")');
     const bubbles = await page.$$eval('#thread li', (items) => items.map((li) => li.className));
-    expect(bubbles).toEqual(['bubble inbound', 'bubble outbound']);
+    expect(bubbles).toEqual(['bubble outbound campaign', 'bubble inbound', 'bubble outbound']);
     await page.waitForSelector('#thread li.outbound .meta:has-text("delivered")');
     await screenshot(page, 'console-inbox');
 
     await page.click('#close');
     await page.waitForSelector('#close[hidden]', { state: 'attached' });
+    await page.waitForSelector('#closed button[data-status=closed]');
     expect((await tenant.api.get('/v1/conversations?status=closed')).body).toEqual([
       expect.objectContaining({ contact, status: 'closed' }),
     ]);

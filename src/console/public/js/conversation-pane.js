@@ -18,6 +18,18 @@ function bubble(message) {
   );
 }
 
+// The campaign's message the contact answers opens the thread, so the agent reads the question in its context.
+function campaignBubble(conversation) {
+  const message = conversation.campaignMessage;
+  if (!message) return null;
+  return h(
+    'li',
+    { class: 'bubble outbound campaign' },
+    h('p', { class: 'text', dir: 'auto' }, message.body),
+    h('span', { class: 'meta' }, `campaign “${conversation.campaignName ?? ''}” · ${formatTime(message.sentAt)}`),
+  );
+}
+
 /** conversationPane builds the pane for one conversation; dispose stops its polling. onChange refreshes the queue. */
 export function conversationPane(id, context, onChange) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -35,17 +47,31 @@ export function conversationPane(id, context, onChange) {
   const send = h('button', { type: 'submit', id: 'send-reply' }, 'Send');
   const assign = h('button', { type: 'button', id: 'assign', class: 'secondary' }, 'Assign to me');
   const close = h('button', { type: 'button', id: 'close', class: 'secondary' }, 'Close');
+  const closedNote = h('p', { class: 'muted closed-note', hidden: true }, 'This conversation is closed.');
   let lastCount = -1;
 
   const refresh = async () => {
     const conversation = await api('GET', `/conversations/${id}`);
-    title.textContent = conversation.contact;
-    facts.textContent = `${conversation.status}${conversation.agent ? ` · ${conversation.agent}` : ''} · to ${conversation.sender}`;
+    title.textContent = conversation.contactName
+      ? `${conversation.contactName} · ${conversation.contact}`
+      : conversation.contact;
+    facts.textContent = [
+      conversation.status + (conversation.agent ? ` · ${conversation.agent}` : ''),
+      conversation.campaignName ? `campaign “${conversation.campaignName}”` : null,
+      `to ${conversation.sender}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const open = conversation.status !== 'closed';
     assign.hidden = !open || (conversation.agent !== null && conversation.agent === context.agent());
-    close.hidden = !open;
+    // Closing is for the agent who took the conversation: one still waiting in the queue is taken first.
+    close.hidden = conversation.status !== 'assigned';
     send.disabled = !open;
-    thread.replaceChildren(...conversation.messages.map(bubble));
+    reply.disabled = !open;
+    composer.hidden = !open;
+    closedNote.hidden = open;
+    const opening = campaignBubble(conversation);
+    thread.replaceChildren(...(opening ? [opening] : []), ...conversation.messages.map(bubble));
     // Scroll to the newest message only when one arrived, so reading older ones is not interrupted.
     if (conversation.messages.length !== lastCount) thread.lastElementChild?.scrollIntoView({ block: 'nearest' });
     lastCount = conversation.messages.length;
@@ -107,6 +133,7 @@ export function conversationPane(id, context, onChange) {
     h('div', { class: 'pane-head' }, h('div', {}, title, facts), h('div', {}, assign, close)),
     thread,
     composer,
+    closedNote,
     error,
   );
   const stop = every(POLL_MS, refresh, (failure) => showError(error, failure));

@@ -4,6 +4,7 @@ import { every, formatTime, h, showError } from './dom.js';
 import { conversationPane } from './conversation-pane.js';
 
 const POLL_MS = 1500;
+const CLOSED_SHOWN = 20;
 
 function queueItem(conversation, selected, onSelect) {
   return h(
@@ -18,13 +19,22 @@ function queueItem(conversation, selected, onSelect) {
         'data-status': conversation.status,
         onclick: () => onSelect(conversation.id),
       },
-      h('span', { class: 'contact', dir: 'ltr' }, conversation.contact),
+      h(
+        'span',
+        { class: 'contact' },
+        conversation.contactName ? h('bdi', { class: 'contact-name' }, conversation.contactName) : null,
+        h('span', { dir: 'ltr' }, conversation.contact),
+      ),
       h(
         'span',
         { class: `status status-${conversation.status}` },
         conversation.agent ? `${conversation.status}: ${conversation.agent}` : conversation.status,
       ),
-      h('span', { class: 'muted' }, `to ${conversation.sender} · ${formatTime(conversation.lastMessageAt)}`),
+      h(
+        'span',
+        { class: 'muted' },
+        `${conversation.campaignName ? `${conversation.campaignName} · ` : ''}to ${conversation.sender} · ${formatTime(conversation.lastMessageAt)}`,
+      ),
     ),
   );
 }
@@ -34,6 +44,8 @@ export function mountInbox(root, context) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const queue = h('ul', { class: 'queue', id: 'queue' });
   const mine = h('ul', { class: 'queue', id: 'assigned' });
+  // Closed conversations stay findable: the most recently closed first.
+  const closed = h('ul', { class: 'queue', id: 'closed' });
   const paneSlot = h('div', { class: 'pane' }, h('p', { class: 'muted' }, 'Pick a conversation from the queue.'));
   let selectedId = null;
   let pane = null;
@@ -46,22 +58,35 @@ export function mountInbox(root, context) {
     void refresh();
   };
   const refresh = async () => {
-    const [queued, assigned] = await Promise.all([
+    const [queued, assigned, recentlyClosed] = await Promise.all([
       api('GET', '/conversations?status=queued'),
       api('GET', '/conversations?status=assigned'),
+      api('GET', `/conversations?status=closed&limit=${CLOSED_SHOWN}`),
     ]);
     showError(error, null);
     queue.replaceChildren(...queued.map((c) => queueItem(c, c.id === selectedId, select)));
     if (queued.length === 0) queue.append(h('li', { class: 'muted' }, 'Nobody is waiting.'));
     mine.replaceChildren(...assigned.map((c) => queueItem(c, c.id === selectedId, select)));
     if (assigned.length === 0) mine.append(h('li', { class: 'muted' }, 'None.'));
+    closed.replaceChildren(...recentlyClosed.map((c) => queueItem(c, c.id === selectedId, select)));
+    if (recentlyClosed.length === 0) closed.append(h('li', { class: 'muted' }, 'None yet.'));
   };
 
   root.append(
     h(
       'section',
       { class: 'card inbox' },
-      h('div', { class: 'sidebar' }, h('h2', {}, 'Waiting'), queue, h('h2', {}, 'Assigned'), mine, error),
+      h(
+        'div',
+        { class: 'sidebar' },
+        h('h2', {}, 'Waiting'),
+        queue,
+        h('h2', {}, 'Assigned'),
+        mine,
+        h('h2', {}, 'Recently closed'),
+        closed,
+        error,
+      ),
       paneSlot,
     ),
   );
