@@ -7,25 +7,59 @@ import type { Db } from './schema';
 
 const KEY = sql.raw('business_unit_id, bucket, kind, campaign_id, skill_id, sender_id, state, error_code, accepted');
 
+// A quarter hour's first moment to the first moment of its day in a time zone: the daily level's bucket.
+const dayOf = (timeZone: string) => sql`(date_trunc('day', bucket AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone})`;
+const DAY_FIELDS = sql.raw('kind, campaign_id, skill_id, sender_id, state, error_code, accepted');
+
 /**
- * compactFigures folds a business unit's figures written since the last fold into one row per key, so reads stay
- * small. Skipped when another fold of the unit holds the lock (reads are right either way: they sum every row).
+ * compactFigures folds a business unit's figures written since the last fold into one row per key and quarter hour,
+ * and into one per key and local day of `timeZone` (cut again from the quarter hours when the zone changed), so reads
+ * stay small. Skipped when another fold of the unit holds the lock (reads are right either way: they also sum the
+ * rows not folded yet). Returns the zone the daily figures are cut in, null when there are none yet.
  */
-export async function compactFigures(db: Db, businessUnitId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function compactFigures(db: Db, businessUnitId: string, timeZone: string): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ locked: boolean }>`
       SELECT pg_try_advisory_xact_lock(hashtext('message_figures'), hashtext(${businessUnitId})) AS locked`.execute(
       trx,
     );
-    if (!rows[0]?.locked) return;
+    const zone = await trx
+      .selectFrom('figure_day_zones')
+      .select('time_zone')
+      .where('business_unit_id', '=', businessUnitId)
+      .executeTakeFirst();
+    if (!rows[0]?.locked) return zone?.time_zone ?? null;
+    const sameZone = zone?.time_zone === timeZone;
     await sql`
       WITH gone AS (
-        DELETE FROM message_figures WHERE business_unit_id = ${businessUnitId} AND NOT compacted RETURNING *)
-      INSERT INTO message_figures (compacted, ${KEY}, messages, segments)
-      SELECT true, ${KEY}, sum(messages), sum(segments) FROM gone GROUP BY ${KEY}
-      ON CONFLICT (${KEY}) WHERE compacted
-      DO UPDATE SET messages = message_figures.messages + excluded.messages,
-                    segments = message_figures.segments + excluded.segments`.execute(trx);
+        DELETE FROM message_figures WHERE business_unit_id = ${businessUnitId} AND NOT compacted RETURNING *),
+      quarters AS (
+        INSERT INTO message_figures (compacted, ${KEY}, messages, segments)
+        SELECT true, ${KEY}, sum(messages), sum(segments) FROM gone GROUP BY ${KEY}
+        ON CONFLICT (${KEY}) WHERE compacted
+        DO UPDATE SET messages = message_figures.messages + excluded.messages,
+                      segments = message_figures.segments + excluded.segments)
+      INSERT INTO message_figures_daily (business_unit_id, bucket, ${DAY_FIELDS}, messages, segments)
+      SELECT business_unit_id, ${dayOf(timeZone)}, ${DAY_FIELDS}, sum(messages), sum(segments)
+        FROM gone WHERE ${sameZone} GROUP BY business_unit_id, 2, ${DAY_FIELDS}
+      ON CONFLICT (${KEY})
+      DO UPDATE SET messages = message_figures_daily.messages + excluded.messages,
+                    segments = message_figures_daily.segments + excluded.segments`.execute(trx);
+    if (sameZone) return timeZone;
+    // A new zone (or the first fold): the days are cut again from the folded quarter hours (rows written since the
+    // fold are folded into the new days next time, never twice).
+    await trx.deleteFrom('message_figures_daily').where('business_unit_id', '=', businessUnitId).execute();
+    await sql`
+      INSERT INTO message_figures_daily (business_unit_id, bucket, ${DAY_FIELDS}, messages, segments)
+      SELECT business_unit_id, ${dayOf(timeZone)}, ${DAY_FIELDS}, sum(messages), sum(segments)
+        FROM message_figures WHERE business_unit_id = ${businessUnitId} AND compacted
+       GROUP BY business_unit_id, 2, ${DAY_FIELDS}`.execute(trx);
+    await trx
+      .insertInto('figure_day_zones')
+      .values({ business_unit_id: businessUnitId, time_zone: timeZone })
+      .onConflict((oc) => oc.column('business_unit_id').doUpdateSet({ time_zone: timeZone }))
+      .execute();
+    return timeZone;
   });
 }
 
@@ -37,6 +71,8 @@ export interface ReportPeriod {
   from: Date;
   to: Date;
   timeZone: string;
+  /** Both ends are midnights of the time zone: the period is whole days. */
+  wholeDays: boolean;
 }
 
 /** GroupKey is how one grouping is read: the key of a row (SQL over the alias `f`, the alias `c` its campaign). */
@@ -107,8 +143,18 @@ export async function figureCells(
   businessUnitId: string,
   period: ReportPeriod,
   grouping: ReportGrouping,
+  dayZone: string | null,
 ): Promise<FigureCell[]> {
   const group = groupKeyOf(grouping, period.timeZone, sql`f.bucket`);
+  const inPeriod = sql`business_unit_id = ${businessUnitId} AND bucket >= ${period.from} AND bucket < ${period.to}`;
+  // Whole days in the zone the daily figures were cut in, and no hours asked for: the day level and the rows not
+  // folded yet; otherwise every quarter hour.
+  const fields = sql`business_unit_id, bucket, ${DAY_FIELDS}, messages, segments`;
+  const figures =
+    period.wholeDays && grouping !== 'hour' && dayZone === period.timeZone
+      ? sql`(SELECT ${fields} FROM message_figures_daily WHERE ${inPeriod}
+             UNION ALL SELECT ${fields} FROM message_figures WHERE ${inPeriod} AND NOT compacted)`
+      : sql`(SELECT ${fields} FROM message_figures WHERE ${inPeriod})`;
   const { rows } = await sql<{
     key: string | null;
     name: string | null;
@@ -123,11 +169,10 @@ export async function figureCells(
     SELECT r.*, ${keyName(grouping)} AS name FROM (
       SELECT ${group.key} AS key, f.kind, f.state, f.error_code, f.accepted, s.kind AS sender_kind,
              sum(f.messages) AS messages, sum(f.segments) AS segments
-        FROM message_figures f
+        FROM ${figures} f
         LEFT JOIN campaigns c ON c.id = f.campaign_id
         LEFT JOIN senders s ON s.id = f.sender_id
         ${group.join}
-       WHERE f.business_unit_id = ${businessUnitId} AND f.bucket >= ${period.from} AND f.bucket < ${period.to}
        GROUP BY 1, f.kind, f.state, f.error_code, f.accepted, s.kind
       HAVING sum(f.messages) <> 0 OR sum(f.segments) <> 0) r`.execute(db);
   return rows.map((r) => ({

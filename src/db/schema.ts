@@ -315,6 +315,15 @@ export interface MessageFigureTable {
   segments: ColumnType<string, string | number, string | number>;
 }
 
+/** MessageFigureDailyTable is message_figures folded per local day (bucket: the day's first moment). */
+export type MessageFigureDailyTable = Omit<MessageFigureTable, 'id' | 'compacted'>;
+
+/** FigureDayZoneTable says which time zone a business unit's daily figures were cut in. */
+export interface FigureDayZoneTable {
+  business_unit_id: string;
+  time_zone: string;
+}
+
 export interface DeliveryReceiptTable {
   carrier_sid: string;
   status: string;
@@ -404,6 +413,8 @@ export interface Database {
   skill_groups: SkillGroupTable;
   skill_group_skills: SkillGroupSkillTable;
   message_figures: MessageFigureTable;
+  message_figures_daily: MessageFigureDailyTable;
+  figure_day_zones: FigureDayZoneTable;
 }
 
 export type BusinessUnit = Selectable<BusinessUnitTable>;

@@ -120,6 +120,6 @@ export async function messageReport(
   period: ReportPeriod,
   grouping: ReportGrouping,
 ): Promise<MessageReportRow[]> {
-  await compactFigures(db, unit.id);
-  return foldCells(await figureCells(db, unit.id, period, grouping), unit.segment_prices);
+  const dayZone = await compactFigures(db, unit.id, unit.time_zone);
+  return foldCells(await figureCells(db, unit.id, period, grouping, dayZone), unit.segment_prices);
 }

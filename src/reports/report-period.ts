@@ -71,5 +71,6 @@ export function reportPeriod(
   if (from.getTime() >= to.getTime()) throw new InvalidInput('must be before to', 'from');
   if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * DAY_MS)
     throw new InvalidInput(`a report covers at most ${MAX_REPORT_DAYS} days`, 'from');
-  return { from, to, timeZone };
+  const midnight = (at: Date) => localMidnight(localDate(at, timeZone), timeZone).getTime() === at.getTime();
+  return { from, to, timeZone, wholeDays: midnight(from) && midnight(to) };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { applyDeliveryReceipts } from '../../src/db/delivery-receipts';
 import { markInboundProcessed } from '../../src/db/inbound-messages';
 import { csvOfApi, makeReportWorld, ReportWorld, storeMessages } from '../support/report-fixtures';
@@ -269,6 +270,30 @@ describe('reports', () => {
       ['2026-11-10', 4, 2, 1],
       ['2026-11-11', 3, 0, 0],
     ]);
+  });
+
+  it('count what is not folded yet while another request holds the fold', async () => {
+    const tenant = await createTenant(system);
+    const folding = await makeReportWorld(tenant, ZONE);
+    await (await seedFixture(folding)).lateReceipt();
+    const before = await report(tenant, `${period}&groupBy=campaign`);
+    await system.db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext('message_figures'), hashtext(${tenant.id}))`.execute(trx);
+      await storeMessages(system.db, tenant.id, [
+        {
+          campaignId: folding.campaigns[0],
+          senderId: folding.senders.longCode.id,
+          state: 'delivered',
+          sentAt: at('2026-11-10T15:00:00'),
+        },
+      ]);
+      const during = await report(tenant, `${period}&groupBy=campaign`);
+      expect(during.find((r) => r.key === folding.campaigns[0])).toMatchObject({
+        sent: (before.find((r) => r.key === folding.campaigns[0])!.sent as number) + 1,
+      });
+    });
+    const after = await report(tenant, `${period}&groupBy=day`);
+    expect(after.find((r) => r.key === '2026-11-10')).toMatchObject({ sent: 4, delivered: 3 });
   });
 
   it('keep to the period asked for', async () => {
