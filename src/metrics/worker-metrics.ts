@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { Runtime } from '@temporalio/worker';
+import { secretsEqual } from '../auth/api-keys';
 import { log } from '../log';
 import { metricsRegistry } from './registry';
 
@@ -43,11 +44,27 @@ async function temporalMetricsText(temporalPort: number | null): Promise<string>
   }
 }
 
-/** serveWorkerMetrics answers GET /metrics on `port` with this process's counters followed by the SDK's metrics. */
-export function serveWorkerMetrics(port: number, temporalPort: number | null): Promise<WorkerMetrics> {
+/**
+ * serveWorkerMetrics answers GET /metrics on `port` with this process's counters followed by the SDK's metrics, to
+ * the bearer of `token` (METRICS_TOKEN, as the API's /metrics) only; with no token it refuses every scrape.
+ */
+export function serveWorkerMetrics(
+  port: number,
+  temporalPort: number | null,
+  token: string | null,
+): Promise<WorkerMetrics> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end('GET /metrics\n');
+      return;
+    }
+    if (!token) {
+      res.writeHead(403).end('metrics are disabled: set METRICS_TOKEN on the worker\n');
+      return;
+    }
+    const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    if (!given || !secretsEqual(given, token)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end('send Authorization: Bearer <METRICS_TOKEN>\n');
       return;
     }
     Promise.all([metricsRegistry.metrics(), temporalMetricsText(temporalPort)]).then(

@@ -46,7 +46,7 @@ export interface RunningWorker {
 export async function startWorker(config: AppConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   let metrics: WorkerMetrics | null = null;
   if (options.metricsPort !== undefined) {
-    metrics = await serveWorkerMetrics(options.metricsPort, await installTemporalMetrics());
+    metrics = await serveWorkerMetrics(options.metricsPort, await installTemporalMetrics(), config.metricsToken);
     log.info({ port: metrics.port }, 'worker metrics at /metrics');
   }
   const ownDb = options.db ? null : createDb(config.databaseUrl, options.poolSize ?? 20);

@@ -117,6 +117,7 @@ export function workerProcessEnv(system: TestSystem): NodeJS.ProcessEnv {
     TWILIO_API_URL: config.twilioApiUrl,
     TWILIO_ACCOUNT_SID: config.twilioAccountSid,
     TWILIO_AUTH_TOKEN: config.twilioAuthToken,
+    METRICS_TOKEN: config.metricsToken ?? '',
     CARRIER_PATIENCE_MS: '2000',
     CARRIER_SETTLE_MS: config.campaign.carrierSettleMs.toString(),
     LOG_LEVEL: 'warn',

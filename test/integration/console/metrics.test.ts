@@ -115,7 +115,7 @@ describe("the worker's metrics endpoint", () => {
     await workerSystem?.shutdown();
   });
 
-  it("serves the worker's sends per sender and the Temporal SDK's own metrics on WORKER_METRICS_PORT", async () => {
+  it("serves the worker's sends per sender and the Temporal SDK's own metrics on WORKER_METRICS_PORT, to METRICS_TOKEN", async () => {
     const port = await freePort();
     worker = startTsProcess('worker', 'src/worker/main.ts', {
       cwd: path.join(__dirname, '../../..'),
@@ -129,6 +129,7 @@ describe("the worker's metrics endpoint", () => {
     await waitForCampaignStatus(tenant, campaignId, 'completed', 90_000);
 
     const metric = await eventually('the worker metrics endpoint', () => scrape(`http://127.0.0.1:${port}/metrics`));
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
     expect(metric('sms_carrier_sends_total', { sender: sender.address, outcome: 'accepted' })).toBe(6);
     // The Temporal SDK's exporter: workflow and activity task metrics of this worker.
     expect(metric.text).toMatch(/^temporal_activity_execution_latency\w*\{/m);
