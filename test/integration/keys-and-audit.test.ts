@@ -161,6 +161,25 @@ describe('the audit trail', () => {
     expect(create.actor.keyName).toBe('default');
   });
 
+  it('records a settings change and a sender change with their state before and after', async () => {
+    const tenant = await createTenant(system);
+    expect((await tenant.api.patch('/v1/settings', { smsChannel: true })).status).toBe(200);
+    const sender = await createSender(tenant, 5);
+    expect((await tenant.api.patch(`/v1/senders/${sender.id}`, { mps: 7 })).status).toBe(200);
+    const settings = (await tenant.api.get('/v1/audit?resource=settings')).body.entries;
+    expect(settings).toHaveLength(1);
+    expect([settings[0].resourceId, settings[0].before.sms_channel, settings[0].after.sms_channel]).toEqual([
+      tenant.id,
+      false,
+      true,
+    ]);
+    const senders = (await tenant.api.get('/v1/audit?resource=senders')).body.entries;
+    expect(senders.map((e: any) => [e.action, e.before?.mps ?? null, e.after.mps])).toEqual([
+      ['create', null, 5],
+      ['update', 5, 7],
+    ]);
+  });
+
   it('keeps secrets out: a new key, the admin token and key hashes never appear', async () => {
     const tenant = await createTenant(system);
     const key = await newKey(tenant, { name: 'ci', role: 'readonly' });
