@@ -199,6 +199,26 @@ export class LocalTemporalCluster {
     );
   }
 
+  /**
+   * historyNodeOf names the history node that owns the shard a workflow lives on (from the `executions` and `shards`
+   * tables: the shard's owner is the node's address), so a fault can strike the node actually running it.
+   */
+  async historyNodeOf(workflowId: string): Promise<ClusterNode> {
+    const owner = await this.query(async (client) => {
+      const { rows } = await client.query<{ data: Buffer }>(
+        `SELECT s.data FROM shards s WHERE s.shard_id = (SELECT shard_id FROM executions WHERE workflow_id = $1 LIMIT 1)`,
+        [workflowId],
+      );
+      if (!rows[0]) throw new Error(`no shard holds workflow ${workflowId}`);
+      // ShardInfo (Proto3): field 3 is the owner, "<host>:<gRPC port>-<sequence>-<uuid>".
+      return protoStringField(rows[0].data, 3);
+    });
+    const port = /^[^:]+:(\d+)-/.exec(owner ?? '')?.[1];
+    const node = this.nodes.find((n) => n.service === 'history' && n.env.HISTORY_GRPC_PORT === port);
+    if (!node) throw new Error(`no history node of this cluster owns the shard of ${workflowId} (owner ${owner})`);
+    return node;
+  }
+
   /** killNode SIGKILLs a node, as a crashed machine would end it; its work moves to the nodes left. */
   async killNode(node: ClusterNode): Promise<void> {
     if (!node.proc) return;
@@ -311,6 +331,26 @@ export class LocalTemporalCluster {
   // Nodes announce themselves in the cluster_membership table; rows of earlier runs are older than this start.
   // At least `expected` nodes of each service (default: all of them) have joined since `since`.
   private async joinedSince(since: Date, services: ClusterService[], expected?: number): Promise<boolean> {
+    const joined = await this.query(async (client) => {
+      const { rows } = await client.query<{ role: number; nodes: number }>(
+        `SELECT role, count(DISTINCT host_id)::int AS nodes FROM cluster_membership
+          WHERE session_start >= ($1::timestamptz AT TIME ZONE 'UTC') AND record_expiry > (now() AT TIME ZONE 'UTC')
+          GROUP BY role`,
+        [new Date(since.getTime() - 5_000)],
+      );
+      return new Map(rows.map((r) => [r.role, r.nodes]));
+    });
+    return this.nodes
+      .filter((n) => services.includes(n.service))
+      .every(
+        (n) =>
+          (joined.get(CLUSTER_ROLES[n.service]) ?? 0) >=
+          (expected ?? this.nodes.filter((m) => m.service === n.service).length),
+      );
+  }
+
+  // One short connection to the cluster's persistence database, for what only its tables tell.
+  private async query<T>(read: (client: Client) => Promise<T>): Promise<T> {
     const client = new Client({
       host: '127.0.0.1',
       port: this.options.postgres.port,
@@ -321,24 +361,37 @@ export class LocalTemporalCluster {
     client.on('error', () => undefined);
     await client.connect();
     try {
-      const { rows } = await client.query<{ role: number; nodes: number }>(
-        `SELECT role, count(DISTINCT host_id)::int AS nodes FROM cluster_membership
-          WHERE session_start >= ($1::timestamptz AT TIME ZONE 'UTC') AND record_expiry > (now() AT TIME ZONE 'UTC')
-          GROUP BY role`,
-        [new Date(since.getTime() - 5_000)],
-      );
-      const joined = new Map(rows.map((r) => [r.role, r.nodes]));
-      return this.nodes
-        .filter((n) => services.includes(n.service))
-        .every(
-          (n) =>
-            (joined.get(CLUSTER_ROLES[n.service]) ?? 0) >=
-            (expected ?? this.nodes.filter((m) => m.service === n.service).length),
-        );
+      return await read(client);
     } finally {
       await client.end().catch(() => undefined);
     }
   }
+}
+
+// protoStringField reads a string field of an encoded protobuf message (the first with that number), or null.
+function protoStringField(bytes: Buffer, field: number): string | null {
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const tag = varint();
+    const [number, wireType] = [Math.floor(tag / 8), tag % 8];
+    if (wireType === 0) varint();
+    else if (wireType === 1) at += 8;
+    else if (wireType === 5) at += 4;
+    else if (wireType === 2) {
+      const length = varint();
+      if (number === field) return bytes.subarray(at, at + length).toString('utf8');
+      at += length;
+    } else return null;
+  }
+  return null;
 }
 
 /** searchAttributesSetting is SEARCH_ATTRIBUTES as register-namespace.sh and docker-compose.yml take them. */
