@@ -15,6 +15,7 @@ import {
   createBenchTenant,
   phoneOf,
   simulatorMessages,
+  setSimulatorMode,
   startBenchCampaign,
   uploadBenchList,
 } from './lib/bench-workload';
@@ -34,13 +35,8 @@ const FAULTY = {
 };
 const HEALTHY = { failRatio: 0, dropAfterAcceptRatio: 0, answerLateRatio: 0 };
 
-async function setCarrierFaults(system: BenchSystem, mode: typeof FAULTY | typeof HEALTHY): Promise<void> {
-  const res = await fetch(`${system.simulator.apiUrl}/control/mode`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...mode, honourIdempotencyKey: false }),
-  });
-  if (!res.ok) throw new Error(`the simulator's PATCH /control/mode answered ${res.status}`);
+function setCarrierFaults(system: BenchSystem, mode: typeof FAULTY | typeof HEALTHY): Promise<void> {
+  return setSimulatorMode(system, { ...mode, honourIdempotencyKey: false });
 }
 
 // The API answers from PostgreSQL, which is sometimes down on purpose here: a failed poll is just tried again.

@@ -150,6 +150,16 @@ export async function resetSimulator(system: BenchSystem): Promise<void> {
   if (res.status !== 204) throw new Error(`the simulator's /control/reset answered ${res.status}`);
 }
 
+/** setSimulatorMode changes the simulator's behaviour (faults, refusals, receipts: src/simulator/mode.ts). */
+export async function setSimulatorMode(system: BenchSystem, patch: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${system.simulator.apiUrl}/control/mode`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  if (!res.ok) throw new Error(`the simulator's PATCH /control/mode answered ${res.status}: ${await res.text()}`);
+}
+
 /** CampaignRun is one workflow run of a campaign (one link of its continue-as-new chain). */
 export interface CampaignRun {
   runId: string;

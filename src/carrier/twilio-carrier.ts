@@ -87,14 +87,10 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
     },
 
     async findSent(query: SentMessageQuery): Promise<CarrierMessage[]> {
-      // The list is filtered by day (Twilio's `DateSent>=YYYY-MM-DD` is the key `DateSent>` with that value) and paged
-      // newest first: stop at the first message created before `since`.
-      const filter = new URLSearchParams({
-        To: query.to,
-        From: query.from,
-        'DateSent>': new Date(query.since).toISOString().slice(0, 10),
-        PageSize: String(LIST_PAGE_SIZE),
-      });
+      // Filtered by the two numbers only: a DateSent filter would leave out a message still queued at Twilio (no
+      // date_sent yet), the very one an in-doubt send may be. Paged newest first: stop at the first message created
+      // before `since`.
+      const filter = new URLSearchParams({ To: query.to, From: query.from, PageSize: String(LIST_PAGE_SIZE) });
       const found: CarrierMessage[] = [];
       let url: string | null = `${endpoint}?${filter.toString()}`;
       for (let page = 0; url && page < MAX_LIST_PAGES; page++) {

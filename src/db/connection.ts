@@ -36,6 +36,20 @@ export function isDataError(error: unknown): boolean {
   return error instanceof DatabaseError && /^2[23]/.test(error.code ?? '');
 }
 
+/**
+ * retryDeadlockVictim runs one statement again when PostgreSQL picked it as a deadlock's victim (SQLSTATE 40P01): it
+ * was rolled back whole, so running it again is safe, and a batch of receipts or send answers is not lost to it.
+ */
+export async function retryDeadlockVictim<T>(statement: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (!(error instanceof DatabaseError && error.code === '40P01') || attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** rethrowUniqueViolation turns PostgreSQL's unique violation (23505) into the domain's AlreadyExists. */
 export function rethrowUniqueViolation(error: unknown, field: string, message: string): never {
   if (error instanceof DatabaseError && error.code === '23505') throw new AlreadyExists(message, field);

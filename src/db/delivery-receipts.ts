@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { AWAITING_RECEIPT_STATES, IN_DOUBT_STATES, receiptTarget } from '../outbound/message-state';
+import { retryDeadlockVictim } from './connection';
 import { recordLandlinesFrom } from './landline-numbers';
 import type { Db } from './schema';
 
@@ -40,7 +41,9 @@ export async function applyDeliveryReceipts(db: Db, receipts: readonly DeliveryR
   // One snapshot for the whole statement: the messages a receipt concerns are found once (by sid, or adopting through
   // our id), each is updated at most once with its first final receipt, and only receipts that found none are kept.
   // A message that changed meanwhile is re-checked by PostgreSQL against the WHERE clause before it is updated.
-  const { rows: done } = await sql<{ outcome: 'moved' | 'kept'; sid: string }>`
+  // The rows are locked in id order before they are updated, as a chunk's send answers lock them (recordSendResults).
+  const { rows: done } = await retryDeadlockVictim(() =>
+    sql<{ outcome: 'moved' | 'kept'; sid: string }>`
     WITH receipt AS (SELECT * FROM (VALUES ${values}) AS v(ord, sid, target, code, message_id)),
     adoption AS (
       SELECT DISTINCT ON (m.id) m.id, r.sid FROM receipt r JOIN messages m ON m.id = r.message_id
@@ -51,6 +54,7 @@ export async function applyDeliveryReceipts(db: Db, receipts: readonly DeliveryR
       SELECT id, sid, true AS adopting FROM adoption
       UNION ALL
       SELECT m.id, m.carrier_sid, false FROM messages m WHERE m.carrier_sid IN (SELECT sid FROM receipt)),
+    locked AS (SELECT m.id FROM messages m WHERE m.id IN (SELECT id FROM target) ORDER BY m.id FOR UPDATE),
     final AS (SELECT DISTINCT ON (sid) sid, target, code FROM receipt WHERE target IS NOT NULL ORDER BY sid, ord),
     moved AS (
       UPDATE messages m
@@ -59,7 +63,7 @@ export async function applyDeliveryReceipts(db: Db, receipts: readonly DeliveryR
              carrier_sid = coalesce(m.carrier_sid, t.sid),
              sent_at = coalesce(m.sent_at, now()),
              updated_at = now()
-        FROM target t LEFT JOIN final f ON f.sid = t.sid
+        FROM target t JOIN locked l ON l.id = t.id LEFT JOIN final f ON f.sid = t.sid
        WHERE m.id = t.id AND coalesce(m.carrier_sid, t.sid) = t.sid
          AND ((t.adopting AND m.carrier_sid IS NULL AND m.state IN (${inDoubt}))
            OR (f.target IS NOT NULL AND m.state IN (${awaiting})))
@@ -74,7 +78,8 @@ export async function applyDeliveryReceipts(db: Db, receipts: readonly DeliveryR
     ${recordLandlinesFrom('moved')}
     SELECT 'moved' AS outcome, carrier_sid AS sid FROM moved
     UNION ALL
-    SELECT 'kept', carrier_sid FROM kept`.execute(db);
+    SELECT 'kept', carrier_sid FROM kept`.execute(db),
+  );
   const moved = new Set(done.filter((d) => d.outcome === 'moved').map((d) => d.sid));
   const kept = done.filter((d) => d.outcome === 'kept').map((d) => d.sid);
   // The send's bookkeeping may have recorded a kept receipt's sid after this statement looked and before it stored

@@ -1,5 +1,6 @@
 import { Insertable, Kysely, sql } from 'kysely';
 import { MessageState, SendState, UNSENT_STATES } from '../outbound/message-state';
+import { retryDeadlockVictim } from './connection';
 import { applyDeliveryReceipts, applyKeptReceipts } from './delivery-receipts';
 import type { Database, Message, MessageTable } from './schema';
 
@@ -138,16 +139,22 @@ export async function recordSendResults(db: Kysely<Database>, results: SendResul
   const values = sql.join(
     results.map((r) => sql`(${r.id}::bigint, ${r.state}, ${r.carrierSid}, ${r.errorCode}, ${r.errorMessage})`),
   );
-  // Receipts may already have moved a message on (a fast "delivered", its error code kept): never step back.
-  await sql`
+  // Receipts may already have moved a message on (a fast "delivered", its error code kept): never step back. The rows
+  // are locked in id order first, as the receipts' statement locks them: a chunk's answers and the receipts that
+  // outran them touch the same rows at once, and two statements locking them in different orders deadlock.
+  await retryDeadlockVictim(() =>
+    sql`
+    WITH v(id, state, sid, code, message) AS (VALUES ${values}),
+    locked AS (SELECT m.id FROM messages m WHERE m.id IN (SELECT id FROM v) ORDER BY m.id FOR UPDATE)
     UPDATE messages m
        SET state = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.state ELSE m.state END,
            carrier_sid = coalesce(m.carrier_sid, v.sid),
            error_code = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.code ELSE m.error_code END,
            error_message = CASE WHEN m.state IN (${sql.join(UNSENT_STATES)}) THEN v.message ELSE m.error_message END,
            sent_at = coalesce(m.sent_at, now()), updated_at = now()
-      FROM (VALUES ${values}) AS v(id, state, sid, code, message)
-     WHERE m.id = v.id`.execute(db);
+      FROM v JOIN locked l ON l.id = v.id
+     WHERE m.id = v.id`.execute(db),
+  );
   // Receipts that arrived before this bookkeeping (a fast carrier) are applied now, and their kept copies go in the
   // same statement: from now on a repeat of the receipt finds its message by carrier sid.
   await applyKeptReceipts(

@@ -1,4 +1,5 @@
-// Twilio's Messages list: filtered by To, From and DateSent, newest first, in pages linked by next_page_uri.
+// Twilio's Messages list: filtered by To, From and DateSent, newest first, in pages linked by next_page_uri. A message
+// still queued has no date_sent, so a DateSent filter leaves it out, as Twilio's does.
 import type { MessageLog } from './message-log';
 import { messageResource, messagesPath } from './message-resource';
 import { twilioError, type SendReply } from './twilio-errors';
@@ -137,8 +138,13 @@ function* newestFirst(log: MessageLog, query: ListQuery, below = log.size): Gene
     const sentAt = Math.floor(message.receivedAt / 1000) * 1000;
     if (query.from !== undefined && message.from !== query.from) continue;
     if (sentAt < query.sentFrom || sentAt >= query.sentBefore) continue;
+    if (hasDateFilter(query) && log.progressOf(index).status === 'queued') continue;
     yield index;
   }
+}
+
+function hasDateFilter(query: ListQuery): boolean {
+  return query.sentFrom > Number.NEGATIVE_INFINITY || query.sentBefore < Number.POSITIVE_INFINITY;
 }
 
 // A date (its midnight, UTC) or an ISO 8601 date and time.

@@ -26,9 +26,10 @@ export function twilioDate(epochMs: number): string {
 }
 
 /**
- * messageResource is the message at index as Twilio's API shows it. The simulator hands a message to the network as
- * it accepts it, so date_sent is date_created (Twilio fills it a little later); status and error_code are those of the
- * latest status callback.
+ * messageResource is the message at index as Twilio's API shows it; status and error_code are those of the latest
+ * status callback. Twilio fills date_sent when the message leaves its queue: while it is still queued (no `sent`
+ * callback yet, or none at all with receipts off) date_sent is null; once sent, the simulator takes it as
+ * date_created (it hands the message on at once).
  */
 export function messageResource(log: MessageLog, index: number, accountSid: string): Record<string, unknown> {
   const { sid, to, from, body, receivedAt } = log.get(index);
@@ -39,7 +40,7 @@ export function messageResource(log: MessageLog, index: number, accountSid: stri
     api_version: API_VERSION,
     body,
     date_created: twilioDate(receivedAt),
-    date_sent: twilioDate(receivedAt),
+    date_sent: status === 'queued' ? null : twilioDate(receivedAt),
     date_updated: twilioDate(updatedAt),
     direction: 'outbound-api',
     error_code: errorCode,

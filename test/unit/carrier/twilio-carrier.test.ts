@@ -119,6 +119,19 @@ describe('createTwilioCarrier against the simulator', () => {
     expect(found).toEqual([expect.objectContaining({ sid: messages[0].sid, body: message.body })]);
   });
 
+  it('findSent finds a message still queued at the carrier, which a DateSent filter would leave out', async () => {
+    // No receipts: the message never leaves the simulator's queue, so it has no date_sent, as a message Twilio still
+    // holds in its queue has none. An in-doubt send is exactly that message; not finding it would send it twice.
+    await sim.control('PATCH', '/mode', { autoDeliver: false });
+    const message = sms();
+    const since = Date.now();
+    const sent = await carrier().send(message);
+    const found = await carrier().findSent({ to: message.to, from: message.from, body: message.body, since });
+    expect(found).toEqual([
+      expect.objectContaining({ sid: sent.kind === 'accepted' ? sent.sid : '', status: 'queued' }),
+    ]);
+  });
+
   it('findSent follows next_page_uri, newest first, and keeps only the same body since the given time', async () => {
     const before = await carrier().send(sms({ body: 'Reminder' }));
     await new Promise((resolve) => setTimeout(resolve, 1100));

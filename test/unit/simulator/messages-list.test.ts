@@ -73,9 +73,17 @@ describe("the Messages list filters by To, From and DateSent like Twilio's", () 
     await expectSids(`To=${encodeURIComponent(ALICE)}&DateSent>=2026-03-02&DateSent<=2026-03-04`, [2, 1]);
   });
 
-  it('sends the filters the carrier adapter sends (To, From, DateSent>, PageSize) and gets the match', async () => {
-    const query = new URLSearchParams({ To: ALICE, From: SENDER, 'DateSent>': '2026-03-02', PageSize: '50' });
-    await expectSids(query.toString(), [4, 1]);
+  it('sends the filters the carrier adapter sends (To, From, PageSize) and gets the match', async () => {
+    const query = new URLSearchParams({ To: ALICE, From: SENDER, PageSize: '50' });
+    await expectSids(query.toString(), [4, 1, 0]);
+  });
+
+  it('leaves a message still queued (no date_sent) out of any DateSent filter, and lists it without one', async () => {
+    const queued = (await sim.send({ To: ALICE, From: SENDER, Body: 'still queued' })).json;
+    expect(queued).toMatchObject({ status: 'queued', date_sent: null });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(sidsOf(await list(`To=${encodeURIComponent(ALICE)}&DateSent>=${today}`))).toEqual([]);
+    expect(sidsOf(await list(`To=${encodeURIComponent(ALICE)}`))[0]).toBe(queued.sid);
   });
 
   it("answers a date it cannot read with 400 and Twilio's error body", async () => {

@@ -32,7 +32,10 @@ export async function listAll(sim: RunningSimulator, query: string): Promise<{ p
   return { pages, sids: pages.flatMap((page) => page.json.messages.map((m: { sid: string }) => m.sid)) };
 }
 
-/** sendAt stores a message as if it arrived at the given time (the list's dates need messages from other days). */
+/**
+ * sendAt stores a message as if it arrived at the given time and left the carrier's queue then (the list's dates
+ * need messages from other days).
+ */
 export function sendAt(sim: RunningSimulator, at: string, to: string, from = '+15559870001', body = 'hi'): string {
   const index = sim.sim.state.messages.append({
     to,
@@ -41,5 +44,6 @@ export function sendAt(sim: RunningSimulator, at: string, to: string, from = '+1
     idempotencyKey: null,
     receivedAt: Date.parse(at),
   });
+  sim.sim.state.messages.setProgress(index, 'sent', null, Date.parse(at));
   return sim.sim.state.messages.sidOf(index);
 }
