@@ -171,6 +171,11 @@ export class ProactiveSmsClient {
     return this.call('GET', `/v1/conversations${queryString(query)}`);
   }
 
+  /** listUnroutedReplies is the replies that reached no agent, newest first, each with the reason. */
+  listUnroutedReplies(query: api.UnroutedReplyQuery = {}): Promise<api.UnroutedReply[]> {
+    return this.call('GET', `/v1/unrouted-replies${queryString(query)}`);
+  }
+
   /** getConversation is one conversation with its messages, oldest first. */
   getConversation(conversationId: string): Promise<api.ConversationThread> {
     return this.call('GET', `/v1/conversations/${id(conversationId)}`);

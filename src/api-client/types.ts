@@ -62,6 +62,10 @@ export type Campaign = z.output<typeof sendingAnswers.campaignResponse>;
 export type CampaignActionAnswer = z.output<typeof sendingAnswers.campaignActionResponse>;
 /** CadenceAnswer answers POST /v1/cadence-events. */
 export type CadenceAnswer = z.output<typeof sendingAnswers.cadenceAnswerResponse>;
+/** UnroutedReplyQuery is the query of GET /v1/unrouted-replies. */
+export type UnroutedReplyQuery = z.input<typeof requests.unroutedReplyQuerySchema>;
+/** UnroutedReply is a reply that reached no agent, and why. */
+export type UnroutedReply = z.output<typeof sendingAnswers.unroutedReplyResponse>;
 /** Conversation is one conversation of the agents' queue. */
 export type Conversation = z.output<typeof sendingAnswers.conversationResponse>;
 /** ConversationThread is a conversation with its messages, oldest first. */

@@ -168,6 +168,9 @@ export const conversationListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** unroutedReplyQuerySchema is the query of GET /unrouted-replies. */
+export const unroutedReplyQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
 /** assignConversationSchema is POST /conversations/:id/assign. */
 export const assignConversationSchema = z.object({ agent: name });
 

@@ -57,3 +57,11 @@ export const inboundUnforwarded = new Gauge({
   labelNames: ['business_unit_id'] as const,
   registers: [metricsRegistry],
 });
+
+/** repliesUnrouted is the replies that reached no agent (no SMS channel, or no skill with reply handling), by reason. */
+export const repliesUnrouted = new Gauge({
+  name: 'sms_replies_unrouted',
+  help: 'Inbound replies (not keywords) that reached no agent, by business unit and reason',
+  labelNames: ['business_unit_id', 'reason'] as const,
+  registers: [metricsRegistry],
+});

@@ -6,9 +6,11 @@ import type { BusinessUnit, Db, InboundMessage, Sender } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
 import { optIn, optOut } from '../dnc/opt-outs';
 import { pendingMessage } from '../outbound/outbound-message';
+import { log } from '../log';
 import { confirmationText } from './confirmations';
 import { attributeReply, ReplyAttribution } from './reply-attribution';
 import { classifyReply, ReplyClassification } from './reply-keywords';
+import { explainUnrouted, unroutedOutcome, unroutedReason } from './unrouted-replies';
 
 /** InboundReplyResult is what the conversation workflow needs to know after a reply was applied. */
 export interface InboundReplyResult {
@@ -25,8 +27,8 @@ export const REPLY_OUTCOMES = {
   optedIn: 'opted_in',
   help: 'help',
   routed: 'routed',
-  noSmsChannel: 'not_routed:sms_channel_off',
-  noReplyHandling: 'not_routed:no_reply_handling',
+  noSmsChannel: unroutedOutcome('sms_channel_off'),
+  noReplyHandling: unroutedOutcome('no_reply_handling'),
   unowned: 'unowned',
 } as const;
 
@@ -64,11 +66,19 @@ export async function applyInboundReply(db: Db, messageSid: string): Promise<Inb
   const conversationId = await threadFor(db, inbound, reply, unit, sender, attribution);
   const confirmationMessageId =
     reply.kind === 'message' ? null : await queueConfirmation(db, inbound, reply.kind, unit, sender);
+  const finalOutcome = outcome ?? routingOutcome(unit, attribution);
+  const unrouted = unroutedReason(finalOutcome);
+  // Nobody will read it: say so where an operator looks (the console lists it, /metrics counts it).
+  if (unrouted)
+    log.warn(
+      { businessUnitId: unit.id, campaignId: attribution.campaign?.id ?? null, messageSid, reason: unrouted },
+      `reply reached no agent: ${explainUnrouted(unrouted)}`,
+    );
   return resultOf(
     await markInboundProcessed(db, messageSid, {
       classification: reply.kind,
       rule: reply.rule,
-      outcome: outcome ?? routingOutcome(unit, attribution),
+      outcome: finalOutcome,
       conversationId,
       confirmationMessageId,
       attribution: { campaignId: attribution.campaign?.id ?? null, skillId: attribution.skillId, senderId: sender.id },

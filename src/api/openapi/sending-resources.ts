@@ -151,6 +151,23 @@ export const conversationThreadResponse = named(
   }),
 );
 
+/** unroutedReplyResponse is a reply that reached no agent, with the reason in a word and in a sentence. */
+export const unroutedReplyResponse = named(
+  'UnroutedReply',
+  z.looseObject({
+    messageSid: z.string(),
+    from: z.string(),
+    to: z.string(),
+    body: z.string(),
+    receivedAt: timestamp,
+    reason: z.enum(['sms_channel_off', 'no_reply_handling']),
+    explanation: z.string(),
+    campaignId: z.uuid().nullable(),
+    campaignName: nullableText,
+    skillId: z.uuid().nullable(),
+  }),
+);
+
 /** agentReplyResponse is the 202 of POST /conversations/:id/messages: the reply on its way. */
 export const agentReplyResponse = named(
   'AgentReply',

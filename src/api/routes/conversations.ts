@@ -10,13 +10,21 @@ import {
 import { AgentReplyRefusal, replyAsAgent } from '../../replies/agent-replies';
 import { closeByAgent } from '../../replies/close-conversation';
 import { contactName } from '../../replies/contact-name';
+import { listUnroutedReplies, UnroutedReplyRow } from '../../db/unrouted-replies';
+import { explainUnrouted, unroutedReason } from '../../replies/unrouted-replies';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
 import type { Answer } from '../answer';
 import { businessUnitOf } from '../auth';
-import type { conversationResponse } from '../openapi/sending-resources';
+import type { conversationResponse, unroutedReplyResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
-import { agentReplySchema, assignConversationSchema, conversationListQuerySchema, idParamSchema } from '../schemas';
+import {
+  agentReplySchema,
+  assignConversationSchema,
+  conversationListQuerySchema,
+  idParamSchema,
+  unroutedReplyQuerySchema,
+} from '../schemas';
 import { parseInput } from '../validation';
 
 function presentConversation(conversation: ConversationView): Answer<typeof conversationResponse> {
@@ -53,6 +61,22 @@ function presentThreadEntry(entry: ThreadEntry) {
   };
 }
 
+function presentUnroutedReply(row: UnroutedReplyRow): Answer<typeof unroutedReplyResponse> {
+  const reason = unroutedReason(row.outcome)!;
+  return {
+    messageSid: row.message_sid,
+    from: row.from_phone,
+    to: row.to_address,
+    body: row.body,
+    receivedAt: row.received_at,
+    reason,
+    explanation: explainUnrouted(reason),
+    campaignId: row.campaign_id,
+    campaignName: row.campaign_name,
+    skillId: row.skill_id,
+  };
+}
+
 function notAllowed(action: string, conversation: ConversationView): ApiError {
   return new ApiError(
     409,
@@ -81,6 +105,12 @@ export function conversationRoutes(deps: ApiDeps): Router {
   router.get('/conversations', async (req, res) => {
     const filter = parseInput(conversationListQuerySchema, req.query);
     res.json((await listConversations(db, businessUnitOf(res).id, filter)).map(presentConversation));
+  });
+
+  // Replies that asked nothing of the system and reached no agent: what would otherwise vanish without a trace.
+  router.get('/unrouted-replies', async (req, res) => {
+    const { limit } = parseInput(unroutedReplyQuerySchema, req.query);
+    res.json((await listUnroutedReplies(db, businessUnitOf(res).id, limit)).map(presentUnroutedReply));
   });
 
   router.get('/conversations/:id', async (req, res) => {

@@ -1,5 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../../db/metrics';
+import { unroutedReplyCounts } from '../../db/unrouted-replies';
+import { unroutedReason } from '../../replies/unrouted-replies';
 import type { Db } from '../../db/schema';
 import { requireBearerToken } from '../auth';
 import {
@@ -7,18 +9,20 @@ import {
   inboundUnforwarded,
   messagesByState,
   metricsRegistry,
+  repliesUnrouted,
   webhookDuration,
 } from '../../metrics/registry';
 
 /**
  * refreshDatabaseGauges sets the gauges that are facts in the database (messages by state, the agents' queue, the
- * replies waiting to be forwarded).
+ * replies waiting to be forwarded, the replies that reached no agent).
  */
 export async function refreshDatabaseGauges(db: Db): Promise<void> {
-  const [messages, conversations, unforwarded] = await Promise.all([
+  const [messages, conversations, unforwarded, unrouted] = await Promise.all([
     messageCountsByState(db),
     openConversationCounts(db),
     unforwardedInboundCounts(db),
+    unroutedReplyCounts(db),
   ]);
   // Reset first: a state that no message is in any more must drop to absent, not keep its last value.
   messagesByState.reset();
@@ -29,6 +33,12 @@ export async function refreshDatabaseGauges(db: Db): Promise<void> {
     conversationsByStatus.set({ business_unit_id: row.business_unit_id, status: row.status }, row.n);
   inboundUnforwarded.reset();
   for (const row of unforwarded) inboundUnforwarded.set({ business_unit_id: row.business_unit_id }, row.n);
+  repliesUnrouted.reset();
+  for (const row of unrouted)
+    repliesUnrouted.set(
+      { business_unit_id: row.business_unit_id, reason: unroutedReason(row.outcome) ?? row.outcome },
+      row.n,
+    );
 }
 
 /**

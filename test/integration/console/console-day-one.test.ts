@@ -2,13 +2,14 @@
 import type { Browser } from 'playwright-core';
 import { createSender, makeRecipients, uploadList } from '../../support/campaign-fixtures';
 import { launchBrowser, openConsole, pageProblems } from '../../support/browser';
-import { agentDesk, messagedByCampaign, reply } from '../../support/reply-fixtures';
+import { agentDesk, handled, messagedByCampaign, reply } from '../../support/reply-fixtures';
 import {
   createTenant,
   startTestSystem,
   Tenant,
   TestSystem,
   eventually,
+  METRICS_TOKEN,
   uniquePhone,
   waitForCampaignStatus,
 } from '../../support/test-system';
@@ -206,6 +207,34 @@ describe("the agents' inbox in context", () => {
     expect(await closed.textContent()).toContain('Person1');
     await closed.click();
     await page.waitForSelector('#thread li.inbound:has-text("Friday")');
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
+
+describe('replies that reach no agent', () => {
+  it('are listed with the reason in the inbox and counted in /metrics', async () => {
+    const unit = await createTenant(system);
+    // The SMS channel is on, but the campaign's skill does not handle replies.
+    const { skillId, sender } = await agentDesk(unit, { replyHandling: false });
+    const { campaignId, contacts } = await messagedByCampaign(system, unit, { senderId: sender.id, skillId });
+    const campaignName = (await unit.api.get(`/v1/campaigns/${campaignId}`)).body.name;
+    const sent = await reply(system, { from: contacts[0], to: sender.address, body: 'Is anyone there?' });
+    await handled(system, sent.sid);
+
+    const page = await openConsole(browser, system.config.publicUrl, unit.api.key!);
+    await page.click('a[href="#/inbox"]');
+    const row = await page.waitForSelector(`#unrouted tr[data-message-sid="${sent.sid}"]`);
+    expect(await row.getAttribute('data-reason')).toBe('no_reply_handling');
+    const cells = await row.$$eval('td', (tds) => tds.map((td) => td.textContent));
+    expect(cells[0]).toBe(contacts[0]);
+    expect(cells[2]).toBe('Is anyone there?');
+    expect(cells[3]).toBe(campaignName);
+    expect(cells[4]).toMatch(/^The campaign that last texted the contact has no skill with reply handling/);
+
+    const metrics = await (
+      await fetch(`${system.config.publicUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(metrics).toContain(`sms_replies_unrouted{business_unit_id="${unit.id}",reason="no_reply_handling"} 1`);
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -1,8 +1,19 @@
 // Operations of the agents' reply queue.
-import { agentReplySchema, assignConversationSchema, conversationListQuerySchema, idParamSchema } from '../../schemas';
+import {
+  agentReplySchema,
+  assignConversationSchema,
+  conversationListQuerySchema,
+  idParamSchema,
+  unroutedReplyQuerySchema,
+} from '../../schemas';
 import { ApiOperation, jsonBody } from '../operation';
 import { listOf } from '../resources';
-import { agentReplyResponse, conversationResponse, conversationThreadResponse } from '../sending-resources';
+import {
+  agentReplyResponse,
+  conversationResponse,
+  conversationThreadResponse,
+  unroutedReplyResponse,
+} from '../sending-resources';
 
 const conversation = { security: 'apiKey', tag: 'conversations', params: idParamSchema } as const;
 
@@ -17,6 +28,16 @@ export const conversationOperations: ApiOperation[] = [
     security: 'apiKey',
     query: conversationListQuerySchema,
     responses: { 200: { description: 'The conversations.', schema: listOf(conversationResponse) } },
+  },
+  {
+    operationId: 'listUnroutedReplies',
+    method: 'get',
+    path: '/v1/unrouted-replies',
+    summary: 'Replies that reached no agent (no SMS channel, or no skill with reply handling), newest first, and why',
+    tag: 'conversations',
+    security: 'apiKey',
+    query: unroutedReplyQuerySchema,
+    responses: { 200: { description: 'The replies.', schema: listOf(unroutedReplyResponse) } },
   },
   {
     ...conversation,

@@ -1,10 +1,23 @@
 // The agents' inbox: the conversations waiting (and those in hand), polled so new replies appear without reloading.
 import { api } from './api.js';
-import { every, formatTime, h, showError } from './dom.js';
+import { asSentence, every, formatTime, h, showError, table } from './dom.js';
 import { conversationPane } from './conversation-pane.js';
 
 const POLL_MS = 1500;
 const CLOSED_SHOWN = 20;
+const UNROUTED_SHOWN = 20;
+
+function unroutedRow(reply) {
+  return h(
+    'tr',
+    { 'data-message-sid': reply.messageSid, 'data-reason': reply.reason },
+    h('td', { dir: 'ltr' }, reply.from),
+    h('td', {}, formatTime(reply.receivedAt)),
+    h('td', { class: 'body', dir: 'auto' }, reply.body),
+    h('td', { dir: 'auto' }, reply.campaignName ?? '—'),
+    h('td', { class: 'reason' }, asSentence(reply.explanation)),
+  );
+}
 
 function queueItem(conversation, selected, onSelect) {
   return h(
@@ -47,6 +60,12 @@ export function mountInbox(root, context) {
   // Closed conversations stay findable: the most recently closed first.
   const closed = h('ul', { class: 'queue', id: 'closed' });
   const paneSlot = h('div', { class: 'pane' }, h('p', { class: 'muted' }, 'Pick a conversation from the queue.'));
+  // Replies no agent will ever see, so a supervisor learns they came and why they reached nobody.
+  const { el: unroutedGrid, fill: fillUnrouted } = table(
+    ['From', 'Received', 'Message', 'Campaign', 'Why it reached no agent'],
+    'None: every reply reached an agent or was a keyword.',
+  );
+  unroutedGrid.id = 'unrouted';
   let selectedId = null;
   let pane = null;
 
@@ -58,11 +77,13 @@ export function mountInbox(root, context) {
     void refresh();
   };
   const refresh = async () => {
-    const [queued, assigned, recentlyClosed] = await Promise.all([
+    const [queued, assigned, recentlyClosed, unrouted] = await Promise.all([
       api('GET', '/conversations?status=queued'),
       api('GET', '/conversations?status=assigned'),
       api('GET', `/conversations?status=closed&limit=${CLOSED_SHOWN}`),
+      api('GET', `/unrouted-replies?limit=${UNROUTED_SHOWN}`),
     ]);
+    fillUnrouted(unrouted.map(unroutedRow));
     showError(error, null);
     queue.replaceChildren(...queued.map((c) => queueItem(c, c.id === selectedId, select)));
     if (queued.length === 0) queue.append(h('li', { class: 'muted' }, 'Nobody is waiting.'));
@@ -89,6 +110,7 @@ export function mountInbox(root, context) {
       ),
       paneSlot,
     ),
+    h('section', { class: 'card' }, h('h2', {}, 'Unrouted replies'), h('div', { class: 'scroll' }, unroutedGrid)),
   );
   const stop = every(POLL_MS, refresh, (failure) => showError(error, failure));
   return () => {
