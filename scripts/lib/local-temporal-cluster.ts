@@ -167,7 +167,7 @@ export class LocalTemporalCluster {
       SEARCH_ATTRIBUTES: searchAttributesSetting(),
     });
     await waitFor(
-      'the default namespace on every node',
+      'the namespace and its search attributes',
       () => this.namespaceReady(),
       60_000,
       () => this.anyNodeExited(),
@@ -312,17 +312,14 @@ export class LocalTemporalCluster {
     }
   }
 
+  // The namespace register-namespace.sh registered (TEMPORAL_NAMESPACE, as it reads it) answers, with its attributes.
   private async namespaceReady(): Promise<boolean> {
+    const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
     const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
     try {
-      const { keys } = await connection.workflowService.getSearchAttributes({});
-      const answer = await connection.workflowService.describeNamespace({ namespace: 'default' });
-      const known = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      return (
-        !!keys &&
-        !!answer.namespaceInfo &&
-        Object.keys(SEARCH_ATTRIBUTES).every((a) => a in (known.customAttributes ?? {}))
-      );
+      const answer = await connection.workflowService.describeNamespace({ namespace });
+      const known = await connection.operatorService.listSearchAttributes({ namespace });
+      return !!answer.namespaceInfo && Object.keys(SEARCH_ATTRIBUTES).every((a) => a in (known.customAttributes ?? {}));
     } finally {
       await connection.close();
     }
