@@ -9,6 +9,7 @@ import { ProactiveSmsClient } from '../src/api-client';
 import { createDb } from '../src/db/connection';
 import { generateTraffic } from '../src/db/synthetic-traffic';
 import { MemorySampler } from './lib/bench-memory';
+import { loadAverage } from './lib/bench-system';
 import { startLocalStack } from './lib/local-stack';
 
 const REPORT_P95_TARGET_MS = 300;
@@ -101,20 +102,24 @@ async function main(): Promise<void> {
     // The first request folds every figure row written so far; it is shown apart from the steady state.
     const fold = await timed(`${base}/messages?from=${from}&to=${to}&groupBy=day`, unit.apiKey);
     console.log(`first request (folds the figures written) ${fold.toFixed(0)} ms`);
+    console.log(`machine load (1/5/15 min) ${loadAverage()}: a busy machine gives worse figures than a quiet one`);
+    // Every report over the 90 days; hours also over the last week, the period an hourly view is read for.
+    const week = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
     const reports = [
-      ...['skill', 'skillGroup', 'campaign', 'sender', 'day', 'hour'].map((g) => `messages?groupBy=${g}`),
-      ...['agent', 'skill', 'skillGroup', 'campaign', 'day'].map((g) => `agents?groupBy=${g}`),
+      ...['skill', 'skillGroup', 'campaign', 'sender', 'day', 'hour'].map((g) => `messages?groupBy=${g}&from=${from}`),
+      `messages?groupBy=hour&from=${week}`,
+      ...['agent', 'skill', 'skillGroup', 'campaign', 'day'].map((g) => `agents?groupBy=${g}&from=${from}`),
     ];
     console.log(
       `report (${DAYS} days, ${runs} runs)            p50 ms   p95 ms   target p95 < ${REPORT_P95_TARGET_MS} ms`,
     );
     for (const report of reports) {
       const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(await timed(`${base}/${report}&from=${from}&to=${to}`, unit.apiKey));
+      for (let i = 0; i < runs; i++) times.push(await timed(`${base}/${report}&to=${to}`, unit.apiKey));
       times.sort((a, b) => a - b);
       const p95 = percentile(times, 95);
       console.log(
-        `${report.padEnd(40)} ${percentile(times, 50).toFixed(0).padStart(6)} ${p95.toFixed(0).padStart(8)}   ${p95 < REPORT_P95_TARGET_MS ? 'met' : 'MISSED'}`,
+        `${report.replace(from, '90 days').replace(week, '7 days').padEnd(40)} ${percentile(times, 50).toFixed(0).padStart(6)} ${p95.toFixed(0).padStart(8)}   ${p95 < REPORT_P95_TARGET_MS ? 'met' : 'MISSED'}`,
       );
     }
     const csvTime = await timed(`${base}/messages?groupBy=campaign&from=${from}&to=${to}`, unit.apiKey, 'text/csv');

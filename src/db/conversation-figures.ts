@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { groupKeyOf, keyName, ReportGrouping, ReportPeriod } from './message-figures';
+import { groupKeyOf, keyName, ReportGrouping, ReportPeriod, withoutJit } from './message-figures';
 import type { Db } from './schema';
 
 /** AgentGrouping is what the agents report's rows are per: the message groupings, or the agent. */
@@ -44,7 +44,8 @@ export async function conversationFigures(
   const group = groupKeyOf(grouping, period.timeZone, sql`f.created_at`);
   const toAccept = sql`extract(epoch FROM f.assigned_at - f.created_at)`;
   const toAnswer = sql`extract(epoch FROM t.first_answer_at - f.created_at)`;
-  const { rows } = await sql<Record<string, string | null>>`
+  const { rows } = await withoutJit(db, (trx) =>
+    sql<Record<string, string | null>>`
     SELECT r.*, ${keyName(grouping)} AS name FROM (
       SELECT ${group.key} AS key,
              count(*) AS offered, count(f.assigned_at) + count(*) FILTER (WHERE f.assigned_at IS NULL AND f.agent IS NOT NULL) AS accepted,
@@ -76,7 +77,8 @@ export async function conversationFigures(
             LEFT JOIN inbound_messages im ON im.message_sid = cm.inbound_sid
            WHERE cm.conversation_id = f.id) t ON true
         ${group.join}
-       GROUP BY 1) r`.execute(db);
+       GROUP BY 1) r`.execute(trx),
+  );
   const count = (v: string | null) => Number(v ?? 0);
   const seconds = (v: string | null) => (v === null ? null : Math.round(Number(v) * 1000) / 1000);
   return rows.map((r) => ({
