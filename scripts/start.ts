@@ -37,8 +37,10 @@ async function main(): Promise<void> {
     apis: { count: CLUSTER ? 2 : 1 },
     workers: { count: CLUSTER ? 2 : 1, background: true },
     showOutput: true,
-    // The banner comes at once; what each process prints follows, and a process that dies stops everything.
-    waitUntilReady: false,
+    // The banner comes once everything answers, below what the processes printed while starting (the worker's
+    // bundling), so the console's address and the admin token are the last lines on the screen. A process that dies
+    // stops everything.
+    waitUntilReady: true,
     signals: { exitCode: 0, onSignal: () => console.log('\n[start] stopping...') },
     onUnexpectedExit(proc, stopStack) {
       console.error(
@@ -55,15 +57,17 @@ async function main(): Promise<void> {
       `history shards; ready ${((Date.now() - started) / 1000).toFixed(0)} s after the start)`
     : config.temporalAddress;
   console.log(`
-[start] Proactive SMS is starting:
+[start] Proactive SMS is running:
   API            ${apis}   (health: ${config.publicUrl}/healthz)
   Temporal UI    http://127.0.0.1:8233
   Temporal       ${temporal}
   Carrier        ${config.twilioApiUrl}${process.env.TWILIO_API_URL ? '' : ' (bundled simulator)'}
-  Admin token    ${env.ADMIN_TOKEN}
   Metrics token  ${env.METRICS_TOKEN}   (curl -H 'Authorization: Bearer <it>' ${config.publicUrl}/metrics)
-Create a business unit:
+Create a business unit (the answer's apiKey signs in to the console):
   curl -X POST ${config.publicUrl}/v1/business-units -H 'Authorization: Bearer ${env.ADMIN_TOKEN}' -H 'Content-Type: application/json' -d '{"name":"My contact centre"}'
+Then:
+  Console        ${config.publicUrl}/console/
+  Admin token    ${env.ADMIN_TOKEN}
 Press Ctrl-C to stop everything.`);
 }
 

@@ -119,9 +119,20 @@ linux('npm start', () => {
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
-    const apiUrl = await eventually('the banner of npm start', async () => /API\s+(http:\S+)\s/.exec(output)?.[1]);
-    expect(output).toContain(`Admin token    ${adminToken}`);
-    expect(output).toContain('Press Ctrl-C to stop everything.');
+    // The banner waits until every part answers (the worker bundles its workflows first), and comes last.
+    const apiUrl = await eventually(
+      'the banner of npm start',
+      async () => (output.includes('Press Ctrl-C') ? /API\s+(http:\S+)\s/.exec(output)?.[1] : undefined),
+      180_000,
+    );
+    const lines = output.trimEnd().split('\n');
+    expect(lines.slice(-3)).toEqual([
+      `  Console        ${apiUrl}/console/`,
+      `  Admin token    ${adminToken}`,
+      'Press Ctrl-C to stop everything.',
+    ]);
+    // What the processes printed while starting (the worker's bundling among it) is above the banner, not below.
+    expect(output.lastIndexOf('[worker]')).toBeLessThan(output.indexOf('[start] Proactive SMS is running'));
     await eventually(`${apiUrl}/healthz to answer 200`, async () =>
       (await fetch(`${apiUrl}/healthz`).catch(() => null))?.status === 200 ? true : undefined,
     );
