@@ -21,6 +21,8 @@ export interface ChunkAnswers {
   inDoubt: CampaignMessage[];
   /** Messages whose contact stopped after the chunk's DNC read: never sent. */
   optedOut: CampaignMessage[];
+  /** How many times a send found its slot passed (each then took a spare slot, or went back unsent). */
+  missedSlots: number;
   /** The carrier refused the sender or the account (its messages are in `unsent`): the campaign must pause. */
   senderRefusal: SenderRefusal | null;
   /** The carrier refused a send with a code the engine does not know (retried as transient, up to a bound). */
@@ -55,6 +57,12 @@ export interface Chunk {
   from: string;
   messages: CampaignMessage[];
   slots: number[];
+  /**
+   * Slots of one segment each, booked after the chunk's own (epoch ms, ascending): a message whose slot passed before
+   * it could go takes the next ones still ahead instead of going back to the queue. Every send still has a booked slot
+   * of its own, so the sender's limit holds exactly.
+   */
+  spareSlots?: number[];
   /** The campaign's deadline (epoch ms): each send tells the carrier the validity left at that moment. */
   deadline: number | null;
   /** The DNC scope the chunk was read against, and when that read began (epoch ms). */
@@ -64,18 +72,30 @@ export interface Chunk {
 /** sendChunk sends each message at its booked slot and collects the answers without waiting for them. */
 export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
   const { from, messages, slots, deadline, dncRead } = chunk;
+  const spares = [...(chunk.spareSlots ?? [])];
+  let missedSlots = 0;
+  // The first spare slots still ahead for a message of `segments`, taken for good; null when too few are left.
+  const takeSpare = (segments: number): number | null => {
+    while (spares.length > 0 && Date.now() - spares[0] > LATE_SLOT_MS) spares.shift();
+    return spares.length >= segments ? spares.splice(0, segments)[0] : null;
+  };
   let halted = false;
   let failed = false;
   let senderRefusal: SenderRefusal | null = null;
   let unknownRefusal: SenderRefusal | null = null;
   const settled = Promise.allSettled(
     messages.map(async (message, i): Promise<Outcome> => {
-      await sleepUntil(slots[i]);
-      if (await deps.lastLook?.stoppedSince(dncRead.scope, message.to_phone, dncRead.readAt)) return 'opted_out';
       // A message whose timer fired late (a stalled event loop) would crowd the next one into the same second at
-      // the carrier: it gives its slot up and books a new one instead. Nothing stands between this check and the
-      // carrier's request but building it.
-      if (halted || Date.now() - slots[i] > LATE_SLOT_MS) return 'unsent';
+      // the carrier: it gives its slot up and takes spare ones, or goes back to be booked again. Nothing stands between
+      // the last check and the carrier's request but building it.
+      for (let slot: number | null = slots[i]; ; slot = takeSpare(message.segments)) {
+        if (slot === null) return 'unsent';
+        await sleepUntil(slot);
+        if (halted) return 'unsent';
+        if (await deps.lastLook?.stoppedSince(dncRead.scope, message.to_phone, dncRead.readAt)) return 'opted_out';
+        if (Date.now() - slot <= LATE_SLOT_MS) break;
+        missedSlots += 1;
+      }
       const outcome = await sendOne(deps, from, message, remainingValiditySeconds(deadline, Date.now()));
       if (outcome === 'retry' || outcome === 'in_doubt') failed = true;
       if (typeof outcome === 'object' && 'refusal' in outcome) {
@@ -102,6 +122,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
       unsent: messages.filter((_, i) => values[i] === 'retry' || values[i] === 'unsent'),
       inDoubt: messages.filter((_, i) => values[i] === 'in_doubt'),
       optedOut: messages.filter((_, i) => values[i] === 'opted_out'),
+      missedSlots,
       retried: values.includes('retry') || values.includes('in_doubt'),
       senderRefusal,
       unknownRefusal,
@@ -111,7 +132,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
   answers.catch(() => undefined);
   return {
     messages,
-    lastSlotAt: slots[slots.length - 1],
+    lastSlotAt: Math.max(slots[slots.length - 1], ...(chunk.spareSlots ?? [])),
     answers: () => answers,
     halt: () => {
       halted = true;

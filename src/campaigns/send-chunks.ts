@@ -8,10 +8,10 @@ import { isInDoubt } from '../outbound/message-state';
 import { DNC_SKIP } from '../outbound/outbound-message';
 import { recordSendAnswers } from '../outbound/send-results';
 import { timeZonesForNumber } from '../phones/phone-number';
-import { scheduleSends, sleepUntil } from '../senders/send-pacer';
+import { scheduleSends, sleepUntil, spareSlotsFor } from '../senders/send-pacer';
 import type { CampaignContext } from './campaign-context';
 import { isSending } from './campaign-status';
-import { ChunkInFlight, SenderRefusal, sendChunk } from './chunk-flight';
+import { ChunkInFlight, LATE_SLOT_MS, SenderRefusal, sendChunk } from './chunk-flight';
 import { DoubtfulSends } from './doubtful-sends';
 import { pauseForSenderRefusal, senderRecovered } from './sender-refusal';
 import { isWindowOpen, nextWindowOpening } from './quiet-hours';
@@ -125,11 +125,14 @@ async function sendThroughSender(
   let refusal: SenderRefusal | null = null;
   let unknownRefusal: SenderRefusal | null = null;
   let recovered = false;
+  // Slots the last settled chunk found passed: the next chunk of a fast sender books as many spare ones.
+  let recentMisses = 0;
 
   // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
-    const { results, unsent, inDoubt, optedOut, retried, ...refusals } = await chunk.answers();
+    const { results, unsent, inDoubt, optedOut, retried, missedSlots, ...refusals } = await chunk.answers();
     inFlight.splice(inFlight.indexOf(chunk), 1);
+    recentMisses = missedSlots;
     refusal ??= refusals.senderRefusal;
     unknownRefusal = refusals.unknownRefusal ?? (retried ? unknownRefusal : null);
     if (!recovered && results.some((r) => r.state === 'sent')) {
@@ -207,7 +210,8 @@ async function sendThroughSender(
         if (await settle(current)) await backOff();
         continue;
       }
-      const prepared = await prepareChunk(deps, context, senderId, chunk);
+      const spares = spareSlotsFor(sender.mps, chunk.length, recentMisses, LATE_SLOT_MS);
+      const prepared = await prepareChunk(deps, context, senderId, chunk, spares);
       if (prepared.stoppedBy !== null) {
         if (current) await settle(current);
         return { ...tally, stoppedBy: prepared.stoppedBy };
@@ -217,6 +221,7 @@ async function sendThroughSender(
         from: sender.address,
         messages: prepared.sendable,
         slots: prepared.slots,
+        spareSlots: prepared.spareSlots,
         deadline: sendDeadline(context.campaign),
         dncRead: { scope: context.dnc, readAt: prepared.dncReadAt },
       });
@@ -274,15 +279,18 @@ function senderOf(context: CampaignContext, senderId: string): Sender {
 }
 
 type PreparedChunk =
-  { stoppedBy: CampaignStatus } | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[]; dncReadAt: number };
+  | { stoppedBy: CampaignStatus }
+  | { stoppedBy: null; sendable: CampaignMessage[]; slots: number[]; spareSlots: number[]; dncReadAt: number };
 
 // Re-reads the status and the DNC lists per chunk (a pause, cancel or STOP takes effect before the next chunk), marks
-// the chunk sending before any of it reaches the carrier, and only then books its slots, so the first is still fresh.
+// the chunk sending before any of it reaches the carrier, and only then books its slots (and `spares` spare ones after
+// them), so the first is still fresh.
 async function prepareChunk(
   deps: SendDeps,
   context: CampaignContext,
   senderId: string,
   chunk: CampaignMessage[],
+  spares: number,
 ): Promise<PreparedChunk> {
   // Taken before the read: a STOP committed after this moment may be missed by it, and the last look catches it.
   const dncReadAt = Date.now();
@@ -309,7 +317,7 @@ async function prepareChunk(
       chunk.map((m) => m.id),
       EXPIRED_REASON,
     );
-    return { stoppedBy: null, sendable: [], slots: [], dncReadAt };
+    return { stoppedBy: null, sendable: [], slots: [], spareSlots: [], dncReadAt };
   }
   const candidates = chunk.filter((m) => !optedOut.has(m.to_phone));
   const [, marked] = await Promise.all([
@@ -325,13 +333,18 @@ async function prepareChunk(
     ),
   ]);
   const sendable = candidates.filter((m) => marked.has(m.id));
-  if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [], dncReadAt };
-  const slots = await scheduleSends(
-    deps.db,
-    senderId,
-    sendable.map((m) => m.segments),
-  );
-  return { stoppedBy: null, sendable, slots, dncReadAt };
+  if (sendable.length === 0) return { stoppedBy: null, sendable, slots: [], spareSlots: [], dncReadAt };
+  const slots = await scheduleSends(deps.db, senderId, [
+    ...sendable.map((m) => m.segments),
+    ...Array<number>(spares).fill(1),
+  ]);
+  return {
+    stoppedBy: null,
+    sendable,
+    slots: slots.slice(0, sendable.length),
+    spareSlots: slots.slice(sendable.length),
+    dncReadAt,
+  };
 }
 
 // Recipients the DNC lists keep from this campaign are skipped, never sent.

@@ -24,6 +24,22 @@ export async function scheduleSends(db: Db, senderId: string, segments: readonly
   });
 }
 
+// At most this share of a chunk's slots is booked spare: the cost when a stall never comes.
+const MAX_SPARE_SHARE = 0.1;
+
+/**
+ * spareSlotsFor is how many spare one-segment slots a chunk of `chunkLength` messages books after its own, so a send
+ * whose slot passed in a stall (more than lateBoundMs late) takes one instead of going back to the queue: as many as
+ * the sender's last chunk missed, up to a tenth of the chunk. Only a fast sender books any, one whose slots are shorter
+ * than the lateness bound, where a stall of a few milliseconds misses several slots and an unused spare costs a few
+ * milliseconds of the sender; a slow sender's spare would cost a whole slot of a second or more.
+ */
+export function spareSlotsFor(mps: number, chunkLength: number, recentMisses: number, lateBoundMs: number): number {
+  const slotMs = 1000 / (mps * PACING_SHARE);
+  if (slotMs >= lateBoundMs) return 0;
+  return Math.min(recentMisses, Math.ceil(chunkLength * MAX_SPARE_SHARE));
+}
+
 /** sleepUntil waits until an epoch ms (at once when it has passed). */
 export function sleepUntil(epochMs: number): Promise<void> {
   const wait = epochMs - Date.now();

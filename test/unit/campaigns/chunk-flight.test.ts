@@ -1,0 +1,112 @@
+import type { Carrier, OutboundSms } from '../../../src/carrier/carrier';
+import { LATE_SLOT_MS, sendChunk } from '../../../src/campaigns/chunk-flight';
+import type { CampaignMessage } from '../../../src/db/messages';
+import { spareSlotsFor } from '../../../src/senders/send-pacer';
+
+// A carrier that accepts everything at once and notes when each send reached it.
+function recordingCarrier() {
+  const sends: { to: string; at: number }[] = [];
+  const carrier: Carrier = {
+    async send(sms: OutboundSms) {
+      sends.push({ to: sms.to, at: Date.now() });
+      return { kind: 'accepted', sid: `SM${sends.length}` };
+    },
+    async findSent() {
+      return [];
+    },
+  };
+  return { carrier, sends };
+}
+
+function message(n: number, segments = 1): CampaignMessage {
+  return {
+    id: String(n),
+    to_phone: `+1212555${String(n).padStart(4, '0')}`,
+    body: 'Your parcel arrives today.',
+    idempotency_key: `key-${n}`,
+    segments,
+  } as CampaignMessage;
+}
+
+const dncRead = { scope: { businessUnitId: 'bu', optOutGroupId: 'g', blockingGroupIds: ['g'] }, readAt: 0 };
+
+// Slots that passed while the event loop was stalled: every one is later than the lateness bound.
+function passedSlots(n: number): number[] {
+  const start = Date.now() - 200;
+  return Array.from({ length: n }, (_, i) => start + i);
+}
+
+function sparesAhead(n: number, gapMs = 5): number[] {
+  const start = Date.now() + 50;
+  return Array.from({ length: n }, (_, i) => start + i * gapMs);
+}
+
+describe('a chunk whose slots passed in a stall', () => {
+  it('gives them up and sends nothing late when it booked no spare slots', async () => {
+    const { carrier, sends } = recordingCarrier();
+    const messages = [message(1), message(2), message(3)];
+    const flight = sendChunk(
+      { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      { from: '55501', messages, slots: passedSlots(3), deadline: null, dncRead },
+    );
+    const answers = await flight.answers();
+    expect(sends).toEqual([]);
+    expect(answers.unsent.map((m) => m.id)).toEqual(['1', '2', '3']);
+    expect(answers.missedSlots).toBe(3);
+  });
+
+  it('sends each late message at a spare slot of its own, in order, on time', async () => {
+    const { carrier, sends } = recordingCarrier();
+    const messages = [message(1), message(2), message(3)];
+    const spares = sparesAhead(3);
+    const flight = sendChunk(
+      { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      { from: '55501', messages, slots: passedSlots(3), spareSlots: spares, deadline: null, dncRead },
+    );
+    expect(flight.lastSlotAt).toBe(spares[2]);
+    const answers = await flight.answers();
+    expect(answers.unsent).toEqual([]);
+    expect(answers.results.map((r) => r.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(sends.map((s) => s.to)).toEqual(messages.map((m) => m.to_phone));
+    // Never before its spare slot, and never two on one: each went at or after a distinct spare, in order (a timer
+    // may fire a millisecond before Date.now() reaches its time).
+    sends.forEach((send, i) => expect(send.at).toBeGreaterThanOrEqual(spares[i] - 1));
+  });
+
+  it('a message of two segments takes two spare slots; those left without enough go back unsent', async () => {
+    const { carrier, sends } = recordingCarrier();
+    const messages = [message(1, 2), message(2), message(3)];
+    const flight = sendChunk(
+      { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      { from: '55501', messages, slots: passedSlots(3), spareSlots: sparesAhead(3), deadline: null, dncRead },
+    );
+    const answers = await flight.answers();
+    expect(sends.map((s) => s.to)).toEqual([messages[0].to_phone, messages[1].to_phone]);
+    expect(answers.unsent.map((m) => m.id)).toEqual(['3']);
+  });
+
+  it('skips spare slots that passed too', async () => {
+    const { carrier, sends } = recordingCarrier();
+    const spares = [Date.now() - 100, ...sparesAhead(1)];
+    const flight = sendChunk(
+      { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      { from: '55501', messages: [message(1)], slots: passedSlots(1), spareSlots: spares, deadline: null, dncRead },
+    );
+    await flight.answers();
+    expect(sends).toHaveLength(1);
+    expect(sends[0].at).toBeGreaterThanOrEqual(spares[1] - 1);
+  });
+});
+
+describe('spare slots a chunk books', () => {
+  it('none for a sender whose slots are longer than the lateness bound, whatever it missed', () => {
+    expect(spareSlotsFor(1, 1, 1, LATE_SLOT_MS)).toBe(0);
+    expect(spareSlotsFor(50, 50, 10, LATE_SLOT_MS)).toBe(0);
+  });
+
+  it('for a fast sender, as many as its last chunk missed, up to a tenth of the chunk', () => {
+    expect(spareSlotsFor(500, 50, 0, LATE_SLOT_MS)).toBe(0);
+    expect(spareSlotsFor(500, 50, 3, LATE_SLOT_MS)).toBe(3);
+    expect(spareSlotsFor(500, 50, 30, LATE_SLOT_MS)).toBe(5);
+  });
+});
