@@ -43,6 +43,8 @@ export class DoubtfulSends {
       verdicts.forEach((verdict, j) => {
         if (verdict.verdict === 'sent') sent += 1;
         else if (verdict.verdict === 'not_sent') resend.push(slice[j]);
+        // Held for an operator: it stays in doubt (counted so) and leaves the waiting set.
+        else if (verdict.verdict === 'held') return;
         else unsettled.push({ message: slice[j], settlesAt: verdict.settlesAt });
       });
     }

@@ -1,6 +1,6 @@
 // The worker's one Carrier: each send goes through its sender's carrier (a business unit's Twilio or SMPP carrier), or
 // the environment's Twilio carrier for a sender with none. The campaign and conversation code never knows which.
-import { carrierOfSender } from '../db/carriers';
+import { carrierOfSender, carrierVersions } from '../db/carriers';
 import type { Db } from '../db/schema';
 import { log } from '../log';
 import type { Carrier, OutboundSms, SentMessageQuery } from './carrier';
@@ -18,6 +18,11 @@ export interface CarrierRouterDeps {
   fallback: Carrier;
   /** build makes the adapter for a business unit's carrier (one per carrier per process: one SMPP bind). */
   build(account: CarrierAccount): ClosableCarrier;
+  /**
+   * How often every SMPP carrier is looked for, so each has its bind open before any send: replies and receipts come
+   * only over a bind. Default 5 s; 0 binds only on a sender's first send.
+   */
+  bindAllEveryMs?: number;
 }
 
 // A sender's carrier, once looked up, is trusted this long: a PATCH of the sender or of the carrier takes effect
@@ -36,13 +41,17 @@ export function createCarrierRouter(deps: CarrierRouterDeps): CarrierRouter {
 
   async function resolve(senderId: string): Promise<Carrier> {
     const link = await carrierOfSender(deps.db, senderId);
-    if (!link) return deps.fallback;
-    const current = carriers.get(link.carrierId);
-    if (current && current.version === link.version) return current.carrier;
-    const account = await loadCarrierAccount(deps.db, deps.secretsKey, link.carrierId);
+    return link ? ensure(link.carrierId, link.version) : deps.fallback;
+  }
+
+  // The adapter of a carrier at a version, built (and the older one closed) when it is new or has changed.
+  async function ensure(carrierId: string, version: string): Promise<Carrier> {
+    const current = carriers.get(carrierId);
+    if (current && current.version === version) return current.carrier;
+    const account = await loadCarrierAccount(deps.db, deps.secretsKey, carrierId);
     if (!account) return deps.fallback;
     // Changed settings or secrets: a new adapter (a new bind); the old one finishes what it has in flight.
-    const again = carriers.get(link.carrierId);
+    const again = carriers.get(carrierId);
     if (again && again.version === account.version) return again.carrier;
     if (again) void again.carrier.close?.().catch(() => undefined);
     const carrier = deps.build(account);
@@ -50,6 +59,31 @@ export function createCarrierRouter(deps: CarrierRouterDeps): CarrierRouter {
     log.info({ carrierId: account.id, kind: account.kind }, 'carrier adapter ready');
     return carrier;
   }
+
+  let closed = false;
+  async function bindAll(): Promise<void> {
+    const all = await carrierVersions(deps.db);
+    for (const { carrierId, kind, version } of all) if (kind === 'smpp' && !closed) await ensure(carrierId, version);
+    // A deleted carrier's bind is closed (no sender can use it any more).
+    const live = new Set(all.map((c) => c.carrierId));
+    for (const [carrierId, entry] of carriers) {
+      if (live.has(carrierId)) continue;
+      carriers.delete(carrierId);
+      void entry.carrier.close?.().catch(() => undefined);
+    }
+  }
+  const everyMs = deps.bindAllEveryMs ?? 5000;
+  let sweep: Promise<void> = Promise.resolve();
+  const timer =
+    everyMs > 0
+      ? setInterval(() => {
+          sweep = sweep.then(bindAll).catch((error: unknown) => {
+            log.warn({ err: String(error) }, 'could not look for SMPP carriers to bind');
+          });
+        }, everyMs)
+      : null;
+  timer?.unref();
+  if (everyMs > 0) sweep = bindAll().catch(() => undefined);
 
   function carrierFor(senderId: string | undefined): Promise<Carrier> {
     if (!senderId) return Promise.resolve(deps.fallback);
@@ -71,6 +105,9 @@ export function createCarrierRouter(deps: CarrierRouterDeps): CarrierRouter {
       return (await carrierFor(query.senderId)).findSent(query);
     },
     async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await sweep;
       const open = [...carriers.values()];
       carriers.clear();
       senders.clear();

@@ -66,6 +66,14 @@ export interface Carrier {
   warmUp?(): Promise<void>;
 }
 
+/**
+ * InDoubtHeld is findSent's answer from a carrier that cannot be asked about a send (SMPP) and whose setting says an
+ * operator decides (inDoubt: hold): the message stays in doubt, counted as such, and is never resent by itself.
+ */
+export class InDoubtHeld extends Error {
+  override readonly name: string = 'InDoubtHeld';
+}
+
 /** Twilio's error code for a recipient who has unsubscribed at the carrier (STOP). */
 export const OPTED_OUT_CODE = 21610;
 /** Twilio's error code for a 'To' number it cannot deliver to. */

@@ -130,3 +130,11 @@ export async function carrierOfSender(
 export async function getCarrierById(db: Kysely<Database>, id: string): Promise<CarrierRow | undefined> {
   return db.selectFrom('carriers').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** carrierVersions lists every carrier with its kind and version (the worker keeps a bind open to each SMPP one). */
+export async function carrierVersions(
+  db: Kysely<Database>,
+): Promise<{ carrierId: string; kind: string; version: string }[]> {
+  const rows = await db.selectFrom('carriers').select(['id', 'kind', 'updated_at']).execute();
+  return rows.map((r) => ({ carrierId: r.id, kind: r.kind, version: new Date(r.updated_at).toISOString() }));
+}

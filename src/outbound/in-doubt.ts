@@ -1,4 +1,4 @@
-import type { Carrier } from '../carrier/carrier';
+import { InDoubtHeld, type Carrier } from '../carrier/carrier';
 import { applyDeliveryReceipt, getMessageById, knownCarrierSids } from '../db/messages';
 import type { Db, Message } from '../db/schema';
 import type { DncScope } from '../dnc/dnc-scope';
@@ -31,7 +31,9 @@ export type Reconciliation =
   /** The carrier does not have it, and has had time to show it: send it again. */
   | { verdict: 'not_sent' }
   /** Not found yet, but too soon to say (epoch ms when it will be). */
-  | { verdict: 'unsettled'; settlesAt: number };
+  | { verdict: 'unsettled'; settlesAt: number }
+  /** The carrier cannot be asked and holds such sends for an operator: the message stays in doubt. */
+  | { verdict: 'held' };
 
 // The carrier's clock and ours differ a little: its creation time may read slightly before our sending mark.
 const CLOCK_SKEW_MS = 5000;
@@ -54,13 +56,14 @@ export async function reconcileInDoubt(
   if (current.carrier_sid) return adopt(deps, scope, current, current.carrier_sid);
   const now = deps.now?.() ?? Date.now();
   const handedOverAt = new Date(current.sending_at ?? current.updated_at).getTime();
-  const candidates = await deps.carrier.findSent({
+  const candidates = await findSent(deps, {
     senderId: message.sender_id ?? undefined,
     to: message.to_phone,
     from,
     body: message.body ?? '',
     since: handedOverAt - CLOCK_SKEW_MS,
   });
+  if (candidates === null) return { verdict: 'held' };
   const known = await knownCarrierSids(
     deps.db,
     candidates.map((c) => c.sid),
@@ -74,6 +77,16 @@ export async function reconcileInDoubt(
   }
   const settlesAt = handedOverAt + deps.settleMs;
   return now >= settlesAt ? { verdict: 'not_sent' } : { verdict: 'unsettled', settlesAt };
+}
+
+// An SMPP carrier set to hold answers InDoubtHeld: nothing to find, and nothing to resend.
+async function findSent(deps: InDoubtDeps, query: Parameters<Carrier['findSent']>[0]) {
+  try {
+    return await deps.carrier.findSent(query);
+  } catch (error) {
+    if (error instanceof InDoubtHeld) return null;
+    throw error;
+  }
 }
 
 async function adopt(deps: InDoubtDeps, scope: DncScope, message: InDoubtMessage, carrierSid: string) {

@@ -37,7 +37,7 @@ export async function sendSingleMessage(deps: SingleSendDeps, messageId: string)
 
   if (isInDoubt(message.state)) {
     const found = await reconcileInDoubt(deps, scope, message, sender.address);
-    if (found.verdict === 'sent') return (await getMessageById(deps.db, messageId))!;
+    if (found.verdict === 'sent' || found.verdict === 'held') return (await getMessageById(deps.db, messageId))!;
     if (found.verdict === 'unsettled') {
       const retryAfterMs = found.settlesAt - Date.now();
       throw new CarrierUnavailableError(`message ${messageId} is in doubt: waiting for the carrier to show it`, {

@@ -10,6 +10,7 @@ import {
   CarrierInDoubtError,
   CarrierRefusalUnknown,
   CarrierUnavailableError,
+  InDoubtHeld,
   INVALID_NUMBER_CODE,
   type Carrier,
   type OutboundSms,
@@ -50,7 +51,7 @@ const SENDER_REFUSALS = new Set([
 ]);
 
 /** SmppCarrier is the adapter, with its bind exposed for tests that watch it rebind. */
-export type SmppCarrier = ClosableCarrier & { bind: SmppBind };
+export type SmppCarrier = ClosableCarrier & { bind: SmppBind; close(): Promise<void> };
 
 /** createSmppCarrier binds to the SMSC at once (the bind is kept up from then on) and sends through it. */
 export function createSmppCarrier(options: SmppCarrierOptions): SmppCarrier {
@@ -164,7 +165,10 @@ export function createSmppCarrier(options: SmppCarrierOptions): SmppCarrier {
       return { kind: 'accepted', sid };
     },
     async findSent() {
-      // SMPP has no way to ask the SMSC what it took: an in-doubt submit_sm is resent (at-least-once) once settled.
+      // SMPP has no way to ask the SMSC what it took: an in-doubt submit_sm is resent once settled (at-least-once),
+      // or held in doubt for an operator to decide.
+      if (settings.inDoubt === 'hold')
+        throw new InDoubtHeld(`carrier ${carrierId} holds submit_sm left unanswered for an operator (inDoubt: hold)`);
       return [];
     },
     close: () => bind.close(),
