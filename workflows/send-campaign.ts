@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -41,16 +42,21 @@ export interface CampaignWorkflowInput {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { dispatchCampaignBatch, dispatchHeldMessages } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  // A killed worker is noticed within the heartbeat timeout and the batch is retried elsewhere.
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CarrierOutage'] },
-});
-const { transitionCampaignStatus } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+// Each call carries a one-line summary the Temporal Web UI shows on the activity (metadata only: replay ignores it).
+const batchActivities = (summary: string) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    // A killed worker is noticed within the heartbeat timeout and the batch is retried elsewhere.
+    heartbeatTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CarrierOutage'] },
+    summary,
+  });
+const statusActivities = (summary: string) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+    summary,
+  });
 
 // ---- helpers ----
 
@@ -90,9 +96,22 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
 
   function publish() {
     upsertSearchAttributes([{ key: campaignStatusKey, value: state.status }]);
+    describe();
+  }
+  // The Web UI's "current details": what this run has done so far (an answer to a query: no history event).
+  function describe() {
+    setCurrentDetails(
+      [
+        `**Status** ${state.status.replaceAll('_', ' ')}${reason ? `: ${reason}` : ''}`,
+        `**Messages handed to the carrier** ${state.attempted} (failed permanently: ${state.failed})`,
+        `**Held by quiet hours** ${state.held}${state.nextOpenAt ? ` until ${new Date(state.nextOpenAt).toISOString()}` : ''}`,
+        `**Batches in this run** ${batches} (${state.phase === 'walk' ? 'list' : 'held recipients'} after ${state.afterId})`,
+      ].join('\n\n'),
+    );
   }
   // Where an event moves the campaign is decided by the activity (src/campaigns/campaign-status.ts), never here.
   async function report(event: EngineEvent, why: string | null = null) {
+    const { transitionCampaignStatus } = statusActivities(`campaign event: ${event.replaceAll('_', ' ')}`);
     state.status = await transitionCampaignStatus({ campaignId: input.campaignId, event, reason: why });
     reason = why;
     publish();
@@ -109,6 +128,11 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
   for (;;) {
     await condition(() => state.status !== 'paused');
     if (state.status === 'cancelled') return 'cancelled';
+    const { dispatchCampaignBatch, dispatchHeldMessages } = batchActivities(
+      state.phase === 'walk'
+        ? `batch of up to ${state.batchSize} recipients after list record ${state.afterId}`
+        : `held recipients after message ${state.afterId}`,
+    );
     const step = state.phase === 'walk' ? dispatchCampaignBatch : dispatchHeldMessages;
     let result;
     try {
@@ -143,6 +167,7 @@ export async function sendCampaignWorkflow(input: CampaignWorkflowInput): Promis
     if (result.nextOpenAt !== null)
       state.nextOpenAt = Math.min(state.nextOpenAt ?? result.nextOpenAt, result.nextOpenAt);
     batches += 1;
+    describe();
     if (state.attempted >= 50 && state.failed / state.attempted > state.failureThreshold) {
       await report(
         'too_many_failures',

@@ -1,3 +1,4 @@
+import { getBusinessUnit } from '../db/business-units';
 import { getCampaign, transitionCampaign } from '../db/campaigns';
 import type { Campaign, CampaignStatus, Db } from '../db/schema';
 import { getSendersByIds } from '../db/senders';
@@ -7,8 +8,11 @@ import { CampaignAction, userTransition } from './campaign-status';
 
 /** CampaignWorkflows starts and steers campaign workflows (implemented by src/workflow-client/). */
 export interface CampaignWorkflows {
-  /** start starts the campaign's workflow; its row already says scheduled or running. */
-  start(campaign: Campaign): Promise<void>;
+  /**
+   * start starts the campaign's workflow; its row already says scheduled or running. The business unit's name goes
+   * into what the Temporal Web UI shows about the workflow.
+   */
+  start(campaign: Campaign, businessUnitName: string): Promise<void>;
   /** steer tells the campaign's workflow about a user's change; a finished workflow is left alone. */
   steer(
     campaignId: string,
@@ -42,7 +46,8 @@ export async function applyCampaignAction(
 
   if (action === 'start') {
     try {
-      await deps.workflows.start(moved);
+      const unit = await getBusinessUnit(deps.db, businessUnitId);
+      await deps.workflows.start(moved, unit?.name ?? businessUnitId);
     } catch (error) {
       // Nothing was started: put the campaign back so the user can try again.
       await transitionCampaign(deps.db, campaign.id, [to], 'draft');

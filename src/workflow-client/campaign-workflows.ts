@@ -8,7 +8,33 @@ import {
   campaignWorkflowId,
 } from '../../workflows/definitions';
 import type { CampaignWorkflows } from '../campaigns/campaign-control';
+import type { Campaign } from '../db/schema';
 import type { AppConfig } from '../config';
+
+/**
+ * campaignWorkflowSummary is what the Temporal Web UI shows for a campaign's workflow: its name and business unit as
+ * the one-line summary, and what it sends as the details (its live counts are the workflow's current details).
+ */
+export function campaignWorkflowSummary(
+  campaign: Campaign,
+  businessUnitName: string,
+): { staticSummary: string; staticDetails: string } {
+  const content = campaign.template_id ? `template ${campaign.template_id}` : 'a one-off message';
+  const details = [
+    `**Campaign** ${campaign.name} (${campaign.id})`,
+    `**Business unit** ${businessUnitName} (${campaign.business_unit_id})`,
+    `**Sends** ${content} to calling list ${campaign.list_id} from ${campaign.sender_ids.length} sender(s)`,
+    campaign.start_at ? `**Starts at** ${new Date(campaign.start_at).toISOString()}` : null,
+    campaign.quiet_hours
+      ? `**Sends between** ${campaign.quiet_hours.start} and ${campaign.quiet_hours.end}, the recipient's local time`
+      : null,
+    campaign.skill_id ? `**Replies** to skill ${campaign.skill_id}` : null,
+  ];
+  return {
+    staticSummary: `${campaign.name} · ${businessUnitName}`,
+    staticDetails: details.filter((line) => line !== null).join('\n\n'),
+  };
+}
 
 /** campaignWorkflows starts and steers campaign workflows (API.md's ids and search attributes). */
 export function campaignWorkflows(
@@ -17,10 +43,11 @@ export function campaignWorkflows(
   tuning: AppConfig['campaign'],
 ): CampaignWorkflows {
   return {
-    async start(campaign) {
+    async start(campaign, businessUnitName) {
       await temporal.workflow.start<typeof sendCampaignWorkflow>('sendCampaignWorkflow', {
         workflowId: campaignWorkflowId(campaign.id),
         taskQueue,
+        ...campaignWorkflowSummary(campaign, businessUnitName),
         args: [
           {
             campaignId: campaign.id,

@@ -7,6 +7,7 @@ import {
   conversationWorkflowId,
   inboundReplySignal,
 } from '../../workflows/definitions';
+import { maskPhone } from '../phones/mask-phone';
 import type { ConversationWorkflows } from '../replies/conversation-workflows';
 
 /** conversationWorkflows hands replies, agents' answers and closings to each contact's conversation workflow. */
@@ -23,6 +24,12 @@ export function conversationWorkflows(temporal: Client, taskQueue: string, idleM
         workflowId: conversationWorkflowId(contact.businessUnitId, contact.contact),
         taskQueue,
         args: [{ businessUnitId: contact.businessUnitId, contact: contact.contact, idleMs }],
+        // The Web UI shows these to whoever can open it: the contact's number stays masked there.
+        staticSummary: `Replies from ${maskPhone(contact.contact)} · business unit ${contact.businessUnitId}`,
+        staticDetails:
+          `**Contact** ${maskPhone(contact.contact)}\n\n**Business unit** ${contact.businessUnitId}\n\n` +
+          `Handles the contact's replies in order (STOP, START, HELP, messages to agents) and agents' answers; an ` +
+          `open conversation closes itself after ${Math.round(idleMs / 60_000)} minutes without a message.`,
         signal,
         signalArgs: [payload],
       },
