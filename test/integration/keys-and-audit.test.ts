@@ -94,6 +94,11 @@ describe('API keys', () => {
     const refused = await key.api.get('/v1/senders');
     expect(refused.status).toBe(401);
     expect((await tenant.api.get('/v1/senders')).status).toBe(200);
+    // Nor can a key revoke itself: the business unit always keeps the key that asked.
+    const own = (await tenant.api.get('/v1/api-keys')).body.find((k: any) => k.name === 'default');
+    const itself = await tenant.api.delete(`/v1/api-keys/${own.id}`);
+    expect([itself.status, itself.body.error.code]).toEqual([409, 'conflict']);
+    expect((await tenant.api.get('/v1/senders')).status).toBe(200);
   });
 
   it("lets the admin token list, add and revoke a business unit's keys", async () => {

@@ -6,9 +6,9 @@ import type { Db } from '../../db/schema';
 import type { Answer } from '../answer';
 import { businessUnitKeyParamsSchema, createApiKeySchema } from '../access-schemas';
 import type { apiKeyCreated, apiKeyResponse } from '../openapi/access-resources';
-import { businessUnitOf } from '../auth';
+import { businessUnitOf, callerOf } from '../auth';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { idParamSchema } from '../schemas';
 import { parseInput } from '../validation';
 
@@ -57,6 +57,14 @@ export function apiKeyRoutes({ db }: ApiDeps): Router {
   });
   router.delete('/api-keys/:id', async (req, res) => {
     const { id } = parseInput(idParamSchema, req.params);
+    // A business unit must not lock itself out by one request: the key that revokes is another one, so it stays.
+    const caller = callerOf(res);
+    if (caller?.kind === 'api_key' && caller.key.id === id)
+      throw new ApiError(
+        409,
+        'conflict',
+        'a key cannot revoke itself: revoke it with another admin key or the admin token',
+      );
     await answerRevoked(db, res, businessUnitOf(res).id, id);
   });
   return router;

@@ -44,9 +44,9 @@ export const accessOperations: ApiOperation[] = [
     operationId: 'revokeApiKey',
     method: 'delete',
     path: '/v1/api-keys/:id',
-    summary: 'Revoke a key: every API replica refuses it from the next request (idempotent)',
+    summary: 'Revoke a key: every API replica refuses it from the next request (idempotent); not the calling key',
     params: idParamSchema,
-    errors: [404],
+    errors: [404, 409],
     responses: { 200: { description: 'Revoked; `revokedAt` says since when.', schema: apiKeyResponse } },
   },
   {
