@@ -1,5 +1,6 @@
-// `npx tsx scripts/bench-pacing.ts [--seconds 40]` (npm run bench:pacing): sender pacing across 3 worker processes.
-// A 5 mps long code serves one campaign; a 50 mps short code is shared by two campaigns. The simulator does not
+// `npx tsx scripts/bench-pacing.ts [--seconds 40] [--fast-mps 300]` (npm run bench:pacing): sender pacing across 3
+// worker processes. A 5 mps long code serves one campaign; a 50 mps short code is shared by two campaigns; a fast short
+// code (slots shorter than the lateness bound, where a stall misses several; 0 leaves it out) serves one. The simulator does not
 // throttle, so it sees exactly what the engine sends; per sender this prints the highest count in any one-second
 // window (must not exceed the limit) and achieved/limit over the sending period (target at least 0.98).
 import type { RecordedMessage } from '../src/simulator/message-log';
@@ -59,29 +60,36 @@ function pacingOf(times: number[], mps: number, maxInOneSecond: number): SenderP
 
 runBenchmark('bench-pacing', { workers: WORKERS, favourSimulator: true }, async (system) => {
   const seconds = intOption('seconds', 40);
+  const fastMps = intOption('fast-mps', 300);
   const tenant = await createBenchTenant(system);
-  const slow = await createBenchSender(tenant, 'long_code', 1, 5);
-  const fast = await createBenchSender(tenant, 'short_code', 1, 50);
-  // Enough recipients for `seconds` of sending on each sender; the fast one's are split over its two campaigns.
-  const slowList = await uploadBenchList(system, tenant, slow.mps * seconds);
-  const fastList = await uploadBenchList(system, tenant, (fast.mps * seconds) / 2);
-  const campaigns = [
-    await createBenchCampaign(tenant, 'pacing 5 mps', slowList.id, [slow.id]),
-    await createBenchCampaign(tenant, 'pacing 50 mps A', fastList.id, [fast.id]),
-    await createBenchCampaign(tenant, 'pacing 50 mps B', fastList.id, [fast.id]),
+  // Each sender with its campaigns; a sender's recipients (`seconds` of its sending) are split over its campaigns.
+  const plan = [
+    { sender: await createBenchSender(tenant, 'long_code', 1, 5), campaigns: 1 },
+    { sender: await createBenchSender(tenant, 'short_code', 1, 50), campaigns: 2 },
+    ...(fastMps > 0 ? [{ sender: await createBenchSender(tenant, 'short_code', 2, fastMps), campaigns: 1 }] : []),
   ];
-  const expected = slow.mps * seconds + fast.mps * seconds;
-  log(
-    `starting 3 campaigns: ${slow.mps * seconds} messages on ${slow.address} (${slow.mps} mps), ` +
-      `${fast.mps * seconds} on ${fast.address} (${fast.mps} mps, shared by two)`,
+  const senders = plan.map((p) => p.sender);
+  const campaigns: { id: string; sender: (typeof senders)[number] }[] = [];
+  for (const { sender, campaigns: count } of plan) {
+    const list = await uploadBenchList(system, tenant, (sender.mps * seconds) / count);
+    for (let c = 0; c < count; c++) {
+      const id = await createBenchCampaign(tenant, `pacing ${sender.mps} mps ${c + 1}`, list.id, [sender.id]);
+      campaigns.push({ id, sender });
+    }
+  }
+  const expected = senders.reduce((sum, sender) => sum + sender.mps * seconds, 0);
+  const described = plan.map(
+    (p) => `${p.sender.mps * seconds} on ${p.sender.address} (${p.sender.mps} mps, ${p.campaigns} campaign(s))`,
   );
-  await Promise.all(campaigns.map((id) => startBenchCampaign(tenant, id)));
+  log(`starting ${campaigns.length} campaigns: ${described.join(', ')}`);
+  await Promise.all(campaigns.map((c) => startBenchCampaign(tenant, c.id)));
   const progress = async () => {
     const stats = await system.simulatorStats();
     const max = JSON.stringify(stats.maxPerSecondBySender);
     return `accepted ${stats.accepted}/${expected}, max per second ${max}, load ${loadAverage()}`;
   };
-  await waitForCampaigns(system, campaigns, { deadlineMs: (seconds * 4 + 120) * 1000, progressMs: 5000, progress });
+  const ids = campaigns.map((c) => c.id);
+  await waitForCampaigns(system, ids, { deadlineMs: (seconds * 4 + 120) * 1000, progressMs: 5000, progress });
 
   const stats = await system.simulatorStats();
   const messages = await simulatorMessages(system);
@@ -89,11 +97,10 @@ runBenchmark('bench-pacing', { workers: WORKERS, favourSimulator: true }, async 
     throw new Error(`expected ${expected} messages each accepted once, the simulator saw ${JSON.stringify(stats)}`);
   }
   const workersBySender = new Map<string, Set<string>>();
-  for (const [i, id] of campaigns.entries()) {
-    const sender = i === 0 ? slow.address : fast.address;
-    const seen = workersBySender.get(sender) ?? new Set<string>();
+  for (const { id, sender } of campaigns) {
+    const seen = workersBySender.get(sender.address) ?? new Set<string>();
     for (const run of await campaignRuns(system, id)) run.activityWorkers.forEach((w) => seen.add(w));
-    workersBySender.set(sender, seen);
+    workersBySender.set(sender.address, seen);
   }
 
   console.log(
@@ -102,7 +109,7 @@ runBenchmark('bench-pacing', { workers: WORKERS, favourSimulator: true }, async 
   console.log(
     'sender          limit  messages  max in any 1 s  achieved/limit  tightest (mps+1)-span  windows over  workers',
   );
-  for (const sender of [slow, fast]) {
+  for (const sender of senders) {
     const times = messages
       .filter((m: RecordedMessage) => m.from === sender.address)
       .map((m) => m.receivedAt)
