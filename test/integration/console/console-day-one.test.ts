@@ -205,7 +205,9 @@ describe("the agents' inbox in context", () => {
     expect(await page.isDisabled('#reply')).toBe(true);
     const closed = await page.waitForSelector('#closed button[data-status=closed]');
     expect(await closed.textContent()).toContain('Person1');
-    await closed.click();
+    // The lists are redrawn on every poll: click through a locator, which finds the item afresh.
+    await page.click('#closed button[data-status=closed]');
+    await page.waitForSelector('#closed button.selected');
     await page.waitForSelector('#thread li.inbound:has-text("Friday")');
     expect(pageProblems(page)).toEqual([]);
   });
@@ -235,6 +237,79 @@ describe('replies that reach no agent', () => {
       await fetch(`${system.config.publicUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
     ).text();
     expect(metrics).toContain(`sms_replies_unrouted{business_unit_id="${unit.id}",reason="no_reply_handling"} 1`);
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
+
+describe('setup from the console, without curl', () => {
+  it('sets the SMS channel and texts, creates a skill with a cadence step and a DNC group, and a campaign with options', async () => {
+    const unit = await createTenant(system);
+    const sender = await createSender(unit, 50);
+    await uploadList(unit, makeRecipients(1));
+    const template = (await unit.api.post('/v1/templates', { name: 'Missed you', body: 'Hi {FirstName}' })).body;
+    const page = await openConsole(browser, system.config.publicUrl, unit.api.key!);
+    await page.click('a[href="#/setup"]');
+
+    await page.waitForSelector('#settings textarea[name=optOutText]');
+    await page.check('#settings input[name=smsChannel]');
+    await page.fill('#settings textarea[name=optOutText]', 'You will get no more texts from us.');
+    await page.click('#settings button[type=submit]');
+    await page.waitForSelector('#settings .ok:text-is("Settings saved.")');
+    expect((await unit.api.get('/v1/settings')).body).toMatchObject({
+      smsChannel: true,
+      optOutText: 'You will get no more texts from us.',
+    });
+
+    await page.waitForSelector(`#new-skill select[name=cadenceTemplate] option[value="${template.id}"]`, {
+      state: 'attached',
+    });
+    await page.fill('#new-skill input[name=name]', 'Support');
+    await page.selectOption('#new-skill select[name=cadenceTemplate]', template.id);
+    await page.check(`#cadence-senders input[value="${sender.id}"]`);
+    await page.click('#new-skill button[type=submit]');
+    await page.waitForSelector('#skills td:text-is("Support")');
+    const [skill] = (await unit.api.get('/v1/skills')).body;
+    expect(skill).toMatchObject({
+      name: 'Support',
+      kind: 'agent',
+      replyHandling: true,
+      cadence: [{ outcome: 'answering_machine', templateId: template.id, senderIds: [sender.id] }],
+    });
+    expect(await page.textContent(`#skills tr[data-skill-id="${skill.id}"]`)).toContain(
+      'answering machine: Missed you',
+    );
+
+    await page.fill('#new-dnc-group input[name=name]', 'Collections');
+    await page.click('#new-dnc-group button[type=submit]');
+    await page.waitForSelector('#dnc-groups td:has-text("Collections")');
+    const group = (await unit.api.get('/v1/dnc-groups')).body.find((g: { name: string }) => g.name === 'Collections');
+
+    await page.click('a[href="#/campaigns"]');
+    await page.waitForSelector(`#new-campaign select[name=skillId] option[value="${skill.id}"]`, { state: 'attached' });
+    await page.waitForSelector(`#new-campaign select[name=dncGroupId] option[value="${group.id}"]`, {
+      state: 'attached',
+    });
+    await page.fill('#new-campaign input[name=name]', 'With options');
+    await page.fill('#new-campaign textarea[name=message]', 'Hello {FirstName}');
+    await page.click('#new-campaign details.options summary');
+    await page.selectOption('#new-campaign select[name=skillId]', skill.id);
+    await page.selectOption('#new-campaign select[name=dncGroupId]', group.id);
+    await page.fill('#new-campaign input[name=startAt]', '2030-01-02T09:30');
+    await page.fill('#new-campaign input[name=quietHoursStart]', '08:00');
+    await page.fill('#new-campaign input[name=quietHoursEnd]', '21:00');
+    await page.fill('#new-campaign input[name=validForMinutes]', '30');
+    await page.click('#new-campaign button[type=submit]');
+    await page.waitForSelector('#new-campaign .ok:has-text("With options")');
+    const campaign = (await unit.api.get('/v1/campaigns')).body.find(
+      (c: { name: string }) => c.name === 'With options',
+    );
+    expect(campaign).toMatchObject({
+      skillId: skill.id,
+      dncGroupId: group.id,
+      quietHours: { start: '08:00', end: '21:00' },
+      validFor: 1800,
+    });
+    expect(Date.parse(campaign.startAt)).toBe(new Date('2030-01-02T09:30').getTime());
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { mountInbox } from './inbox.js';
 import { mountLists } from './lists.js';
 import { mountReports } from './reports.js';
 import { mountSenders } from './senders.js';
+import { mountSetup } from './setup.js';
 import { mountTemplates } from './templates.js';
 
 const VIEWS = {
@@ -17,6 +18,7 @@ const VIEWS = {
   dnc: mountDnc,
   inbox: mountInbox,
   reports: mountReports,
+  setup: mountSetup,
 };
 const AGENT_STORAGE = 'proactive-sms.agent';
 

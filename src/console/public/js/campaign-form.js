@@ -14,6 +14,11 @@ const CAPTIONS = {
   templateId: 'Template',
   message: 'Message',
   senderIds: 'Senders',
+  skillId: 'Skill',
+  dncGroupId: 'DNC group',
+  startAt: 'Start at',
+  quietHours: 'Sending window',
+  validFor: 'Valid for',
 };
 
 /** campaignForm builds the form; onCreated is called after a campaign was created (it starts as a draft). */
@@ -23,15 +28,34 @@ export function campaignForm(config, onCreated) {
   const template = h('select', { name: 'templateId' }, option('', 'One-off message (below)'));
   const message = h('textarea', { name: 'message', rows: 3, dir: 'auto', placeholder: 'Hi {FirstName}, …' });
   const senders = h('div', { class: 'checks', id: 'campaign-senders' });
+  const skill = h('select', { name: 'skillId' }, option('', 'None: replies reach no agent'));
+  const dncGroup = h('select', { name: 'dncGroupId' }, option('', 'The business unit’s default'));
+  const startAt = h('input', { type: 'datetime-local', name: 'startAt' });
+  const windowFrom = h('input', { type: 'time', name: 'quietHoursStart' });
+  const windowTo = h('input', { type: 'time', name: 'quietHoursEnd' });
+  const validMinutes = h('input', {
+    type: 'number',
+    name: 'validForMinutes',
+    min: 1,
+    step: 1,
+    placeholder: 'no limit',
+  });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const done = h('p', { class: 'ok', role: 'status', hidden: true });
 
   const load = async () => {
-    const [lists, templates, senderList] = await Promise.all([
+    const [lists, templates, senderList, skills, groups] = await Promise.all([
       api('GET', '/calling-lists'),
       api('GET', '/templates'),
       api('GET', '/senders'),
+      api('GET', '/skills'),
+      api('GET', '/dnc-groups'),
     ]);
+    skill.replaceChildren(
+      option('', 'None: replies reach no agent'),
+      ...skills.map((s) => option(s.id, `${s.name}${s.replyHandling ? ' (replies reach agents)' : ''}`)),
+    );
+    dncGroup.replaceChildren(option('', 'The business unit’s default'), ...groups.map((g) => option(g.id, g.name)));
     list.replaceChildren(...lists.map((l) => option(l.id, `${l.name} (${plural(l.accepted, 'record')})`)));
     template.replaceChildren(option('', 'One-off message (below)'), ...templates.map((t) => option(t.id, t.name)));
     senders.replaceChildren(
@@ -57,6 +81,12 @@ export function campaignForm(config, onCreated) {
         const body = { name: name.value.trim(), listId: list.value, senderIds };
         if (template.value) body.templateId = template.value;
         else body.message = message.value;
+        if (skill.value) body.skillId = skill.value;
+        if (dncGroup.value) body.dncGroupId = dncGroup.value;
+        // The picker's local time, sent with its offset.
+        if (startAt.value) body.startAt = new Date(startAt.value).toISOString();
+        if (windowFrom.value || windowTo.value) body.quietHours = { start: windowFrom.value, end: windowTo.value };
+        if (validMinutes.value) body.validFor = Math.round(Number(validMinutes.value) * 60);
         try {
           const campaign = await api('POST', '/campaigns', body);
           showError(error, null);
@@ -73,6 +103,19 @@ export function campaignForm(config, onCreated) {
     h('div', { class: 'row' }, field('Name', name), field('Calling list', list), field('Template', template)),
     field('Message', message),
     field('Senders', senders),
+    h(
+      'details',
+      { class: 'options' },
+      h('summary', {}, 'Options: skill, DNC group, start time, sending window, validity'),
+      h('div', { class: 'row' }, field('Skill', skill), field('DNC group', dncGroup), field('Start at', startAt)),
+      h(
+        'div',
+        { class: 'row' },
+        field('Sending window from (recipient’s local time)', windowFrom),
+        field('to', windowTo),
+        field('Valid for (minutes)', validMinutes),
+      ),
+    ),
     h('button', { type: 'submit' }, 'Create campaign'),
     error,
     done,
