@@ -5,12 +5,14 @@
 // activity calls (dispatchBatch), in this process, without Temporal; and the same number of bare POSTs go to the
 // simulator over 32 connections with no database at all. The paths alternate over the rounds. Prints each rate and
 // the ratios the issues set: receipts on at least 0.8 of receipts off and 0.5 of the bare loop, Temporal at least
-// 0.6 of the plain loop.
+// 0.6 of the plain loop. Then (or alone, with --smpp-only) SMPP: the same campaigns through the SMPP adapter bound to
+// jsmpp's SMSC simulator with a window of 1 and of 10 (--smpp-recipients, default 5,000), beside the REST figure.
 import { createTwilioCarrier } from '../src/carrier/twilio-carrier';
 import { dispatchBatch, DispatchDeps } from '../src/campaigns/dispatch-batch';
 import { readConfig } from '../src/config';
 import { createDb } from '../src/db/connection';
 import { transitionCampaign } from '../src/db/campaigns';
+import { smppCeiling } from './lib/bench-smpp';
 import { BenchSystem, intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
 import {
   BenchTenant,
@@ -126,6 +128,7 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   const rounds = intOption('rounds', 2);
   const tenant = await createBenchTenant(system);
   const sender = await createBenchSender(tenant, 'short_code', 1, UNTHROTTLED_MPS);
+  if (process.argv.includes('--smpp-only')) return smppBesideRest(system, tenant, sender.id);
   log(`importing a ${recipients}-recipient list through the API...`);
   const list = await uploadBenchList(system, tenant, recipients);
   log(`imported in ${list.seconds.toFixed(1)} s`);
@@ -188,4 +191,31 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   ratio('receipts on / plain loop', rate('receipts on') / rate('plain loop'), TARGETS.temporalToLoop);
   ratio('receipts on / receipts off', rate('receipts on') / rate('receipts off'), TARGETS.receiptsOnToOff);
   ratio('receipts on / bare HTTP loop', rate('receipts on') / rate('bare HTTP loop'), TARGETS.receiptsOnToBare);
+  await smppBesideRest(system, tenant, sender.id);
 });
+
+/** smppBesideRest times SMPP campaigns (window 1 and 10) and one REST campaign of the same size, and prints them. */
+async function smppBesideRest(system: BenchSystem, tenant: BenchTenant, restSenderId: string): Promise<void> {
+  const recipients = intOption('smpp-recipients', 5000);
+  const timed = await uploadBenchList(system, tenant, recipients);
+  const warmUp = await uploadBenchList(system, tenant, 200);
+  const restWarmUp = await createBenchCampaign(tenant, 'warm-up REST beside SMPP', warmUp.id, [restSenderId]);
+  await throughTemporal(system, tenant, restWarmUp, 200);
+  await resetSimulator(system);
+  log(`REST (the bundled simulator), receipts on: sending ${recipients} messages through Temporal...`);
+  const restId = await createBenchCampaign(tenant, 'ceiling REST beside SMPP', timed.id, [restSenderId]);
+  const restSeconds = await throughTemporal(system, tenant, restId, recipients);
+  await checkedAccepted(system, recipients, 'REST beside SMPP');
+  const runs = await smppCeiling(
+    system,
+    tenant,
+    { timed: { id: timed.id, recipients }, warmUp: warmUp.id },
+    UNTHROTTLED_MPS,
+  );
+  console.log(`\nbench-ceiling SMPP: ${recipients} recipients per run through Temporal, receipts on, unthrottled`);
+  console.log(`REST (Twilio-compatible)  ${(recipients / restSeconds).toFixed(0).padStart(6)} messages/s`);
+  for (const run of runs)
+    console.log(
+      `SMPP window ${String(run.window).padEnd(13)} ${run.perSecond.toFixed(0).padStart(6)} messages/s  (${run.seconds.toFixed(1)} s)`,
+    );
+}

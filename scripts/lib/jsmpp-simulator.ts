@@ -47,7 +47,9 @@ export async function startJsmppSimulator(options: { showOutput?: boolean } = {}
         'java',
         [
           `-Djsmpp.simulator.port=${port}`,
+          // Its jar's simplelogger.properties logs org.jsmpp at trace: every PDU, more CPU than the SMSC itself.
           '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+          '-Dorg.slf4j.simpleLogger.log.org.jsmpp=warn',
           '-Xmx128m',
           '-cp',
           `${folder}/*`,
