@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { deleteCarrier, getCarrier, getCarrierById, insertCarrier, updateCarrier } from '../db/carriers';
+import {
+  deleteCarrier,
+  getCarrier,
+  getCarrierById,
+  insertCarrier,
+  twilioCarriersOfAccount,
+  updateCarrier,
+} from '../db/carriers';
 import type { CarrierRow, Db } from '../db/schema';
 import { InvalidInput, NotAllowedNow, NotFound } from '../domain-errors';
 import { openSecrets, sealSecrets } from './carrier-secrets';
@@ -91,4 +98,14 @@ export async function loadCarrierAccount(db: Db, key: Buffer | null, id: string)
     secrets,
     version: new Date(row.updated_at).toISOString(),
   } as unknown as CarrierAccount;
+}
+
+/**
+ * webhookTokensOf are the auth tokens of the business units' Twilio carriers of an account: their webhooks (receipts,
+ * replies) are signed with those, not with the environment's TWILIO_AUTH_TOKEN.
+ */
+export async function webhookTokensOf(db: Db, key: Buffer | null, accountSid: string): Promise<string[]> {
+  if (!key) return [];
+  const rows = await twilioCarriersOfAccount(db, accountSid);
+  return rows.map((row) => openSecrets(key, row.id, row.secrets).authToken).filter((t): t is string => !!t);
 }

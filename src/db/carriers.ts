@@ -138,3 +138,13 @@ export async function carrierVersions(
   const rows = await db.selectFrom('carriers').select(['id', 'kind', 'updated_at']).execute();
   return rows.map((r) => ({ carrierId: r.id, kind: r.kind, version: new Date(r.updated_at).toISOString() }));
 }
+
+/** twilioCarriersOfAccount lists the Twilio carriers (any business unit's) of one Twilio account SID. */
+export async function twilioCarriersOfAccount(db: Kysely<Database>, accountSid: string): Promise<CarrierRow[]> {
+  return db
+    .selectFrom('carriers')
+    .selectAll()
+    .where('kind', '=', 'twilio')
+    .where(sql<string>`settings->>'accountSid'`, '=', accountSid)
+    .execute();
+}

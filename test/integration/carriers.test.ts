@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { twilioSignature } from '../../src/carrier/webhook-signature';
 import { log } from '../../src/log';
+import { postWebhook } from '../support/webhooks';
 import { createTenant, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
 const system = useTestSystem({ inProcessWorker: false });
@@ -123,5 +125,22 @@ describe('carriers are a resource of the business unit, their secrets write-only
     const tenant = await createTenant(system);
     await addCarrier(tenant, twilio('Main'));
     expect((await tenant.api.post('/v1/carriers', smpp('Main'))).status).toBe(409);
+  });
+
+  it("takes webhooks signed with a business unit's own Twilio carrier's token, found by their AccountSid", async () => {
+    const tenant = await createTenant(system);
+    const accountSid = `AC${randomUUID().replace(/-/g, '')}`;
+    await addCarrier(tenant, { ...twilio(), accountSid, authToken: 'bu-own-token' });
+    const params = { AccountSid: accountSid, MessageSid: `SM${randomUUID().replace(/-/g, '')}`, MessageStatus: 'sent' };
+    const url = `${system.config.publicUrl}/webhooks/twilio/status`;
+    expect((await postWebhook(system, 'status', params, twilioSignature('bu-own-token', url, params))).status).toBe(
+      200,
+    );
+    expect((await postWebhook(system, 'status', params, twilioSignature('another-token', url, params))).status).toBe(
+      403,
+    );
+    const otherAccount = { ...params, AccountSid: 'ACnobody' };
+    const forged = twilioSignature('bu-own-token', url, otherAccount);
+    expect((await postWebhook(system, 'status', otherAccount, forged)).status).toBe(403);
   });
 });

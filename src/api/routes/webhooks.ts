@@ -1,4 +1,5 @@
 import express, { RequestHandler, Router } from 'express';
+import { webhookTokensOf } from '../../carrier/carrier-registry';
 import { isValidTwilioSignature } from '../../carrier/webhook-signature';
 import { log } from '../../log';
 import { createReceiptIntake } from '../../outbound/receipt-intake';
@@ -11,15 +12,32 @@ import { parseInput } from '../validation';
 /** WEBHOOK_BODY_LIMIT is the largest carrier webhook body taken. */
 export const WEBHOOK_BODY_LIMIT = '24kb';
 
-/** verifyTwilioSignature refuses (403) a webhook whose X-Twilio-Signature does not match PUBLIC_URL + path + params. */
-function verifyTwilioSignature(publicUrl: string, authToken: string): RequestHandler {
-  return (req, _res, next) => {
+// A business unit's own Twilio carrier signs with its auth token: looked up by the webhook's AccountSid, kept briefly.
+const ACCOUNT_TOKENS_TTL_MS = 30_000;
+
+/**
+ * verifyTwilioSignature refuses (403) a webhook whose X-Twilio-Signature does not match PUBLIC_URL + path + params
+ * under the environment's auth token or that of a business unit's Twilio carrier of the webhook's AccountSid.
+ */
+function verifyTwilioSignature({ db, config }: Pick<ApiDeps, 'db' | 'config'>): RequestHandler {
+  const accountTokens = new Map<string, { at: number; tokens: Promise<string[]> }>();
+  const tokensOf = (accountSid: string) => {
+    const known = accountTokens.get(accountSid);
+    if (known && Date.now() - known.at < ACCOUNT_TOKENS_TTL_MS) return known.tokens;
+    if (accountTokens.size > 1000) accountTokens.clear();
+    const tokens = webhookTokensOf(db, config.carrierSecretsKey, accountSid);
+    accountTokens.set(accountSid, { at: Date.now(), tokens });
+    tokens.catch(() => accountTokens.delete(accountSid));
+    return tokens;
+  };
+  return async (req, _res, next) => {
     const params = Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v)]));
-    const url = publicUrl + req.originalUrl;
-    if (!isValidTwilioSignature(authToken, url, params, req.header('x-twilio-signature'))) {
-      throw new ApiError(403, 'bad_signature', 'X-Twilio-Signature is missing or does not match this request');
-    }
-    next();
+    const url = config.publicUrl + req.originalUrl;
+    const signature = req.header('x-twilio-signature');
+    const signedBy = (token: string) => isValidTwilioSignature(token, url, params, signature);
+    if (signedBy(config.twilioAuthToken)) return next();
+    if (signature && params.AccountSid && (await tokensOf(params.AccountSid)).some(signedBy)) return next();
+    throw new ApiError(403, 'bad_signature', 'X-Twilio-Signature is missing or does not match this request');
   };
 }
 
@@ -32,7 +50,7 @@ export function webhookRoutes({ db, inboundForwarder, config }: ApiDeps): Router
     // The longest genuine webhook, an inbound 1,600-character text of three-byte characters percent-encoded (14.4 KB)
     // with Twilio's other fields and media URLs, fits; anything larger is not a carrier's and is refused 413 unread.
     express.urlencoded({ extended: false, limit: WEBHOOK_BODY_LIMIT }),
-    verifyTwilioSignature(config.publicUrl, config.twilioAuthToken),
+    verifyTwilioSignature({ db, config }),
   );
 
   router.post('/twilio/status', async (req, res) => {
