@@ -9,6 +9,7 @@ export interface Pdu {
   command_status: number;
   sequence_number: number;
   isResponse(): boolean;
+  toBuffer(): Buffer;
   response(fields?: Record<string, unknown>): Pdu;
   [field: string]: unknown;
 }

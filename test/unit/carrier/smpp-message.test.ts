@@ -72,6 +72,24 @@ describe('deliver_sm read as a receipt or a reply', () => {
     expect(readDeliverSm(undelivered)).toMatchObject({ status: 'undelivered', errorCode: 'smpp:012' });
   });
 
+  it('ignores an optional parameter SMPP 3.4 does not define, as the specification says', () => {
+    const bytes = pdu('deliver_sm', {
+      esm_class: 4,
+      short_message: Buffer.from('id:77 stat:DELIVRD err:000'),
+    }).toBuffer();
+    const unknownTlv = Buffer.from([0x14, 0x01, 0x00, 0x02, 0xab, 0xcd]);
+    const withTlv = Buffer.concat([bytes, unknownTlv]);
+    withTlv.writeUInt32BE(withTlv.length, 0);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PDU } = require('smpp') as { PDU: { fromBuffer(buffer: Buffer): Parameters<typeof readDeliverSm>[0] } };
+    expect(readDeliverSm(PDU.fromBuffer(withTlv))).toEqual({
+      kind: 'receipt',
+      messageId: '77',
+      status: 'delivered',
+      errorCode: null,
+    });
+  });
+
   it('prefers receipted_message_id and message_state when the SMSC sends them', () => {
     const receipt = pdu('deliver_sm', { esm_class: 4, receipted_message_id: 'A1B2', message_state: 8 });
     expect(readDeliverSm(receipt)).toMatchObject({ messageId: 'A1B2', status: 'failed' });
