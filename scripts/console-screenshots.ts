@@ -35,9 +35,10 @@ async function seed(api: ProactiveSmsClient) {
   });
   await api.updateSettings({ smsChannel: true });
   const template = await api.createTemplate({ name: 'Order shipped', body: 'Hi {FirstName}, order {Order} shipped.' });
+  const ada = phone(1);
   const list = await api.importCallingList(
     { name: 'June customers', phoneField: 'Phone' },
-    `FirstName,Order,Phone\nAda,A-1,${phone(1)}\nBob,,${phone(2)}\n`,
+    `FirstName,Order,Phone\nAda,A-1,${ada}\nBob,,${phone(2)}\n`,
   );
   const shipped = await api.createCampaign({
     name: 'Shipping notice',
@@ -71,12 +72,18 @@ async function seed(api: ProactiveSmsClient) {
     await until(`campaign ${id} to complete`, async () =>
       (await api.getCampaign(id)).status === 'completed' ? true : undefined,
     );
-  const res = await fetch(`${config.twilioApiUrl}/control/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from: contact, to: sender.address, body: 'Could we make it Saturday instead?' }),
-  });
-  if (!res.ok) throw new Error(`the simulator could not deliver the reply: ${res.status}`);
+  // Rosa answers a campaign with a skill that handles replies; Ada answers one without (it reaches no agent).
+  for (const [from, body] of [
+    [contact, 'Could we make it Saturday instead?'],
+    [ada, 'Where is my parcel?'],
+  ]) {
+    const res = await fetch(`${config.twilioApiUrl}/control/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from, to: sender.address, body }),
+    });
+    if (!res.ok) throw new Error(`the simulator could not deliver the reply: ${res.status}`);
+  }
   await until('the reply in the queue', async () =>
     (await api.listConversations({ status: 'queued' })).length ? true : undefined,
   );
@@ -115,10 +122,13 @@ async function main() {
     await page.click('a[href="#/inbox"]');
     await (await page.waitForSelector('#queue button')).click();
     await page.waitForSelector('#thread li');
-    await page.waitForTimeout(1000);
+    await page.waitForTimeout(2500);
     await save(page, 'console-inbox');
     await page.goto(`${temporalUi}/namespaces/${config.temporalNamespace}/workflows/campaign-${shipped.id}`);
     await page.waitForLoadState('networkidle');
+    // The summary and details the workflow was started with are under User Metadata.
+    const metadataTab = page.getByText('User Metadata');
+    if (await metadataTab.count()) await metadataTab.first().click();
     await page.waitForTimeout(3000);
     await save(page, 'temporal-campaign');
   } finally {
