@@ -5,6 +5,7 @@ import { requireAdmin, requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { adminApiKeyRoutes, apiKeyRoutes } from './routes/api-keys';
+import { agentRoutes } from './routes/agents';
 import { auditRoutes } from './routes/audit';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
 import { carrierRoutes } from './routes/carriers';
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps): Express {
     campaignRoutes,
     cadenceEventRoutes,
     conversationRoutes,
+    agentRoutes,
     apiKeyRoutes,
     auditRoutes,
   ]) {

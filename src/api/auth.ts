@@ -24,12 +24,18 @@ export function requireApiKey(db: Db): RequestHandler {
     if (!holder) throw new ApiError(401, 'unauthorized', 'unknown, revoked or expired API key');
     res.locals.businessUnit = holder.businessUnit;
     res.locals.caller = { kind: 'api_key', key: holder.key } satisfies Caller;
-    if (!roleMayCall(holder.key.role, req.method))
+    if (!roleMayCall(holder.key.role, req.method, req.path))
       throw new ApiError(403, 'forbidden', `a ${holder.key.role} key may not ${req.method} ${req.originalUrl}`, {
         role: holder.key.role,
       });
     next();
   };
+}
+
+/** agentIdOf is the agent whose own key made the request, or null (a supervisor's or an integration's key). */
+export function agentIdOf(res: Response): string | null {
+  const caller = callerOf(res);
+  return caller?.kind === 'api_key' && caller.key.role === 'agent' ? caller.key.agent_id : null;
 }
 
 /** businessUnitOf is the tenant of an authenticated request. */

@@ -57,6 +57,10 @@ export const updateSettingsSchema = z.object({
     .optional(),
   /** A conversation accepted within this many seconds counts towards the service level. */
   serviceLevelSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** How long an agent has to accept an offer before it goes to the next agent (default 30). */
+  offerTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  /** An agent whose inbox sent no heartbeat for this long goes offline (default 90). */
+  agentOfflineSeconds: z.number().int().min(5).max(86_400).optional(),
 });
 
 /** createDncGroupSchema is POST /dnc-groups. */

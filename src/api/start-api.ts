@@ -4,6 +4,7 @@ import { createDb } from '../db/connection';
 import type { Db } from '../db/schema';
 import { log } from '../log';
 import { ForwarderOptions, startInboundForwarder } from '../replies/inbound-forwarder';
+import { startRoutingSweeper } from '../replies/routing';
 import { connectWorkflowClient, WorkflowClient } from '../workflow-client';
 import { createApp } from './app';
 
@@ -15,6 +16,8 @@ export interface StartApiOptions {
   poolSize?: number;
   /** Tuning for the inbound forwarder (tests shrink its hand). */
   forwarder?: ForwarderOptions;
+  /** How often this process sweeps routing: lapsed offers, silent agents, queues (ROUTING_SWEEP_MS, default 1 s). */
+  routingSweepMs?: number;
 }
 
 /** RunningApi is a listening API process's handles. */
@@ -53,6 +56,8 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   // closed (Node's default is 5 s), which resets a webhook in flight.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Every API process sweeps: the sweep's state is PostgreSQL's rows, so any one (or all at once) may do it.
+  const sweeper = startRoutingSweeper(db, options.routingSweepMs ?? (Number(process.env.ROUTING_SWEEP_MS) || 1000));
   log.info({ port: config.port, publicUrl: config.publicUrl }, 'API listening');
   return {
     server,
@@ -61,6 +66,7 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
     async stop() {
       // In-flight requests (a carrier's webhook) finish; idle keep-alive connections close at once.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sweeper.stop();
       await inboundForwarder.stop();
       await Promise.all([temporal.close(), db.destroy()]);
     },

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type ApiKey, findLiveApiKey, insertApiKey, type KeyHolder, markApiKeyUsed } from '../db/api-keys';
-import type { ApiKeyRole, Db } from '../db/schema';
+import type { ApiKeyRole, Db, DbOrTransaction } from '../db/schema';
 
 /** generateApiKey makes a business unit's secret key; it is shown once and only its hash is stored. */
 export function generateApiKey(): string {
@@ -25,17 +25,35 @@ export const API_KEY_ROLES = ['admin', 'agent', 'readonly'] as const satisfies r
 
 const READING_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const UUID = '[0-9a-fA-F-]{36}';
+// What an agent's own key may call (paths within /v1): its state, its offers and conversations (each route checks the
+// conversation is the agent's), the queue summary, and the lists it answers with. Everything else is the supervisor's.
+const AGENT_ROUTES: readonly [string, RegExp][] = [
+  ['GET', /^\/agents\/me(\/offers)?$/],
+  ['PUT', /^\/agents\/me\/state$/],
+  ['POST', /^\/agents\/me\/heartbeat$/],
+  ['GET', /^\/(conversations|dispositions|quick-responses|skills|queue|events)$/],
+  ['GET', new RegExp(`^/conversations/${UUID}$`)],
+  ['GET', new RegExp(`^/quick-responses/${UUID}/merged$`)],
+  ['POST', new RegExp(`^/conversations/${UUID}/(accept|messages|transfer|close)$`)],
+];
+
 /**
- * roleMayCall is the one rule of what a key's role allows: an admin key everything of its business unit, a readonly
- * key only reads, and an agent key (issue 16 gives agents their routes) only reads until then.
+ * roleMayCall is the one rule of what a key's role allows (path within /v1): an admin key everything of its business
+ * unit, a readonly key only reads, and an agent's key only what working its own conversations needs.
  */
-export function roleMayCall(role: ApiKeyRole, method: string): boolean {
-  return role === 'admin' || READING_METHODS.has(method.toUpperCase());
+export function roleMayCall(role: ApiKeyRole, method: string, path: string): boolean {
+  const verb = method.toUpperCase();
+  if (role === 'admin') return true;
+  if (role === 'readonly') return READING_METHODS.has(verb);
+  if (verb === 'OPTIONS') return true;
+  const asGet = verb === 'HEAD' ? 'GET' : verb;
+  return AGENT_ROUTES.some(([m, pattern]) => m === asGet && pattern.test(path));
 }
 
 /** createApiKey makes a new key for a business unit and returns it with its secret, the only time the secret exists. */
 export async function createApiKey(
-  db: Db,
+  db: DbOrTransaction,
   input: { businessUnitId: string; name: string; role: ApiKeyRole; expiresAt?: Date | null; agentId?: string | null },
 ): Promise<{ key: ApiKey; secret: string }> {
   const secret = generateApiKey();

@@ -52,6 +52,8 @@ export interface BusinessUnitSettingsPatch {
   /** JSON of the price per segment per sender kind. */
   segment_prices?: string;
   service_level_seconds?: number;
+  offer_timeout_seconds?: number;
+  agent_offline_seconds?: number;
 }
 
 /** updateBusinessUnitSettings changes a tenant's own settings. */

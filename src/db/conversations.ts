@@ -57,7 +57,13 @@ function conversationsWithSender(db: Kysely<Database>, businessUnitId: string) {
  */
 export async function openOrJoinConversation(
   db: Kysely<Database>,
-  conversation: { businessUnitId: string; contact: string; senderId: string; campaignId: string | null },
+  conversation: {
+    businessUnitId: string;
+    contact: string;
+    senderId: string;
+    campaignId: string | null;
+    skillId?: string | null;
+  },
 ): Promise<Conversation> {
   return db
     .insertInto('conversations')
@@ -70,6 +76,8 @@ export async function openOrJoinConversation(
       agent: null,
       closed_reason: null,
       closed_at: null,
+      skill_id: conversation.skillId ?? null,
+      queued_at: sql<Date>`now()`,
     })
     .onConflict((oc) =>
       oc
@@ -78,6 +86,9 @@ export async function openOrJoinConversation(
         .doUpdateSet({
           sender_id: (eb) => eb.ref('excluded.sender_id'),
           campaign_id: sql`coalesce(excluded.campaign_id, conversations.campaign_id)`,
+          // A conversation keeps its queue (and its place in it) once it has one.
+          skill_id: sql`coalesce(conversations.skill_id, excluded.skill_id)`,
+          queued_at: sql`coalesce(conversations.queued_at, excluded.queued_at)`,
           last_message_at: sql`now()`,
         }),
     )
@@ -156,6 +167,20 @@ export async function recordAgentReply(
   });
 }
 
+/** findConversation loads a conversation's own row only if it belongs to the business unit. */
+export async function findConversation(
+  db: Kysely<Database>,
+  businessUnitId: string,
+  id: string,
+): Promise<Conversation | undefined> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('business_unit_id', '=', businessUnitId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 /** getConversation loads a conversation only if it belongs to the business unit. */
 export async function getConversation(
   db: Kysely<Database>,
@@ -172,10 +197,11 @@ export async function getConversation(
 export async function listConversations(
   db: Kysely<Database>,
   businessUnitId: string,
-  filter: { status?: ConversationStatus; limit: number },
+  filter: { status?: ConversationStatus; limit: number; agentId?: string },
 ): Promise<ConversationView[]> {
   let query = conversationsWithSender(db, businessUnitId);
   if (filter.status) query = query.where('conversations.status', '=', filter.status);
+  if (filter.agentId) query = query.where('conversations.agent_id', '=', filter.agentId);
   if (filter.status === 'closed') query = query.orderBy('conversations.closed_at', 'desc');
   return query.orderBy('conversations.last_message_at').orderBy('conversations.id').limit(filter.limit).execute();
 }
@@ -209,7 +235,7 @@ export async function transitionConversation(
   businessUnitId: string,
   id: string,
   from: readonly ConversationStatus[],
-  change: { status: ConversationStatus; agent?: string; closedReason?: string },
+  change: { status: ConversationStatus; agent?: string; closedReason?: string; dispositionId?: string | null },
 ): Promise<Conversation | undefined> {
   const closing = change.status === 'closed';
   return db
@@ -219,7 +245,14 @@ export async function transitionConversation(
       ...(change.agent === undefined ? {} : { agent: change.agent }),
       // The first acceptance stays: reports measure the time to accept from it.
       ...(change.status === 'assigned' ? { assigned_at: sql`coalesce(assigned_at, now())` } : {}),
-      ...(closing ? { closed_reason: change.closedReason ?? null, closed_at: sql`now()` } : {}),
+      ...(closing
+        ? {
+            closed_reason: change.closedReason ?? null,
+            closed_at: sql`now()`,
+            disposition_id: change.dispositionId ?? null,
+            offer_expires_at: null,
+          }
+        : {}),
     })
     .where('business_unit_id', '=', businessUnitId)
     .where('id', '=', id)

@@ -25,6 +25,10 @@ export interface BusinessUnitTable {
   segment_prices: ColumnType<Record<string, number>, string | undefined, string>;
   /** A conversation accepted within this many seconds of being offered counts towards the service level. */
   service_level_seconds: Generated<number>;
+  /** How long an agent has to accept an offer before it goes to the next agent (src/replies/routing.ts). */
+  offer_timeout_seconds: Generated<number>;
+  /** An agent whose last heartbeat is older than this goes offline, its offers back to the queue. */
+  agent_offline_seconds: Generated<number>;
 }
 
 export interface SenderTable {
@@ -201,7 +205,7 @@ export interface CampaignTable {
 }
 
 /** ConversationStatus is where a conversation is in the agents' queue (API.md); src/replies/conversation-status.ts. */
-export type ConversationStatus = 'queued' | 'assigned' | 'closed';
+export type ConversationStatus = 'queued' | 'offered' | 'assigned' | 'closed';
 
 export interface ConversationTable {
   id: Generated<string>;
@@ -217,6 +221,51 @@ export interface ConversationTable {
   closed_at: Timestamp | null;
   /** When an agent first took it (reports' time to accept). */
   assigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The skill whose queue it waits in (routing, src/replies/routing.ts). */
+  skill_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent it is offered to or assigned to (an agent of the agents table; `agent` is the name shown). */
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  queued_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  offered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  offer_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  disposition_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** AgentState is what an agent is doing (API.md): only an available agent is offered conversations. */
+export type AgentState = 'available' | 'unavailable' | 'offline';
+
+export interface AgentTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  max_conversations: Generated<number>;
+  state: Generated<AgentState>;
+  reason: string | null;
+  state_changed_at: Generated<Date>;
+  last_heartbeat_at: Date | null;
+  idle_since: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+export interface AgentSkillTable {
+  agent_id: string;
+  skill_id: string;
+  proficiency: number;
+}
+
+export interface DispositionTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface QuickResponseTable {
+  id: Generated<string>;
+  business_unit_id: string;
+  name: string;
+  body: string;
+  created_at: Generated<Date>;
 }
 
 export interface MessageTable {
@@ -389,6 +438,10 @@ export interface UploadLeaseTable {
 }
 
 export interface Database {
+  agents: AgentTable;
+  agent_skills: AgentSkillTable;
+  dispositions: DispositionTable;
+  quick_responses: QuickResponseTable;
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   api_request_counts: ApiRequestCountTable;
@@ -433,6 +486,9 @@ export type Conversation = Selectable<ConversationTable>;
 export type ConversationMessage = Selectable<ConversationMessageTable>;
 export type InboundMessage = Selectable<InboundMessageTable>;
 export type SkillGroup = Selectable<SkillGroupTable>;
+export type Agent = Selectable<AgentTable>;
+export type Disposition = Selectable<DispositionTable>;
+export type QuickResponse = Selectable<QuickResponseTable>;
 
 /** Db is the database handle every repository takes first (code outside src/db/ names this, never Kysely). */
 export type Db = Kysely<Database>;

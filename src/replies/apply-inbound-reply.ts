@@ -11,6 +11,7 @@ import { confirmationText } from './confirmations';
 import { attributeReply, ReplyAttribution } from './reply-attribution';
 import { classifyReply, ReplyClassification } from './reply-keywords';
 import { explainUnrouted, unroutedOutcome, unroutedReason } from './unrouted-replies';
+import { conversationReceived } from './routing';
 
 /** InboundReplyResult is what the conversation workflow needs to know after a reply was applied. */
 export interface InboundReplyResult {
@@ -74,16 +75,16 @@ export async function applyInboundReply(db: Db, messageSid: string): Promise<Inb
       { businessUnitId: unit.id, campaignId: attribution.campaign?.id ?? null, messageSid, reason: unrouted },
       `reply reached no agent: ${explainUnrouted(unrouted)}`,
     );
-  return resultOf(
-    await markInboundProcessed(db, messageSid, {
-      classification: reply.kind,
-      rule: reply.rule,
-      outcome: finalOutcome,
-      conversationId,
-      confirmationMessageId,
-      attribution: { campaignId: attribution.campaign?.id ?? null, skillId: attribution.skillId, senderId: sender.id },
-    }),
-  );
+  const processed = await markInboundProcessed(db, messageSid, {
+    classification: reply.kind,
+    rule: reply.rule,
+    outcome: finalOutcome,
+    conversationId,
+    confirmationMessageId,
+    attribution: { campaignId: attribution.campaign?.id ?? null, skillId: attribution.skillId, senderId: sender.id },
+  });
+  if (conversationId) await conversationReceived(db, unit.id, conversationId);
+  return resultOf(processed);
 }
 
 /** unownedOutcome records a message to a number no business unit owns (or one that cannot receive). */
@@ -147,6 +148,7 @@ async function threadFor(
       contact: inbound.from_phone,
       senderId: sender.id,
       campaignId: attribution.campaign?.id ?? null,
+      skillId: attribution.skillId,
     });
   }
   if (!conversation) return null;

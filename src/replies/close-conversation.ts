@@ -3,20 +3,28 @@ import type { Conversation, Db } from '../db/schema';
 import { log } from '../log';
 import { conversationAllowedFrom } from './conversation-status';
 import type { ConversationWorkflows } from './conversation-workflows';
+import { slotFreed } from './routing';
 
-/** closeConversation closes an open conversation, saying why (agent, idle); false if it was not open. */
+/**
+ * closeConversation closes an open conversation, saying why (agent, idle) and with the agent's disposition code; the
+ * agent's slot is free at once and the next queued conversation offered. False if it was not open.
+ */
 export async function closeConversation(
   db: Db,
   businessUnitId: string,
   conversationId: string,
   reason: 'agent' | 'idle',
+  dispositionId: string | null = null,
 ): Promise<boolean> {
   const closed = await transitionConversation(db, businessUnitId, conversationId, conversationAllowedFrom('close'), {
     status: 'closed',
     closedReason: reason,
+    dispositionId,
   });
-  if (closed) log.info({ conversationId, businessUnitId, contact: closed.contact, reason }, 'conversation closed');
-  return closed !== undefined;
+  if (!closed) return false;
+  log.info({ conversationId, businessUnitId, contact: closed.contact, reason }, 'conversation closed');
+  await slotFreed(db, closed.agent_id, closed.skill_id);
+  return true;
 }
 
 /**
@@ -26,8 +34,10 @@ export async function closeConversation(
 export async function closeByAgent(
   deps: { db: Db; workflows: Pick<ConversationWorkflows, 'conversationClosed'> },
   conversation: Pick<Conversation, 'id' | 'business_unit_id' | 'contact'>,
+  dispositionId: string | null = null,
 ): Promise<boolean> {
-  if (!(await closeConversation(deps.db, conversation.business_unit_id, conversation.id, 'agent'))) return false;
+  const unit = conversation.business_unit_id;
+  if (!(await closeConversation(deps.db, unit, conversation.id, 'agent', dispositionId))) return false;
   const contact = { businessUnitId: conversation.business_unit_id, contact: conversation.contact };
   await deps.workflows.conversationClosed(contact, conversation.id);
   return true;

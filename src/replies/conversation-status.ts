@@ -2,18 +2,29 @@ import type { ConversationStatus } from '../db/schema';
 
 export type { ConversationStatus } from '../db/schema';
 
-/** ConversationStatus is where a conversation is in the agents' queue (API.md: queued, assigned, closed). */
-export const CONVERSATION_STATUSES = ['queued', 'assigned', 'closed'] as const satisfies readonly ConversationStatus[];
+/** ConversationStatus is where a conversation is in the agents' queue (API.md: queued, offered, assigned, closed). */
+export const CONVERSATION_STATUSES = [
+  'queued',
+  'offered',
+  'assigned',
+  'closed',
+] as const satisfies readonly ConversationStatus[];
 
 /** ConversationAction is what an agent (or the idle timer) can do to a conversation. */
-export type ConversationAction = 'assign' | 'close';
+export type ConversationAction = 'assign' | 'accept' | 'transfer' | 'close';
 
 /** OPEN_CONVERSATION_STATUSES are the statuses in which a conversation still takes messages either way. */
-export const OPEN_CONVERSATION_STATUSES: readonly ConversationStatus[] = ['queued', 'assigned'];
+export const OPEN_CONVERSATION_STATUSES: readonly ConversationStatus[] = ['queued', 'offered', 'assigned'];
 
-// The one place that says which action is allowed from which status; anything else is a 409. Reassigning is allowed.
+/** LOADING_STATUSES are the statuses that take one of the agent's slots (its cap counts them). */
+export const LOADING_STATUSES: readonly ConversationStatus[] = ['offered', 'assigned'];
+
+// The one place that says which action is allowed from which status; anything else is a 409. Reassigning is allowed;
+// a supervisor's assignment by name never takes an offer from the agent it is offered to.
 const ALLOWED_FROM: Record<ConversationAction, readonly ConversationStatus[]> = {
-  assign: OPEN_CONVERSATION_STATUSES,
+  assign: ['queued', 'assigned'],
+  accept: ['offered'],
+  transfer: LOADING_STATUSES,
   close: OPEN_CONVERSATION_STATUSES,
 };
 

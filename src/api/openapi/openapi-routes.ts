@@ -3,6 +3,7 @@ import { ApiError } from '../errors';
 import { buildOpenApiDocument } from './document';
 import type { ApiOperation } from './operation';
 import { accessOperations } from './operations/access';
+import { agentOperations } from './operations/agents';
 import { audienceOperations } from './operations/audience';
 import { carrierOperations } from './operations/carriers';
 import { campaignOperations } from './operations/campaigns';
@@ -17,6 +18,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...carrierOperations,
   ...campaignOperations,
   ...conversationOperations,
+  ...agentOperations,
   ...reportOperations,
   ...accessOperations,
 ];

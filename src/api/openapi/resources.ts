@@ -53,6 +53,10 @@ export const settingsResponse = named(
     segmentPrices: z.record(z.string(), z.number()),
     /** A conversation accepted within this many seconds counts towards the service level. */
     serviceLevelSeconds: z.int(),
+    /** How long an agent has to accept an offer before it goes to the next agent. */
+    offerTimeoutSeconds: z.int(),
+    /** An agent whose inbox sent no heartbeat for this long goes offline, its offers back to the queue. */
+    agentOfflineSeconds: z.int(),
   }),
 );
 

@@ -116,6 +116,12 @@ const conversationFields = {
   senderId: z.uuid(),
   campaignId: z.uuid().nullable(),
   status: z.enum(CONVERSATION_STATUSES),
+  /** The agent it is offered or assigned to (issue 16's agents), and the skill whose queue it is in. */
+  agentId: z.uuid().nullable(),
+  skillId: z.uuid().nullable(),
+  queuedAt: timestamp.nullable(),
+  offerExpiresAt: timestamp.nullable(),
+  dispositionId: z.uuid().nullable(),
   agent: nullableText,
   lastMessageAt: timestamp,
   createdAt: timestamp,

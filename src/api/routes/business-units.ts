@@ -40,6 +40,8 @@ function presentSettings(unit: BusinessUnit): Answer<typeof settingsResponse> {
     timeZone: unit.time_zone,
     segmentPrices: unit.segment_prices,
     serviceLevelSeconds: unit.service_level_seconds,
+    offerTimeoutSeconds: unit.offer_timeout_seconds,
+    agentOfflineSeconds: unit.agent_offline_seconds,
   };
 }
 
@@ -61,6 +63,8 @@ export function settingsRoutes({ db }: ApiDeps): Router {
       time_zone: input.timeZone,
       segment_prices: input.segmentPrices && JSON.stringify(input.segmentPrices),
       service_level_seconds: input.serviceLevelSeconds,
+      offer_timeout_seconds: input.offerTimeoutSeconds,
+      agent_offline_seconds: input.agentOfflineSeconds,
     });
     res.json(presentSettings(unit));
   });

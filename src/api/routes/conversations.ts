@@ -14,7 +14,12 @@ import { listUnroutedReplies, UnroutedReplyRow } from '../../db/unrouted-replies
 import { explainUnrouted, unroutedReason } from '../../replies/unrouted-replies';
 import { conversationAllowedFrom } from '../../replies/conversation-status';
 import type { Answer } from '../answer';
-import { businessUnitOf } from '../auth';
+import { agentIdOf, businessUnitOf } from '../auth';
+import { closeConversationSchema, transferSchema } from '../agent-schemas';
+import { getAgent } from '../../db/agents';
+import { getDisposition } from '../../db/dispositions';
+import { getSkill } from '../../db/skills';
+import { acceptConversation, transferConversation } from '../../replies/routing';
 import type { conversationResponse, unroutedReplyResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -27,7 +32,8 @@ import {
 } from '../schemas';
 import { parseInput } from '../validation';
 
-function presentConversation(conversation: ConversationView): Answer<typeof conversationResponse> {
+/** presentConversation is a conversation as the API answers it (the agents' routes answer offers with it too). */
+export function presentConversation(conversation: ConversationView): Answer<typeof conversationResponse> {
   return {
     id: conversation.id,
     contact: conversation.contact,
@@ -36,6 +42,11 @@ function presentConversation(conversation: ConversationView): Answer<typeof conv
     campaignId: conversation.campaign_id,
     status: conversation.status,
     agent: conversation.agent,
+    agentId: conversation.agent_id,
+    skillId: conversation.skill_id,
+    queuedAt: conversation.queued_at,
+    offerExpiresAt: conversation.offer_expires_at,
+    dispositionId: conversation.disposition_id,
     lastMessageAt: conversation.last_message_at,
     createdAt: conversation.created_at,
     closedAt: conversation.closed_at,
@@ -91,10 +102,14 @@ export function conversationRoutes(deps: ApiDeps): Router {
   const router = Router();
   const services = { db, workflows: deps.workflows.conversations };
 
+  // An agent's own key reaches only the conversations offered or assigned to that agent.
   async function load(res: Response, params: unknown): Promise<ConversationView> {
     const { id } = parseInput(idParamSchema, params);
     const conversation = await getConversation(db, businessUnitOf(res).id, id);
     if (!conversation) throw notFound('conversation', id);
+    const agentId = agentIdOf(res);
+    if (agentId && conversation.agent_id !== agentId)
+      throw new ApiError(403, 'forbidden', `conversation ${id} is not offered or assigned to this agent`);
     return conversation;
   }
 
@@ -104,7 +119,8 @@ export function conversationRoutes(deps: ApiDeps): Router {
 
   router.get('/conversations', async (req, res) => {
     const filter = parseInput(conversationListQuerySchema, req.query);
-    res.json((await listConversations(db, businessUnitOf(res).id, filter)).map(presentConversation));
+    const agentId = agentIdOf(res) ?? undefined;
+    res.json((await listConversations(db, businessUnitOf(res).id, { ...filter, agentId })).map(presentConversation));
   });
 
   // Replies that asked nothing of the system and reached no agent: what would otherwise vanish without a trace.
@@ -154,9 +170,36 @@ export function conversationRoutes(deps: ApiDeps): Router {
     });
   });
 
+  router.post('/conversations/:id/accept', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const agentId = agentIdOf(res);
+    if (!agentId) throw new ApiError(403, 'forbidden', "only an agent's own key accepts an offer");
+    if (!(await acceptConversation(db, conversation.business_unit_id, conversation.id, agentId)))
+      throw notAllowed('accept', conversation);
+    res.json(await reloaded(res, conversation.id));
+  });
+
+  router.post('/conversations/:id/transfer', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const target = parseInput(transferSchema, req.body);
+    const unitId = conversation.business_unit_id;
+    if ('skillId' in target && !(await getSkill(db, unitId, target.skillId)))
+      throw notFound('skill', target.skillId, 'skillId');
+    if ('agentId' in target && !(await getAgent(db, unitId, target.agentId)))
+      throw notFound('agent', target.agentId, 'agentId');
+    const moved = await transferConversation(db, conversation, target);
+    if (moved.outcome === 'not_open') throw notAllowed('transfer', conversation);
+    if (moved.outcome === 'agent_full')
+      throw new ApiError(409, 'agent_full', `agent ${'agentId' in target ? target.agentId : ''} has no free slot`);
+    res.json(await reloaded(res, conversation.id));
+  });
+
   router.post('/conversations/:id/close', async (req, res) => {
     const conversation = await load(res, req.params);
-    if (!(await closeByAgent(services, conversation))) throw notAllowed('close', conversation);
+    const { dispositionId } = parseInput(closeConversationSchema, req.body ?? {});
+    if (dispositionId && !(await getDisposition(db, conversation.business_unit_id, dispositionId)))
+      throw notFound('disposition', dispositionId, 'dispositionId');
+    if (!(await closeByAgent(services, conversation, dispositionId ?? null))) throw notAllowed('close', conversation);
     res.json(await reloaded(res, conversation.id));
   });
   return router;

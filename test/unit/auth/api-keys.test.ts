@@ -18,13 +18,43 @@ describe('API keys and secrets', () => {
     expect(secretsEqual('a'.repeat(10_000), 'admin-token')).toBe(false);
   });
 
-  it('lets an admin key do everything and a readonly or agent key only read', () => {
+  it('lets an admin key do everything and a readonly key only read', () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS']) {
-      expect([method, roleMayCall('readonly', method), roleMayCall('agent', method)]).toEqual([method, true, true]);
+      expect([method, roleMayCall('readonly', method, '/campaigns')]).toEqual([method, true]);
     }
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      expect([method, roleMayCall('admin', method), roleMayCall('readonly', method)]).toEqual([method, true, false]);
+      const both = [roleMayCall('admin', method, '/campaigns'), roleMayCall('readonly', method, '/campaigns')];
+      expect([method, ...both]).toEqual([method, true, false]);
     }
+  });
+
+  it("lets an agent's key only work its own conversations", () => {
+    const id = '3f1c2a8e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+    for (const [method, path] of [
+      ['GET', '/agents/me'],
+      ['GET', '/agents/me/offers'],
+      ['PUT', '/agents/me/state'],
+      ['POST', '/agents/me/heartbeat'],
+      ['GET', '/queue'],
+      ['GET', '/events'],
+      ['GET', '/conversations'],
+      ['GET', `/conversations/${id}`],
+      ['POST', `/conversations/${id}/accept`],
+      ['POST', `/conversations/${id}/close`],
+      ['GET', '/quick-responses'],
+    ])
+      expect([method, path, roleMayCall('agent', method, path)]).toEqual([method, path, true]);
+    for (const [method, path] of [
+      ['GET', '/agents'],
+      ['POST', '/agents'],
+      ['GET', '/campaigns'],
+      ['GET', '/api-keys'],
+      ['GET', '/settings'],
+      ['POST', `/conversations/${id}/assign`],
+      ['POST', '/dispositions'],
+      ['GET', '/calling-lists'],
+    ])
+      expect([method, path, roleMayCall('agent', method, path)]).toEqual([method, path, false]);
   });
 
   it('drops every field that holds a secret from what the audit trail stores, at any depth', () => {

@@ -6,6 +6,7 @@ import {
   idParamSchema,
   unroutedReplyQuerySchema,
 } from '../../schemas';
+import { closeConversationSchema } from '../../agent-schemas';
 import { ApiOperation, jsonBody } from '../operation';
 import { listOf } from '../resources';
 import {
@@ -73,8 +74,9 @@ export const conversationOperations: ApiOperation[] = [
     operationId: 'closeConversation',
     method: 'post',
     path: '/v1/conversations/:id/close',
-    summary: 'Close a conversation',
-    errors: [404, 409],
+    summary: 'Close a conversation, with a disposition code; its agent takes the next queued one',
+    body: jsonBody(closeConversationSchema),
+    errors: [403, 404, 409],
     responses: { 200: { description: 'Closed.', schema: conversationResponse } },
   },
 ];
