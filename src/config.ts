@@ -18,6 +18,8 @@ export interface AppConfig {
   twilioAuthToken: string;
   /** CARRIER_SECRETS_KEY: seals business units' carrier secrets at rest (AES-256-GCM); null: carriers refused. */
   carrierSecretsKey: Buffer | null;
+  /** CARRIER_HOSTS_ALLOWED: the only hosts business units' carriers may name (comma-separated); null: any. */
+  carrierHostsAllowed: string[] | null;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
   campaign: {
     batchSize: number;
@@ -78,6 +80,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     twilioAccountSid: env.TWILIO_ACCOUNT_SID || SIMULATOR_ACCOUNT_SID,
     twilioAuthToken: env.TWILIO_AUTH_TOKEN || SIMULATOR_AUTH_TOKEN,
     carrierSecretsKey: env.CARRIER_SECRETS_KEY ? parseSecretsKey(env.CARRIER_SECRETS_KEY) : null,
+    carrierHostsAllowed: env.CARRIER_HOSTS_ALLOWED
+      ? env.CARRIER_HOSTS_ALLOWED.split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean)
+      : null,
     campaign: {
       batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
       // A fast sender would finish 500 in a few seconds and idle while the next batch starts: a batch also holds

@@ -10,13 +10,31 @@ import {
 import type { CarrierRow, Db } from '../db/schema';
 import { InvalidInput, NotAllowedNow, NotFound } from '../domain-errors';
 import { openSecrets, sealSecrets } from './carrier-secrets';
-import { CarrierAccount, CarrierKind, foreignField, SECRET_FIELDS, splitCarrierRequest } from './carrier-settings';
+import {
+  CarrierAccount,
+  carrierHostOf,
+  CarrierKind,
+  foreignField,
+  isCarrierHostAllowed,
+  SECRET_FIELDS,
+  splitCarrierRequest,
+} from './carrier-settings';
 
 // The one owner of a business unit's carriers: the API, the senders (which may name one) and the worker (which sends
 // through it) all come here, so the secrets are sealed and opened in one place and never leave it but to the adapter.
 
 /** CarrierRequest is POST /carriers or PATCH /carriers/:id, settings and secrets mixed as the client writes them. */
 export type CarrierRequest = { name?: string; kind?: CarrierKind } & Record<string, unknown>;
+
+// A carrier whose host the server may not reach (CARRIER_HOSTS_ALLOWED) is refused, naming the field that holds it.
+function checkHost(kind: CarrierKind, settings: Record<string, unknown>, allowed: readonly string[] | null): void {
+  const host = carrierHostOf(kind, settings);
+  if (!isCarrierHostAllowed(host, allowed))
+    throw new InvalidInput(
+      `${host} is not among this server's CARRIER_HOSTS_ALLOWED`,
+      kind === 'smpp' ? 'host' : 'apiUrl',
+    );
+}
 
 function requireKey(key: Buffer | null): Buffer {
   if (!key) throw new NotAllowedNow('carriers cannot be stored or used: CARRIER_SECRETS_KEY is not set on this server');
@@ -29,11 +47,13 @@ export async function createCarrier(
   key: Buffer | null,
   businessUnitId: string,
   request: CarrierRequest & { name: string; kind: CarrierKind },
+  allowedHosts: readonly string[] | null = null,
 ): Promise<CarrierRow> {
   const sealKey = requireKey(key);
   const foreign = foreignField(request.kind, request);
   if (foreign) throw new InvalidInput(`a ${request.kind} carrier has no field ${foreign}`, foreign);
   const { settings, secrets } = splitCarrierRequest(request.kind, request, null);
+  checkHost(request.kind, settings, allowedHosts);
   const missing = SECRET_FIELDS[request.kind].find((field) => secrets[field] === undefined);
   if (missing) throw new InvalidInput('is required', missing);
   const id = randomUUID();
@@ -54,6 +74,7 @@ export async function changeCarrier(
   businessUnitId: string,
   id: string,
   request: CarrierRequest,
+  allowedHosts: readonly string[] | null = null,
 ): Promise<CarrierRow> {
   const sealKey = requireKey(key);
   const current = await getCarrier(db, businessUnitId, id);
@@ -64,6 +85,7 @@ export async function changeCarrier(
   const foreign = foreignField(kind, request);
   if (foreign) throw new InvalidInput(`a ${kind} carrier has no field ${foreign}`, foreign);
   const { settings, secrets } = splitCarrierRequest(kind, request, current.settings);
+  checkHost(kind, settings, allowedHosts);
   const kept = openSecrets(sealKey, id, current.secrets);
   const updated = await updateCarrier(db, businessUnitId, id, {
     name: request.name ?? current.name,

@@ -3,9 +3,9 @@
 import { carrierOfSender, carrierVersions } from '../db/carriers';
 import type { Db } from '../db/schema';
 import { log } from '../log';
-import type { Carrier, OutboundSms, SentMessageQuery } from './carrier';
+import { CarrierUnavailableError, type Carrier, type OutboundSms, type SentMessageQuery } from './carrier';
 import { loadCarrierAccount } from './carrier-registry';
-import type { CarrierAccount } from './carrier-settings';
+import { carrierHostOf, isCarrierHostAllowed, type CarrierAccount } from './carrier-settings';
 
 /** ClosableCarrier is an adapter that holds something open (an SMPP bind) until it is closed. */
 export type ClosableCarrier = Carrier & { close?(): Promise<void> };
@@ -23,6 +23,8 @@ export interface CarrierRouterDeps {
    * only over a bind. Default 5 s; 0 binds only on a sender's first send.
    */
   bindAllEveryMs?: number;
+  /** CARRIER_HOSTS_ALLOWED: a carrier elsewhere is never reached (null: any host). */
+  allowedHosts?: readonly string[] | null;
 }
 
 // A sender's carrier, once looked up, is trusted this long: a PATCH of the sender or of the carrier takes effect
@@ -50,6 +52,9 @@ export function createCarrierRouter(deps: CarrierRouterDeps): CarrierRouter {
     if (current && current.version === version) return current.carrier;
     const account = await loadCarrierAccount(deps.db, deps.secretsKey, carrierId);
     if (!account) return deps.fallback;
+    const host = carrierHostOf(account.kind, account.settings as unknown as Record<string, unknown>);
+    if (!isCarrierHostAllowed(host, deps.allowedHosts ?? null))
+      throw new CarrierUnavailableError(`carrier ${carrierId}: ${host} is not among CARRIER_HOSTS_ALLOWED`);
     // Changed settings or secrets: a new adapter (a new bind); the old one finishes what it has in flight.
     const again = carriers.get(carrierId);
     if (again && again.version === account.version) return again.carrier;
@@ -63,7 +68,8 @@ export function createCarrierRouter(deps: CarrierRouterDeps): CarrierRouter {
   let closed = false;
   async function bindAll(): Promise<void> {
     const all = await carrierVersions(deps.db);
-    for (const { carrierId, kind, version } of all) if (kind === 'smpp' && !closed) await ensure(carrierId, version);
+    for (const { carrierId, kind, version } of all)
+      if (kind === 'smpp' && !closed) await ensure(carrierId, version).catch(() => undefined);
     // A deleted carrier's bind is closed (no sender can use it any more).
     const live = new Set(all.map((c) => c.carrierId));
     for (const [carrierId, entry] of carriers) {

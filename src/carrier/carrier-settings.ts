@@ -95,3 +95,21 @@ export function splitCarrierRequest(
   for (const field of SECRET_FIELDS[kind]) if (typeof request[field] === 'string') secrets[field] = request[field];
   return { settings, secrets };
 }
+
+/** carrierHostOf is the host a carrier's settings reach (the SMSC's, or the REST base URL's). */
+export function carrierHostOf(kind: CarrierKind, settings: Record<string, unknown>): string {
+  if (kind === 'smpp') return String(settings.host ?? '');
+  try {
+    return new URL(String(settings.apiUrl ?? '')).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * isCarrierHostAllowed tells whether a host is in CARRIER_HOSTS_ALLOWED (null: any host). Test systems allow only
+ * loopback, so carriers a fuzzer invents are refused instead of bound by every worker sharing the database.
+ */
+export function isCarrierHostAllowed(host: string, allowed: readonly string[] | null): boolean {
+  return allowed === null || allowed.includes(host.toLowerCase());
+}

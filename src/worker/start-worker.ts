@@ -63,6 +63,7 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
           authToken: config.twilioAuthToken,
         }),
         build: (account) => buildCarrierAdapter(account, { db }),
+        allowedHosts: config.carrierHostsAllowed,
       });
   const carrier = options.carrier ?? router!;
   // A STOP stored while a chunk waits for its slots is heard here and honoured at the send (src/dnc/last-look.ts).

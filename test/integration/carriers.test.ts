@@ -13,7 +13,7 @@ const PASSWORD = 'pw-S3cr!';
 const twilio = (name = `Twilio ${randomUUID().slice(0, 6)}`) => ({
   name,
   kind: 'twilio',
-  apiUrl: 'https://api.twilio.com',
+  apiUrl: 'http://127.0.0.1:9',
   accountSid: 'AC0123',
   authToken: AUTH_TOKEN,
 });
@@ -101,6 +101,10 @@ describe('carriers are a resource of the business unit, their secrets write-only
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^carrierId/);
     const id = await addCarrier(tenant, twilio());
+    // Test systems reach carriers only on this machine (CARRIER_HOSTS_ALLOWED).
+    const elsewhere = await tenant.api.post('/v1/carriers', { ...smpp(), host: 'smsc.example.net' });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.message).toMatch(/^host: smsc.example.net is not among/);
     const foreign = await tenant.api.patch(`/v1/carriers/${id}`, { host: 'smsc.example' });
     expect(foreign.status).toBe(400);
     expect(foreign.body.error.message).toMatch(/^host/);

@@ -65,6 +65,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       // The simulator's list shows a message at once: an in-doubt send need not wait Twilio's 10 s to be resent.
       CARRIER_SETTLE_MS: '1000',
+      // Carriers a test (or the fuzzer) invents are never reached off this machine.
+      CARRIER_HOSTS_ALLOWED: '127.0.0.1,localhost',
       ...options.env,
     },
     postgres: 'environment',

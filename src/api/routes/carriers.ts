@@ -26,9 +26,10 @@ export function presentCarrier(carrier: CarrierRow): Answer<typeof carrierRespon
 export function carrierRoutes({ db, config }: ApiDeps): Router {
   const router = Router();
   const key = config.carrierSecretsKey;
+  const hosts = config.carrierHostsAllowed;
   router.post('/carriers', async (req, res) => {
     const input = parseInput(createCarrierSchema, req.body);
-    res.status(201).json(presentCarrier(await createCarrier(db, key, businessUnitOf(res).id, input)));
+    res.status(201).json(presentCarrier(await createCarrier(db, key, businessUnitOf(res).id, input, hosts)));
   });
 
   router.get('/carriers', async (_req, res) => {
@@ -38,7 +39,7 @@ export function carrierRoutes({ db, config }: ApiDeps): Router {
   router.patch('/carriers/:id', async (req, res) => {
     const { id } = parseInput(idParamSchema, req.params);
     const input = parseInput(updateCarrierSchema, req.body);
-    res.json(presentCarrier(await changeCarrier(db, key, businessUnitOf(res).id, id, input)));
+    res.json(presentCarrier(await changeCarrier(db, key, businessUnitOf(res).id, id, input, hosts)));
   });
 
   router.delete('/carriers/:id', async (req, res) => {
