@@ -34,7 +34,7 @@ const AGENT_ROUTES: readonly [string, RegExp][] = [
   ['POST', /^\/agents\/me\/heartbeat$/],
   ['GET', /^\/(conversations|dispositions|quick-responses|skills|queue|events)$/],
   ['GET', new RegExp(`^/conversations/${UUID}$`)],
-  ['GET', new RegExp(`^/quick-responses/${UUID}/merged$`)],
+  ['GET', new RegExp(`^/conversations/${UUID}/quick-responses$`)],
   ['POST', new RegExp(`^/conversations/${UUID}/(accept|messages|transfer|close)$`)],
 ];
 

@@ -65,3 +65,51 @@ export const repliesUnrouted = new Gauge({
   labelNames: ['business_unit_id', 'reason'] as const,
   registers: [metricsRegistry],
 });
+
+const skillLabels = ['business_unit_id', 'skill_id'] as const;
+
+/** skillQueueLength is the conversations waiting in each skill's queue (not yet offered). */
+export const skillQueueLength = new Gauge({
+  name: 'acd_queue_length',
+  help: 'Conversations queued on a skill, not yet offered to an agent',
+  labelNames: skillLabels,
+  registers: [metricsRegistry],
+});
+
+/** skillLongestWait is how long the oldest conversation not yet accepted has waited, per skill. */
+export const skillLongestWait = new Gauge({
+  name: 'acd_longest_wait_seconds',
+  help: 'Seconds the oldest conversation queued or offered on a skill has waited',
+  labelNames: skillLabels,
+  registers: [metricsRegistry],
+});
+
+/** skillAgents is the agents having a skill, by state. */
+export const skillAgents = new Gauge({
+  name: 'acd_agents',
+  help: 'Agents having a skill, by state (available, unavailable, offline)',
+  labelNames: [...skillLabels, 'state'] as const,
+  registers: [metricsRegistry],
+});
+
+/** skillServiceLevel is the share accepted within the target's seconds, and the target beside it. */
+export const skillServiceLevel = new Gauge({
+  name: 'acd_service_level_ratio',
+  help: 'Share of the conversations queued in the last 24 h and accepted that were accepted within the target seconds',
+  labelNames: skillLabels,
+  registers: [metricsRegistry],
+});
+
+/** serviceLevelTarget is the service level aimed at (80 % within 20 s). */
+export const serviceLevelTarget = new Gauge({
+  name: 'acd_service_level_target_ratio',
+  help: 'The service level aimed at: this share accepted within acd_service_level_target_seconds',
+  registers: [metricsRegistry],
+});
+
+/** serviceLevelTargetSeconds is the limit the service level is measured against. */
+export const serviceLevelTargetSeconds = new Gauge({
+  name: 'acd_service_level_target_seconds',
+  help: 'A conversation accepted within this many seconds of being queued counts towards the service level',
+  registers: [metricsRegistry],
+});

@@ -4,7 +4,7 @@ import type { ApiClient } from '../support/api-client';
 import { startApiProcess } from '../support/api-process';
 import { createSender } from '../support/campaign-fixtures';
 import { messagedByCampaign, replyAndWait } from '../support/reply-fixtures';
-import { createTenant, eventually, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
+import { createTenant, eventually, METRICS_TOKEN, Tenant, uniquePhone, useTestSystem } from '../support/test-system';
 
 const system = useTestSystem();
 
@@ -102,7 +102,15 @@ describe('routing replies to agents', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'assigned', agentId: ada.id, skillId: d.skillId, agent: 'Ada' });
     expect((await ada.api.post(`/v1/conversations/${conversationId}/accept`)).status).toBe(409);
-    const answer = await ada.api.post(`/v1/conversations/${conversationId}/messages`, { body: 'Of course.' });
+    const quick = await d.tenant.api.post('/v1/quick-responses', { name: 'Later', body: 'Of course, {FirstName}.' });
+    expect(quick.status).toBe(201);
+    expect((await d.tenant.api.post('/v1/quick-responses', { name: 'Bad', body: 'Hi {FirstName' })).status).toBe(400);
+    const merged = await ada.api.get(`/v1/conversations/${conversationId}/quick-responses`);
+    expect(merged.status).toBe(200);
+    expect(merged.body).toEqual([
+      expect.objectContaining({ name: 'Later', text: 'Of course, Person1.', segments: 1, encoding: 'GSM-7' }),
+    ]);
+    const answer = await ada.api.post(`/v1/conversations/${conversationId}/messages`, { body: merged.body[0].text });
     expect(answer.status).toBe(202);
 
     const disposition = await d.tenant.api.post('/v1/dispositions', { name: 'Rescheduled' });
@@ -146,6 +154,13 @@ describe('routing replies to agents', () => {
         serviceLevel: expect.objectContaining({ seconds: 20, target: 0.8 }),
       }),
     ]);
+    const metrics = await (
+      await fetch(`${system.config.publicUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const skill = `business_unit_id="${d.tenant.id}",skill_id="${d.skillId}"`;
+    expect(metrics).toContain(`acd_queue_length{${skill}} 0`);
+    expect(metrics).toContain(`acd_agents{${skill},state="available"} 3`);
+    expect(metrics).toContain('acd_service_level_target_ratio 0.8');
   });
 
   it('holds every cap with 50 conversations and 3 agents, routed from many places at once', async () => {

@@ -53,6 +53,20 @@ export const dispositionResponse = named(
   z.looseObject({ id: z.uuid(), name: z.string(), createdAt: timestamp }),
 );
 
+/** mergedQuickResponse is a quick response merged for one conversation's contact, with its segments. */
+export const mergedQuickResponse = named(
+  'MergedQuickResponse',
+  z.looseObject({
+    id: z.uuid(),
+    name: z.string(),
+    body: z.string(),
+    text: nullableText.describe("merged with the contact's list record; null when a field has no value"),
+    missingField: nullableText,
+    encoding: z.string(),
+    segments: z.int(),
+  }),
+);
+
 /** quickResponseResponse is one quick response template. */
 export const quickResponseResponse = named(
   'QuickResponse',

@@ -6,6 +6,7 @@ import { skillQueueFigures } from '../../db/queue-summary';
 import type { Disposition, QuickResponse } from '../../db/schema';
 import { getSkill } from '../../db/skills';
 import { createAgent } from '../../replies/agents';
+import { checkQuickResponse } from '../../replies/quick-responses';
 import { changeAgentState } from '../../replies/routing';
 import { SERVICE_LEVEL_TARGET, serviceLevel } from '../../replies/service-level';
 import type { Answer } from '../answer';
@@ -136,6 +137,7 @@ export function agentRoutes({ db }: ApiDeps): Router {
 
   router.post('/quick-responses', async (req, res) => {
     const input = parseInput(createQuickResponseSchema, req.body);
+    checkQuickResponse(input.body);
     res.status(201).json(presentQuickResponse(await insertQuickResponse(db, businessUnitOf(res).id, input)));
   });
   router.get('/quick-responses', async (_req, res) => {

@@ -17,7 +17,9 @@ import type { Answer } from '../answer';
 import { agentIdOf, businessUnitOf } from '../auth';
 import { closeConversationSchema, transferSchema } from '../agent-schemas';
 import { getAgent } from '../../db/agents';
-import { getDisposition } from '../../db/dispositions';
+import { getDisposition, listQuickResponses } from '../../db/dispositions';
+import { mergeQuickResponse } from '../../replies/quick-responses';
+import type { mergedQuickResponse } from '../openapi/agent-resources';
 import { getSkill } from '../../db/skills';
 import { acceptConversation, transferConversation } from '../../replies/routing';
 import type { conversationResponse, unroutedReplyResponse } from '../openapi/sending-resources';
@@ -168,6 +170,19 @@ export function conversationRoutes(deps: ApiDeps): Router {
       state: message.state,
       createdAt: message.created_at,
     });
+  });
+
+  // The composer's quick responses, merged with this contact's list record and measured in segments.
+  router.get('/conversations/:id/quick-responses', async (req, res) => {
+    const conversation = await load(res, req.params);
+    const templates = await listQuickResponses(db, conversation.business_unit_id);
+    const merged: Answer<typeof mergedQuickResponse>[] = templates.map((q) => ({
+      id: q.id,
+      name: q.name,
+      body: q.body,
+      ...mergeQuickResponse(q.body, conversation.origin_fields),
+    }));
+    res.json(merged);
   });
 
   router.post('/conversations/:id/accept', async (req, res) => {

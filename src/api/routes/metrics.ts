@@ -2,6 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import { messageCountsByState, openConversationCounts, unforwardedInboundCounts } from '../../db/metrics';
 import { unroutedReplyCounts } from '../../db/unrouted-replies';
 import { unroutedReason } from '../../replies/unrouted-replies';
+import { skillQueueFigures } from '../../db/queue-summary';
+import { SERVICE_LEVEL_TARGET, serviceLevel } from '../../replies/service-level';
 import type { Db } from '../../db/schema';
 import { requireBearerToken } from '../auth';
 import {
@@ -10,6 +12,12 @@ import {
   messagesByState,
   metricsRegistry,
   repliesUnrouted,
+  serviceLevelTarget,
+  serviceLevelTargetSeconds,
+  skillAgents,
+  skillLongestWait,
+  skillQueueLength,
+  skillServiceLevel,
   webhookDuration,
 } from '../../metrics/registry';
 
@@ -18,12 +26,14 @@ import {
  * replies waiting to be forwarded, the replies that reached no agent).
  */
 export async function refreshDatabaseGauges(db: Db): Promise<void> {
-  const [messages, conversations, unforwarded, unrouted] = await Promise.all([
+  const [messages, conversations, unforwarded, unrouted, queues] = await Promise.all([
     messageCountsByState(db),
     openConversationCounts(db),
     unforwardedInboundCounts(db),
     unroutedReplyCounts(db),
+    skillQueueFigures(db, SERVICE_LEVEL_TARGET.seconds),
   ]);
+  refreshQueueGauges(queues);
   // Reset first: a state that no message is in any more must drop to absent, not keep its last value.
   messagesByState.reset();
   for (const row of messages)
@@ -39,6 +49,22 @@ export async function refreshDatabaseGauges(db: Db): Promise<void> {
       { business_unit_id: row.business_unit_id, reason: unroutedReason(row.outcome) ?? row.outcome },
       row.n,
     );
+}
+
+// The supervisor's figures per skill (issue 16), the same rows GET /queue answers.
+function refreshQueueGauges(queues: Awaited<ReturnType<typeof skillQueueFigures>>): void {
+  for (const gauge of [skillQueueLength, skillLongestWait, skillAgents, skillServiceLevel]) gauge.reset();
+  serviceLevelTarget.set(SERVICE_LEVEL_TARGET.share);
+  serviceLevelTargetSeconds.set(SERVICE_LEVEL_TARGET.seconds);
+  for (const q of queues) {
+    const skill = { business_unit_id: q.business_unit_id, skill_id: q.skill_id };
+    skillQueueLength.set(skill, q.queued);
+    skillLongestWait.set(skill, q.longest_wait_seconds ?? 0);
+    for (const state of ['available', 'unavailable', 'offline'] as const)
+      skillAgents.set({ ...skill, state }, q[state]);
+    const measured = serviceLevel(q.accepted, q.within_service_level);
+    if (measured !== null) skillServiceLevel.set(skill, measured);
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   agentCreated,
   agentResponse,
   dispositionResponse,
+  mergedQuickResponse,
   queueSummaryResponse,
   quickResponseResponse,
 } from '../agent-resources';
@@ -96,6 +97,15 @@ export const agentOperations: ApiOperation[] = [
     responses: { 200: { description: 'Transferred.', schema: conversationResponse } },
   },
   {
+    ...conversation,
+    operationId: 'conversationQuickResponses',
+    method: 'get',
+    path: '/v1/conversations/:id/quick-responses',
+    summary: "The quick responses merged with the contact's list record, each with its segments",
+    errors: [403, 404],
+    responses: { 200: { description: 'The merged quick responses.', schema: listOf(mergedQuickResponse) } },
+  },
+  {
     ...v1,
     operationId: 'queueSummary',
     method: 'get',
@@ -128,6 +138,7 @@ export const agentOperations: ApiOperation[] = [
     path: '/v1/quick-responses',
     summary: "A quick response: {Field}s merge from the contact's list record",
     body: jsonBody(createQuickResponseSchema),
+    errors: [400],
     responses: { 201: { description: 'Created.', schema: quickResponseResponse } },
   },
   {
