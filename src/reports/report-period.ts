@@ -8,6 +8,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 /** MAX_REPORT_DAYS bounds a report's period, so one request cannot ask for every figure ever kept. */
 export const MAX_REPORT_DAYS = 400;
+/**
+ * MAX_HOURLY_DAYS bounds a report per hour: hours are read from every quarter hour of the period (10,000,000 messages
+ * over 90 days took 12 s per hour, a week 70 ms), and more than a month of hours is no longer a view of hours.
+ */
+export const MAX_HOURLY_DAYS = 31;
 
 /** isTimeZone tells whether the runtime (and so PostgreSQL's IANA data) knows an IANA time zone name. */
 export function isTimeZone(name: string): boolean {
@@ -60,7 +65,7 @@ function moment(value: string, field: 'from' | 'to', timeZone: string): Date {
  * without them, the last 7 days up to and including today.
  */
 export function reportPeriod(
-  query: { from?: string; to?: string },
+  query: { from?: string; to?: string; groupBy?: string },
   timeZone: string,
   now: Date = new Date(),
 ): ReportPeriod {
@@ -71,6 +76,8 @@ export function reportPeriod(
   if (from.getTime() >= to.getTime()) throw new InvalidInput('must be before to', 'from');
   if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * DAY_MS)
     throw new InvalidInput(`a report covers at most ${MAX_REPORT_DAYS} days`, 'from');
+  if (query.groupBy === 'hour' && to.getTime() - from.getTime() > MAX_HOURLY_DAYS * DAY_MS)
+    throw new InvalidInput(`a report per hour covers at most ${MAX_HOURLY_DAYS} days`, 'from');
   const midnight = (at: Date) => localMidnight(localDate(at, timeZone), timeZone).getTime() === at.getTime();
   return { from, to, timeZone, wholeDays: midnight(from) && midnight(to) };
 }

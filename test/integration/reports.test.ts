@@ -326,6 +326,9 @@ describe('reports', () => {
     const res = await world.tenant.api.get('/v1/reports/messages?from=2026-11-12&to=2026-11-10');
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/^from:/);
+    const hours = await world.tenant.api.get('/v1/reports/messages?from=2026-09-01&to=2026-11-10&groupBy=hour');
+    expect(hours.status).toBe(400);
+    expect(hours.body.error.message).toBe('from: a report per hour covers at most 31 days');
     const zone = await world.tenant.api.patch('/v1/settings', { timeZone: 'Mars/Olympus' });
     expect(zone.status).toBe(400);
     expect(zone.body.error.message).toMatch(/^timeZone:/);

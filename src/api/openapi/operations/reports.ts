@@ -50,7 +50,8 @@ export const reportOperations: ApiOperation[] = [
     description:
       "Days and hours are the business unit's (PATCH /v1/settings timeZone). A message counts in the quarter hour its " +
       'send was first answered by the carrier, so a receipt that arrives late or after midnight moves the figures ' +
-      'of the day it was sent. `Accept: text/csv` answers the rows as CSV (RFC 4180).',
+      'of the day it was sent. A period covers at most 400 days, 31 per hour. `Accept: text/csv` answers the rows as ' +
+      'CSV (RFC 4180).',
     tag: 'reports',
     query: messageReportQuerySchema,
     responses: { 200: { description: 'The figures.', schema: messageReportResponse, otherContent: CSV } },
