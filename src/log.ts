@@ -8,7 +8,16 @@ export const log: Logger = pino({
   // Phone numbers are masked unless the level is debug or more verbose (where whole numbers help troubleshooting).
   serializers: { ...phoneSerializers((): boolean => log.isLevelEnabled('debug')), err: pino.stdSerializers.err },
   redact: {
-    paths: ['apiKey', '*.apiKey', 'authorization', '*.authorization', 'authToken', '*.authToken', 'password', '*.password'],
+    paths: [
+      'apiKey',
+      '*.apiKey',
+      'authorization',
+      '*.authorization',
+      'authToken',
+      '*.authToken',
+      'password',
+      '*.password',
+    ],
     censor: '[redacted]',
   },
 });
