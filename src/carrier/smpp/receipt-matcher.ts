@@ -4,6 +4,8 @@
 // submitted, then against the store; a receipt that matches nothing yet waits a while for its submit_sm_resp, and is
 // then handed to the receipt intake under each form, which keeps a final one until a send records that sid.
 
+import { log } from '../../log';
+
 /** ReceiptFacts are what a receipt says of its message. */
 export interface ReceiptFacts {
   status: string;
@@ -64,7 +66,16 @@ export class ReceiptMatcher {
           else this.early.delete(sid);
         }
         if (!stillWaiting) return;
-        void Promise.all(sids.map((sid) => this.deps.apply(sid, receipt))).finally(resolve);
+        // Nobody awaits this any more (the deliver_sm was answered long ago): a failure is logged, never thrown into
+        // the process (a worker shutting down has closed its pool under it).
+        Promise.all(sids.map((sid) => this.deps.apply(sid, receipt)))
+          .catch((error: unknown) =>
+            log.warn(
+              { sids, err: error instanceof Error ? error.message : String(error) },
+              'early SMPP receipt not applied',
+            ),
+          )
+          .finally(resolve);
       }, this.deps.earlyWaitMs ?? 30_000).unref();
     });
   }

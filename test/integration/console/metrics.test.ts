@@ -128,7 +128,12 @@ describe("the worker's metrics endpoint", () => {
     expect((await tenant.api.post(`/v1/campaigns/${campaignId}/start`)).status).toBe(202);
     await waitForCampaignStatus(tenant, campaignId, 'completed', 90_000);
 
-    const metric = await eventually('the worker metrics endpoint', () => scrape(`http://127.0.0.1:${port}/metrics`));
+    // The campaign's row says completed (its last activity) a moment before its workflow completes: scrape until the
+    // SDK has counted the completion.
+    const metric = await eventually('the worker metrics with the workflow completed', async () => {
+      const scraped = await scrape(`http://127.0.0.1:${port}/metrics`);
+      return /^temporal_workflow_completed\w*\{/m.test(scraped.text ?? '') ? scraped : undefined;
+    });
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
     expect(metric('sms_carrier_sends_total', { sender: sender.address, outcome: 'accepted' })).toBe(6);
     // The Temporal SDK's exporter: workflow and activity task metrics of this worker.
