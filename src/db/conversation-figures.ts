@@ -59,7 +59,7 @@ export async function conversationFigures(
                FILTER (WHERE f.agent IS NOT NULL) AS avg_handle_time,
              sum(t.sent) AS sent, sum(t.delivered) AS delivered, sum(t.failed) AS failed, sum(t.expired) AS expired,
              sum(t.replies) AS replies, sum(t.opt_outs) AS opt_outs
-        FROM (SELECT conversations.*, NULL::uuid AS skill_id FROM conversations
+        FROM (SELECT conversations.* FROM conversations
                WHERE business_unit_id = ${businessUnitId}
                  AND created_at >= ${period.from} AND created_at < ${period.to}) f
         LEFT JOIN campaigns c ON c.id = f.campaign_id
