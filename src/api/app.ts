@@ -6,6 +6,7 @@ import type { ApiDeps } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { adminApiKeyRoutes, apiKeyRoutes } from './routes/api-keys';
 import { agentRoutes } from './routes/agents';
+import { eventRoutes } from './routes/events';
 import { auditRoutes } from './routes/audit';
 import { businessUnitRoutes, settingsRoutes } from './routes/business-units';
 import { carrierRoutes } from './routes/carriers';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): Express {
     cadenceEventRoutes,
     conversationRoutes,
     agentRoutes,
+    eventRoutes,
     apiKeyRoutes,
     auditRoutes,
   ]) {

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
 import type { Db } from '../db/schema';
+import type { AgentEventHub } from '../replies/agent-event-hub';
 import type { InboundForwarder } from '../replies/inbound-forwarder';
 import type { WorkflowClient } from '../workflow-client';
 
@@ -11,4 +12,6 @@ export interface ApiDeps {
   config: AppConfig;
   /** Takes what the inbound webhook stored and signals the contacts' conversation workflows. */
   inboundForwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
+  /** The agents' live events this process streams (GET /v1/events); absent: none are streamed. */
+  agentEvents?: AgentEventHub;
 }

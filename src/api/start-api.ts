@@ -5,6 +5,7 @@ import type { Db } from '../db/schema';
 import { log } from '../log';
 import { ForwarderOptions, startInboundForwarder } from '../replies/inbound-forwarder';
 import { startRoutingSweeper } from '../replies/routing';
+import { startAgentEventHub } from '../replies/agent-event-hub';
 import { connectWorkflowClient, WorkflowClient } from '../workflow-client';
 import { createApp } from './app';
 
@@ -36,7 +37,8 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   const temporal = await connectWorkflowClient(config, { lazy: true });
   const workflows = temporal.client;
   const inboundForwarder = startInboundForwarder({ db, workflows: workflows.conversations }, options.forwarder);
-  const app = createApp({ db, workflows, config, inboundForwarder });
+  const agentEvents = startAgentEventHub(config.databaseUrl);
+  const app = createApp({ db, workflows, config, inboundForwarder, agentEvents });
   // A plain http server: Express 5's app.listen calls its callback on an error too, so a taken port looked like a start.
   const server = createServer(app);
   try {
@@ -49,6 +51,7 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
     });
   } catch (error) {
     await inboundForwarder.stop();
+    await agentEvents.stop();
     await Promise.all([temporal.close(), db.destroy()]);
     throw error;
   }
@@ -64,8 +67,11 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
     db,
     workflows,
     async stop() {
-      // In-flight requests (a carrier's webhook) finish; idle keep-alive connections close at once.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // In-flight requests (a carrier's webhook) finish; idle keep-alive connections close at once; agents' event
+      // streams end (their inboxes reconnect to another replica).
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      await agentEvents.stop();
+      await closing;
       await sweeper.stop();
       await inboundForwarder.stop();
       await Promise.all([temporal.close(), db.destroy()]);

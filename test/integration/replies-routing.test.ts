@@ -88,6 +88,40 @@ function expectWithinCaps(seen: Map<string, { open: number; cap: number }>) {
   for (const [id, { open, cap }] of seen) expect([id, open <= cap]).toEqual([id, true]);
 }
 
+/** eventStream opens GET /v1/events with an agent's key and collects its events as they are pushed. */
+async function eventStream(baseUrl: string, key: string) {
+  const abort = new AbortController();
+  const res = await fetch(`${baseUrl}/v1/events`, {
+    headers: { authorization: `Bearer ${key}` },
+    signal: abort.signal,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: { event: string; data: any }[] = [];
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data) });
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    events,
+    async close() {
+      abort.abort();
+      await reading;
+    },
+  };
+}
+
 describe('routing replies to agents', () => {
   it('offers a real reply to the free agent with the skill, who accepts, answers and closes with a disposition', async () => {
     const d = await desk();
@@ -262,6 +296,32 @@ describe('routing replies to agents', () => {
     expect((await a.api.get('/v1/queue')).status).toBe(200);
     // The supervisor's key has no /agents/me.
     expect((await d.tenant.api.get('/v1/agents/me')).status).toBe(403);
+  });
+
+  it("pushes an agent's offers, messages and state changes to every open stream of its key, from any API process", async () => {
+    const d = await desk();
+    const a = await agent(d, 'A', 10, 2);
+    const second = await startApiProcess(system);
+    const streams = [await eventStream(system.config.publicUrl, a.api.key!), await eventStream(second.url, a.api.key!)];
+    try {
+      await eventually('both streams ready', async () =>
+        streams.every((s) => s.events.some((e) => e.event === 'ready')) ? true : undefined,
+      );
+      // The agent goes available through the second process; the offer is made by this one.
+      await setState({ ...a, api: second.anonymous.as(a.api.key) }, 'available');
+      const id = await queue(d);
+      for (const s of streams)
+        await eventually('the offer pushed', async () =>
+          s.events.some((e) => e.event === 'offer' && e.data.conversationId === id) ? true : undefined,
+        );
+      expect(streams[0].events.find((e) => e.event === 'state')?.data).toMatchObject({ state: 'available' });
+      // The open stream is the heartbeat.
+      expect((await a.api.get('/v1/agents/me')).body.lastHeartbeatAt).not.toBeNull();
+    } finally {
+      for (const s of streams) await s.close();
+      await second.stop();
+    }
+    expect((await d.tenant.api.get('/v1/events')).status).toBe(403);
   });
 
   it('loses no offer and doubles none with two API processes, one of them killed', async () => {

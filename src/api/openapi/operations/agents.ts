@@ -106,6 +106,22 @@ export const agentOperations: ApiOperation[] = [
     responses: { 200: { description: 'The merged quick responses.', schema: listOf(mergedQuickResponse) } },
   },
   {
+    ...own,
+    operationId: 'agentEvents',
+    method: 'get',
+    path: '/v1/events',
+    summary: 'Server-sent events for the calling agent: offer, message and state events, as they happen',
+    description:
+      'A text/event-stream that stays open: `event: offer|message|state` with a JSON `data` line each. An open stream ' +
+      "counts as the agent's heartbeat. Read it with fetch (the key goes in the Authorization header).",
+    responses: {
+      200: {
+        description: 'The stream.',
+        otherContent: { mediaType: 'text/event-stream', schema: { type: 'string' } },
+      },
+    },
+  },
+  {
     ...v1,
     operationId: 'queueSummary',
     method: 'get',
