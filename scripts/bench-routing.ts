@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     const admin = new ProactiveSmsClient(urls[0], adminToken);
     const unit = await admin.createBusinessUnit({ name: `bench routing ${new Date().toISOString()}` });
     const client = admin.withKey(unit.apiKey);
-    await client.send('PATCH', '/v1/settings', { json: { smsChannel: true } });
+    // Making 100 agents one by one takes a while on a loaded machine: the first must not go offline meanwhile.
+    await client.send('PATCH', '/v1/settings', { json: { smsChannel: true, agentOfflineSeconds: 3600 } });
     const skill = await client.createSkill({ name: 'Replies', kind: 'agent', replyHandling: true });
     const sender = await client.createSender({ kind: 'long_code', address: '+14155550100', mps: 100 } as never);
     const agents: { id: string; api: ProactiveSmsClient }[] = [];
@@ -163,6 +164,11 @@ async function main(): Promise<void> {
     );
     console.log(`largest load seen on one agent: ${maxLoad} (cap ${CAP})`);
     console.log(`offers lost: ${lost.rows[0].n} (must be 0)`);
+    const states = await sql<{ state: string; reason: string | null; n: number }>`
+      SELECT state, reason, count(*)::int AS n FROM agents WHERE business_unit_id = ${unit.id} GROUP BY 1, 2 ORDER BY 1, 2
+    `.execute(db);
+    const lapsed = states.rows.map((r) => `${r.n} ${r.state}${r.reason ? ` (${r.reason})` : ''}`).join(', ');
+    console.log(`[bench] agents at the end: ${lapsed}`);
     if (maxLoad > CAP || lost.rows[0].n > 0) process.exitCode = 1;
   } finally {
     await db.destroy();

@@ -237,10 +237,16 @@ export async function transferToAgent(
   );
 }
 
-/** skillsWithQueue lists the skills that have queued conversations (the sweeper offers them again). */
+/**
+ * skillsWithQueue lists the skills that have queued conversations and an available agent (the sweeper offers them
+ * again); a queue nobody can take from costs the sweeper nothing.
+ */
 export async function skillsWithQueue(db: DbOrTransaction): Promise<string[]> {
   const rows = await sql<{ skill_id: string }>`
-    SELECT DISTINCT skill_id FROM conversations WHERE status = 'queued' AND skill_id IS NOT NULL
+    SELECT DISTINCT c.skill_id FROM conversations c
+    WHERE c.status = 'queued' AND c.skill_id IS NOT NULL
+      AND EXISTS (SELECT 1 FROM agent_skills s JOIN agents a ON a.id = s.agent_id
+                  WHERE s.skill_id = c.skill_id AND a.state = 'available')
   `.execute(db);
   return rows.rows.map((r) => r.skill_id);
 }
