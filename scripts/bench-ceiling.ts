@@ -123,6 +123,12 @@ async function checkedAccepted(system: BenchSystem, recipients: number, what: st
   return stats.accepted;
 }
 
+// Its first line says where receipts are off (issue 19): only in the runs that measure what receipts cost.
+console.log(
+  'bench-ceiling: receipts ON (sent + delivered per message, as real carriers send) in every run except the ' +
+    '"receipts off" runs, which turn them OFF only to show what receipts cost',
+);
+
 runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   const recipients = intOption('recipients', 20_000);
   const rounds = intOption('rounds', 2);
