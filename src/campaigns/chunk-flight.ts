@@ -27,8 +27,12 @@ export interface ChunkAnswers {
   senderRefusal: SenderRefusal | null;
   /** The carrier refused a send with a code the engine does not know (retried as transient, up to a bound). */
   unknownRefusal: SenderRefusal | null;
-  /** Whether the carrier failed any send (so the sender backs off). */
+  /** Whether the carrier failed any send (its message goes again). */
   retried: boolean;
+  /** Whether the carrier is failing rather than failing a few sends: see `carrierFailing` of ChunkInFlight. */
+  carrierFailing: boolean;
+  /** The longest Retry-After the carrier asked for in the chunk (ms), or null. */
+  retryAfterMs: number | null;
 }
 
 /** ChunkInFlight is a chunk whose slots are booked and whose sends are under way. */
@@ -40,8 +44,14 @@ export interface ChunkInFlight {
   answers(): Promise<ChunkAnswers>;
   /** halt gives up every send not yet made. */
   halt(): void;
-  /** carrierFailed says whether the carrier has already failed one of the chunk's sends (answers still pending). */
-  carrierFailed(): boolean;
+  /**
+   * carrierFailing says whether the carrier is failing, by the answers so far (the sender then backs off and books no
+   * more until this chunk is settled): it asked to slow down (Retry-After), refused the sender, or failed at least as
+   * many of the chunk's sends as it answered. A few failed sends among answered ones are not an outage: they go again
+   * in the next chunk and the sender keeps its pace (at Twilio's occasional 5xx, backing off on each would stall a
+   * large campaign for good).
+   */
+  carrierFailing(): boolean;
 }
 
 /** ChunkDeps is what sending a chunk needs. */
@@ -80,7 +90,11 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
     return spares.length >= segments ? spares.splice(0, segments)[0] : null;
   };
   let halted = false;
-  let failed = false;
+  let answered = 0;
+  let failures = 0;
+  let refused = false;
+  let retryAfterMs: number | null = null;
+  const carrierFailing = () => refused || retryAfterMs !== null || (failures > 0 && failures >= answered);
   let senderRefusal: SenderRefusal | null = null;
   let unknownRefusal: SenderRefusal | null = null;
   const settled = Promise.allSettled(
@@ -97,9 +111,16 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
         missedSlots += 1;
       }
       const outcome = await sendOne(deps, from, message, remainingValiditySeconds(deadline, Date.now()));
-      if (outcome === 'retry' || outcome === 'in_doubt') failed = true;
-      if (typeof outcome === 'object' && 'refusal' in outcome) {
-        failed = true;
+      if (outcome === 'retry' || outcome === 'in_doubt') failures += 1;
+      if (typeof outcome !== 'object') return outcome;
+      if ('throttled' in outcome) {
+        failures += 1;
+        retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.throttled);
+        return 'retry';
+      }
+      if ('refusal' in outcome) {
+        failures += 1;
+        refused = true;
         if (!outcome.refusal.known) {
           unknownRefusal = outcome.refusal;
           return 'retry';
@@ -109,6 +130,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
         halted = true;
         return 'unsent';
       }
+      answered += 1;
       return outcome;
     }),
   );
@@ -124,6 +146,8 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
       optedOut: messages.filter((_, i) => values[i] === 'opted_out'),
       missedSlots,
       retried: values.includes('retry') || values.includes('in_doubt'),
+      carrierFailing: carrierFailing(),
+      retryAfterMs,
       senderRefusal,
       unknownRefusal,
     };
@@ -137,7 +161,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
     halt: () => {
       halted = true;
     },
-    carrierFailed: () => failed,
+    carrierFailing,
   };
 }
 
@@ -150,7 +174,9 @@ export interface SenderRefusal {
 }
 
 // What came of one message of the chunk: the carrier's answer, or why there is none.
-type Outcome = SendAnswer | 'retry' | 'unsent' | 'in_doubt' | 'opted_out' | { refusal: SenderRefusal };
+// `throttled`: the carrier asked to slow down for that many ms (Retry-After); the message goes again.
+type Outcome =
+  SendAnswer | 'retry' | 'unsent' | 'in_doubt' | 'opted_out' | { refusal: SenderRefusal } | { throttled: number };
 
 async function sendOne(
   deps: ChunkDeps,
@@ -175,7 +201,8 @@ async function sendOne(
     if (error instanceof CarrierRefusalUnknown)
       return { refusal: { code: error.code, message: error.message, known: false } };
     if (error instanceof CarrierInDoubtError) return 'in_doubt';
-    if (error instanceof CarrierUnavailableError) return 'retry';
+    if (error instanceof CarrierUnavailableError)
+      return error.retryAfterMs === null ? 'retry' : { throttled: error.retryAfterMs };
     throw error;
   }
 }

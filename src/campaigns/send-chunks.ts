@@ -121,6 +121,8 @@ async function sendThroughSender(
   const inFlight: ChunkInFlight[] = [];
   let failingSince: number | null = null;
   let backoffMs = 250;
+  // What the carrier last asked for with Retry-After (ms): a backoff waits at least that long.
+  let retryAfterMs: number | null = null;
   // A sender- or account-level refusal stops this sender's sending; an unknown code becomes one past the patience.
   let refusal: SenderRefusal | null = null;
   let unknownRefusal: SenderRefusal | null = null;
@@ -128,9 +130,11 @@ async function sendThroughSender(
   // Slots the last settled chunk found passed: the next chunk of a fast sender books as many spare ones.
   let recentMisses = 0;
 
-  // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing.
+  // Records a chunk's answers and puts its unsent messages back in front; says whether the carrier was failing (a
+  // chunk where it was not ends any backoff: a few failed sends go again with the next chunk, at the sender's pace).
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
-    const { results, unsent, inDoubt, optedOut, retried, missedSlots, ...refusals } = await chunk.answers();
+    const answers = await chunk.answers();
+    const { results, unsent, inDoubt, optedOut, retried, missedSlots, ...refusals } = answers;
     inFlight.splice(inFlight.indexOf(chunk), 1);
     recentMisses = missedSlots;
     refusal ??= refusals.senderRefusal;
@@ -153,7 +157,12 @@ async function sendThroughSender(
     tally.failed += results.filter((r) => r.state !== 'sent').length;
     queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' as const })));
     deps.heartbeat();
-    return retried;
+    retryAfterMs = answers.retryAfterMs;
+    if (!answers.carrierFailing) {
+      failingSince = null;
+      backoffMs = 250;
+    }
+    return answers.carrierFailing;
   }
 
   // The carrier failed a send: wait before sending more, and give up past the engine's patience.
@@ -166,7 +175,7 @@ async function sendThroughSender(
         `campaign ${context.campaign.id}: carrier unavailable for ${Date.now() - failingSince} ms`,
       );
     }
-    await new Promise((r) => setTimeout(r, backoffMs));
+    await new Promise((r) => setTimeout(r, Math.max(backoffMs, retryAfterMs ?? 0)));
     backoffMs = Math.min(backoffMs * 2, 5000);
   }
 
@@ -198,15 +207,15 @@ async function sendThroughSender(
       if (refusal) return { ...tally, stoppedBy: await stopForRefusal(refusal) };
       const current = inFlight[0];
       if (current && queue.length > 0) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
-      const chunk = current?.carrierFailed() ? [] : takeChunk(deps, context, sender, queue, tally);
+      const chunk = current?.carrierFailing() ? [] : takeChunk(deps, context, sender, queue, tally);
       if (chunk.length === 0) {
         if (!current && doubtful.size === 0) return tally;
         if (!current) {
           await settleDoubtful();
           continue;
         }
-        // Nothing left to prepare, or the carrier already failed a send of the current chunk (nothing more is booked
-        // until it has been settled and backed off): its unsent messages go back in front of the queue.
+        // Nothing left to prepare, or the carrier is failing the current chunk (nothing more is booked until it has
+        // been settled and backed off): its unsent messages go back in front of the queue.
         if (await settle(current)) await backOff();
         continue;
       }
@@ -227,11 +236,7 @@ async function sendThroughSender(
       });
       inFlight.push(next);
       if (!current) continue;
-      if (!(await settle(current))) {
-        failingSince = null;
-        backoffMs = 250;
-        continue;
-      }
+      if (!(await settle(current))) continue;
       // The carrier was failing: whatever of the next chunk has not gone yet waits for the backoff.
       next.halt();
       await settle(next);

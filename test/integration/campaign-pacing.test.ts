@@ -86,24 +86,69 @@ describe('a sender’s chunks follow each other without a gap', () => {
 
   it('holds the chunk already booked back when the carrier fails, and sends every message once it recovers', async () => {
     const { campaignId } = await runningCampaign(5, 10);
-    // The first send fails; everything after is answered at once.
+    // The first three sends fail (as many as the first chunk of 5 gets answered: the carrier is failing); everything
+    // after is answered at once.
     const { carrier, calls } = gatedCarrier(
       () => true,
-      (n) => n === 1,
+      (n) => n <= 3,
     );
     const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
 
     expect(result).toMatchObject({ outcome: 'dispatched', attempted: 10, failed: 0, done: true });
-    const accepted = new Set(calls.slice(1).map((c) => c.sms.idempotencyKey));
+    const accepted = new Set(calls.slice(3).map((c) => c.sms.idempotencyKey));
     expect(accepted.size).toBe(10);
-    expect(calls).toHaveLength(11);
-    // What follows the failure waited for the backoff instead of going out at the next slot: the retry (first of the
+    expect(calls).toHaveLength(13);
+    // What follows the failures waited for the backoff instead of going out at the next slot: the retry (first of the
     // next chunk) came at least 250 ms after the send before it. (Found by key, not position: under load a timer
     // that fires late gives its slot up, and the first chunk then has one send fewer.)
     const retry = calls.findIndex((c, i) => i > 0 && c.sms.idempotencyKey === calls[0].sms.idempotencyKey);
     expect(retry).toBeGreaterThan(0);
     expect(calls[retry].at - calls[retry - 1].at).toBeGreaterThanOrEqual(250);
     expect(await messageStates(campaignId)).toEqual(Array(10).fill('sent'));
+  });
+
+  it('waits as long as the carrier’s Retry-After asks before sending more', async () => {
+    const { campaignId } = await runningCampaign(5, 4);
+    const throttled = (n: number) => n === 1;
+    const calls: number[] = [];
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send(sms) {
+        calls.push(Date.now());
+        if (throttled(calls.length))
+          throw new CarrierUnavailableError('carrier busy (20429): test', { status: 429, retryAfterMs: 1500 });
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 4, done: true });
+    expect(calls).toHaveLength(5);
+    // The throttled chunk's own booked sends still went (they were on the wire's schedule already); the next chunk,
+    // with the throttled message in front, waited for Retry-After counted from the end of that chunk.
+    expect(calls[4] - calls[0]).toBeGreaterThanOrEqual(1500);
+  });
+
+  it('a few failed sends among many answered ones do not stall the sender: they go again in the next chunk', async () => {
+    const { campaignId } = await runningCampaign(50, 120);
+    // The first attempt of every tenth recipient fails, as a real carrier's occasional 5xx does. Backing off on each
+    // failure would never let the carrier look healthy again, and with this patience the campaign would stop
+    // waiting for a carrier that answers 90% of its sends.
+    const seen = new Set<string>();
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send(sms) {
+        const first = !seen.has(sms.idempotencyKey);
+        seen.add(sms.idempotencyKey);
+        if (first && seen.size % 10 === 0) throw new CarrierUnavailableError('carrier unavailable (503): test');
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    const result = await dispatchBatch(
+      { ...engineDeps(carrier), carrierPatienceMs: 500 },
+      { campaignId, afterId: '0', batchSize: 500 },
+    );
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 120, failed: 0, done: true });
+    expect(await messageStates(campaignId)).toEqual(Array(120).fill('sent'));
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Carrier, OutboundSms } from '../../../src/carrier/carrier';
+import { CarrierUnavailableError, type Carrier, type OutboundSms } from '../../../src/carrier/carrier';
 import { LATE_SLOT_MS, sendChunk } from '../../../src/campaigns/chunk-flight';
 import type { CampaignMessage } from '../../../src/db/messages';
 import { spareSlotsFor } from '../../../src/senders/send-pacer';
@@ -117,5 +117,55 @@ describe('spare slots a chunk books', () => {
     expect(spareSlotsFor(500, 50, 0, LATE_SLOT_MS)).toBe(0);
     expect(spareSlotsFor(500, 50, 3, LATE_SLOT_MS)).toBe(3);
     expect(spareSlotsFor(500, 50, 30, LATE_SLOT_MS)).toBe(5);
+  });
+});
+
+describe('whether the carrier is failing a chunk', () => {
+  // A carrier that fails the sends whose number (1-based) `fail` picks, with the given error, and accepts the rest.
+  function failingCarrier(fail: (n: number) => boolean, error: () => Error) {
+    let n = 0;
+    const carrier: Carrier = {
+      async send() {
+        n += 1;
+        if (fail(n)) throw error();
+        return { kind: 'accepted', sid: `SM${n}` };
+      },
+      async findSent() {
+        return [];
+      },
+    };
+    return carrier;
+  }
+  const unavailable = () => new CarrierUnavailableError('carrier unavailable (503): test', { status: 503 });
+
+  async function flyFive(carrier: Carrier) {
+    const messages = [1, 2, 3, 4, 5].map((n) => message(n));
+    const flight = sendChunk(
+      { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      { from: '55501', messages, slots: sparesAhead(5, 10), deadline: null, dncRead },
+    );
+    const answers = await flight.answers();
+    return { answers, failing: flight.carrierFailing() };
+  }
+
+  it('is not, when it fails one send of five: that one goes again and the sender keeps its pace', async () => {
+    const { answers, failing } = await flyFive(failingCarrier((n) => n === 2, unavailable));
+    expect(answers.unsent.map((m) => m.id)).toEqual(['2']);
+    expect(answers).toMatchObject({ retried: true, carrierFailing: false, retryAfterMs: null });
+    expect(failing).toBe(false);
+  });
+
+  it('is, when it fails at least as many sends as it answers', async () => {
+    const { answers } = await flyFive(failingCarrier((n) => n <= 3, unavailable));
+    expect(answers.unsent.map((m) => m.id)).toEqual(['1', '2', '3']);
+    expect(answers).toMatchObject({ retried: true, carrierFailing: true });
+  });
+
+  it('is, when it asks to slow down with Retry-After, however few sends that hit; the longest wait is kept', async () => {
+    const waits = [2000, 5000];
+    const throttled = () =>
+      new CarrierUnavailableError('carrier busy (20429): test', { status: 429, retryAfterMs: waits.shift() });
+    const { answers } = await flyFive(failingCarrier((n) => n === 1 || n === 4, throttled));
+    expect(answers).toMatchObject({ retried: true, carrierFailing: true, retryAfterMs: 5000 });
   });
 });
