@@ -5,6 +5,7 @@ import type { Db } from '../db/schema';
 import { log } from '../log';
 import { ForwarderOptions, startInboundForwarder } from '../replies/inbound-forwarder';
 import { startRoutingSweeper } from '../replies/routing';
+import { startFiguresFolder } from '../reports/figures-folder';
 import { startAgentEventHub } from '../replies/agent-event-hub';
 import { connectWorkflowClient, WorkflowClient } from '../workflow-client';
 import { createApp } from './app';
@@ -19,6 +20,8 @@ export interface StartApiOptions {
   forwarder?: ForwarderOptions;
   /** How often this process sweeps routing: lapsed offers, silent agents, queues (ROUTING_SWEEP_MS, default 1 s). */
   routingSweepMs?: number;
+  /** How often this process folds the reports' figures (FIGURES_FOLD_MS, default 5 s). */
+  figuresFoldMs?: number;
 }
 
 /** RunningApi is a listening API process's handles. */
@@ -61,6 +64,8 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   server.headersTimeout = 66_000;
   // Every API process sweeps: the sweep's state is PostgreSQL's rows, so any one (or all at once) may do it.
   const sweeper = startRoutingSweeper(db, options.routingSweepMs ?? (Number(process.env.ROUTING_SWEEP_MS) || 1000));
+  // Likewise every process folds the reports' figures; a business unit's advisory lock gives each fold one owner.
+  const folder = startFiguresFolder(db, options.figuresFoldMs ?? (Number(process.env.FIGURES_FOLD_MS) || 5000));
   log.info({ port: config.port, publicUrl: config.publicUrl }, 'API listening');
   return {
     server,
@@ -73,6 +78,7 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
       await agentEvents.stop();
       await closing;
       await sweeper.stop();
+      await folder.stop();
       await inboundForwarder.stop();
       await Promise.all([temporal.close(), db.destroy()]);
     },

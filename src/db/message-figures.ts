@@ -1,5 +1,5 @@
 import { RawBuilder, sql, Transaction } from 'kysely';
-import type { Database, Db } from './schema';
+import type { Database, Db, DbOrTransaction } from './schema';
 
 // message_figures is kept by triggers on messages and inbound_messages (migration 2026-12-03T20-00-reports): every
 // statement that changes a message, whatever module runs it, adds what it changed to the figures in its own
@@ -12,40 +12,56 @@ const dayOf = (timeZone: string) => sql`(date_trunc('day', bucket AT TIME ZONE $
 const DAY_FIELDS = sql.raw('kind, campaign_id, skill_id, sender_id, state, error_code, accepted');
 
 /**
- * compactFigures folds a business unit's figures written since the last fold into one row per key and quarter hour,
- * and into one per key and local day of `timeZone` (cut again from the quarter hours when the zone changed), so reads
- * stay small. Skipped when another fold of the unit holds the lock (reads are right either way: they also sum the
- * rows not folded yet). Returns the zone the daily figures are cut in, null when there are none yet.
+ * tryFiguresLock takes a business unit's figures lock for the transaction, if no other holds it: one process at a time
+ * folds a unit's figures (reads never need it: they also sum what is not folded yet).
  */
-export async function compactFigures(db: Db, businessUnitId: string, timeZone: string): Promise<string | null> {
+export async function tryFiguresLock(trx: Transaction<Database>, businessUnitId: string): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`
+    SELECT pg_try_advisory_xact_lock(hashtext('message_figures'), hashtext(${businessUnitId})) AS locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+/** figureDayZone is the time zone a business unit's daily figures were cut in, null while there are none. */
+export async function figureDayZone(db: DbOrTransaction, businessUnitId: string): Promise<string | null> {
+  const zone = await db
+    .selectFrom('figure_day_zones')
+    .select('time_zone')
+    .where('business_unit_id', '=', businessUnitId)
+    .executeTakeFirst();
+  return zone?.time_zone ?? null;
+}
+
+/**
+ * compactFigures folds up to `limit` of a business unit's figures written since the last fold into one row per key and
+ * quarter hour, and into one per key and local day of `timeZone` (cut again from the quarter hours when the zone
+ * changed), so reads stay small. Skipped when another fold of the unit holds the lock (reads are right either way: they
+ * also sum the rows not folded yet). Returns how many rows it folded: fewer than `limit` means none were left.
+ */
+export async function compactFigures(db: Db, businessUnitId: string, timeZone: string, limit: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{ locked: boolean }>`
-      SELECT pg_try_advisory_xact_lock(hashtext('message_figures'), hashtext(${businessUnitId})) AS locked`.execute(
-      trx,
-    );
-    const zone = await trx
-      .selectFrom('figure_day_zones')
-      .select('time_zone')
-      .where('business_unit_id', '=', businessUnitId)
-      .executeTakeFirst();
-    if (!rows[0]?.locked) return zone?.time_zone ?? null;
-    const sameZone = zone?.time_zone === timeZone;
-    await sql`
+    if (!(await tryFiguresLock(trx, businessUnitId))) return 0;
+    const sameZone = (await figureDayZone(trx, businessUnitId)) === timeZone;
+    const { rows } = await sql<{ folded: string }>`
       WITH gone AS (
-        DELETE FROM message_figures WHERE business_unit_id = ${businessUnitId} AND NOT compacted RETURNING *),
+        DELETE FROM message_figures WHERE id IN (
+          SELECT id FROM message_figures WHERE business_unit_id = ${businessUnitId} AND NOT compacted LIMIT ${limit})
+        RETURNING *),
       quarters AS (
         INSERT INTO message_figures (compacted, ${KEY}, messages, segments)
         SELECT true, ${KEY}, sum(messages), sum(segments) FROM gone GROUP BY ${KEY}
         ON CONFLICT (${KEY}) WHERE compacted
         DO UPDATE SET messages = message_figures.messages + excluded.messages,
-                      segments = message_figures.segments + excluded.segments)
-      INSERT INTO message_figures_daily (business_unit_id, bucket, ${DAY_FIELDS}, messages, segments)
-      SELECT business_unit_id, ${dayOf(timeZone)}, ${DAY_FIELDS}, sum(messages), sum(segments)
-        FROM gone WHERE ${sameZone} GROUP BY business_unit_id, 2, ${DAY_FIELDS}
-      ON CONFLICT (${KEY})
-      DO UPDATE SET messages = message_figures_daily.messages + excluded.messages,
-                    segments = message_figures_daily.segments + excluded.segments`.execute(trx);
-    if (sameZone) return timeZone;
+                      segments = message_figures.segments + excluded.segments),
+      days AS (
+        INSERT INTO message_figures_daily (business_unit_id, bucket, ${DAY_FIELDS}, messages, segments)
+        SELECT business_unit_id, ${dayOf(timeZone)}, ${DAY_FIELDS}, sum(messages), sum(segments)
+          FROM gone WHERE ${sameZone} GROUP BY business_unit_id, 2, ${DAY_FIELDS}
+        ON CONFLICT (${KEY})
+        DO UPDATE SET messages = message_figures_daily.messages + excluded.messages,
+                      segments = message_figures_daily.segments + excluded.segments)
+      SELECT count(*) AS folded FROM gone`.execute(trx);
+    const folded = Number(rows[0]?.folded ?? 0);
+    if (sameZone) return folded;
     // A new zone (or the first fold): the days are cut again from the folded quarter hours (rows written since the
     // fold are folded into the new days next time, never twice).
     await trx.deleteFrom('message_figures_daily').where('business_unit_id', '=', businessUnitId).execute();
@@ -59,7 +75,7 @@ export async function compactFigures(db: Db, businessUnitId: string, timeZone: s
       .values({ business_unit_id: businessUnitId, time_zone: timeZone })
       .onConflict((oc) => oc.column('business_unit_id').doUpdateSet({ time_zone: timeZone }))
       .execute();
-    return timeZone;
+    return folded;
   });
 }
 

@@ -437,6 +437,40 @@ export interface UploadLeaseTable {
   expires_at: Date;
 }
 
+/**
+ * ConversationFigureTable is the agents report's rollup, one folded row per conversation plus signed differences not
+ * folded yet, kept by triggers (migration 2026-12-03T21-00); src/db/conversation-figures.ts folds and reads it.
+ */
+export interface ConversationFigureTable {
+  id: BigId;
+  compacted: Generated<boolean>;
+  conversation_id: string;
+  business_unit_id: string;
+  /** This difference names the conversation's key (the newest keyed one wins); the others only add to the values. */
+  keyed: boolean;
+  created_at: Date | null;
+  campaign_id: string | null;
+  skill_id: string | null;
+  sender_id: string | null;
+  agent: string | null;
+  opened: number;
+  accepted: number;
+  closed: number;
+  assigned: number;
+  handled: number;
+  answered: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  expired: number;
+  replies: number;
+  opt_outs: number;
+  /** Seconds (numeric: exact, so differences cancel). */
+  to_accept: ColumnType<string, string | number, string | number>;
+  handle: ColumnType<string, string | number, string | number>;
+  to_answer: ColumnType<string, string | number, string | number>;
+}
+
 export interface Database {
   agents: AgentTable;
   agent_skills: AgentSkillTable;
@@ -468,6 +502,7 @@ export interface Database {
   message_figures: MessageFigureTable;
   message_figures_daily: MessageFigureDailyTable;
   figure_day_zones: FigureDayZoneTable;
+  conversation_figures: ConversationFigureTable;
 }
 
 export type BusinessUnit = Selectable<BusinessUnitTable>;

@@ -1,5 +1,5 @@
 import type { BusinessUnit, Db } from '../db/schema';
-import { compactFigures, FigureCell, figureCells, ReportGrouping, ReportPeriod } from '../db/message-figures';
+import { FigureCell, figureCells, figureDayZone, ReportGrouping, ReportPeriod } from '../db/message-figures';
 
 // What supervisors read every day: per skill, skill group, campaign, sender, day or hour, what was sent, what arrived,
 // who opted out and what it cost. Every figure comes from message_figures (kept as messages change state), and a
@@ -120,6 +120,7 @@ export async function messageReport(
   period: ReportPeriod,
   grouping: ReportGrouping,
 ): Promise<MessageReportRow[]> {
-  const dayZone = await compactFigures(db, unit.id, unit.time_zone);
+  // Reads never fold (the figures folder does, src/reports/figures-folder.ts): a report pays for no backlog.
+  const dayZone = await figureDayZone(db, unit.id);
   return foldCells(await figureCells(db, unit.id, period, grouping, dayZone), unit.segment_prices);
 }

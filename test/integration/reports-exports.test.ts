@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import { applyDeliveryReceipts } from '../../src/db/delivery-receipts';
+import type { MessageState } from '../../src/db/schema';
+import { foldAllFigures } from '../../src/reports/figures-folder';
 import { createCampaign, createSender } from '../support/campaign-fixtures';
 import { csvOfApi, makeReportWorld, ReportWorld, storeMessages } from '../support/report-fixtures';
-import { createTenant, uniquePhone, useTestSystem } from '../support/test-system';
+import { createTenant, eventually, uniquePhone, useTestSystem } from '../support/test-system';
 
 const system = useTestSystem();
 
@@ -98,23 +101,55 @@ describe('the agents report', () => {
     world = await makeReportWorld(await createTenant(system), 'UTC');
   });
 
+  /** Stores an agent's answer as replyAsAgent leaves it: its message (sent at `at`) and its thread entry. */
+  async function storeAnswer(
+    on: ReportWorld,
+    answer: { conversationId: string; agent: string | null; at: string; state: MessageState },
+  ) {
+    const [message] = await storeMessages(system.db, on.tenant.id, [
+      {
+        campaignId: on.campaigns[0],
+        senderId: on.senders.longCode.id,
+        state: answer.state,
+        sentAt: answer.at,
+        conversationId: answer.conversationId,
+      },
+    ]);
+    await system.db
+      .insertInto('conversation_messages')
+      .values({
+        conversation_id: answer.conversationId,
+        direction: 'outbound',
+        body: 'Hello',
+        message_id: message.id,
+        inbound_sid: null,
+        agent: answer.agent,
+        created_at: answer.at,
+      })
+      .execute();
+    return message;
+  }
+
   /** Stores a conversation as the queue leaves it: opened, maybe accepted, answered and closed at chosen moments. */
-  async function storeConversation(c: {
-    agent: string | null;
-    /** The contact's messages in it, as classified by the reply keywords. */
-    inbound?: ('message' | 'opt_out')[];
-    opened: string;
-    accepted?: string;
-    answered?: string;
-    closed?: string;
-  }) {
+  async function storeConversation(
+    c: {
+      agent: string | null;
+      /** The contact's messages in it, as classified by the reply keywords. */
+      inbound?: ('message' | 'opt_out')[];
+      opened: string;
+      accepted?: string;
+      answered?: string;
+      closed?: string;
+    },
+    on: ReportWorld = world,
+  ) {
     const row = await system.db
       .insertInto('conversations')
       .values({
-        business_unit_id: world.tenant.id,
+        business_unit_id: on.tenant.id,
         contact: uniquePhone(),
-        sender_id: world.senders.longCode.id,
-        campaign_id: world.campaigns[0],
+        sender_id: on.senders.longCode.id,
+        campaign_id: on.campaigns[0],
         status: c.closed ? 'closed' : c.agent ? 'assigned' : 'queued',
         agent: c.agent,
         created_at: c.opened,
@@ -125,33 +160,18 @@ describe('the agents report', () => {
       })
       .returning(['id', 'contact'])
       .executeTakeFirstOrThrow();
-    if (c.answered) {
-      // The agent's answer went out and was delivered.
-      const [answer] = await storeMessages(system.db, world.tenant.id, [
-        { campaignId: world.campaigns[0], senderId: world.senders.longCode.id, state: 'delivered', sentAt: c.answered },
-      ]);
-      await system.db
-        .insertInto('conversation_messages')
-        .values({
-          conversation_id: row.id,
-          direction: 'outbound',
-          body: 'Hello',
-          message_id: answer.id,
-          inbound_sid: null,
-          agent: c.agent,
-          created_at: c.answered,
-        })
-        .execute();
-    }
+    // The agent's answer went out and was delivered.
+    if (c.answered)
+      await storeAnswer(on, { conversationId: row.id, agent: c.agent, at: c.answered, state: 'delivered' });
     for (const classification of c.inbound ?? []) {
       const sid = `SM${randomUUID().replace(/-/g, '')}`;
       await system.db
         .insertInto('inbound_messages')
         .values({
           message_sid: sid,
-          business_unit_id: world.tenant.id,
+          business_unit_id: on.tenant.id,
           from_phone: row.contact,
-          to_address: world.senders.longCode.address,
+          to_address: on.senders.longCode.address,
           body: classification === 'opt_out' ? 'STOP' : 'Thanks',
           classification,
           rule: null,
@@ -265,6 +285,65 @@ describe('the agents report', () => {
     ]);
     const stranger = await createTenant(system);
     expect((await stranger.api.get(`/v1/reports/agents?${period}`)).body.rows).toEqual([]);
+  });
+
+  it("changes right after each step of a conversation: taken, answered, the answer's receipt, closed", async () => {
+    // A business unit of its own: its only conversation is this one.
+    const unit = await makeReportWorld(await createTenant(system), 'UTC');
+    const opened = new Date();
+    const day = opened.toISOString().slice(0, 10);
+    const id = await storeConversation({ agent: null, opened: opened.toISOString() }, unit);
+    const figures = async () => {
+      const res = await unit.tenant.api.get(`/v1/reports/agents?from=${day}&to=${day}&groupBy=agent`);
+      expect(res.status).toBe(200);
+      return res.body.rows as Record<string, unknown>[];
+    };
+    expect(await figures()).toEqual([expect.objectContaining({ key: null, offered: 1, accepted: 0, closed: 0 })]);
+
+    expect((await unit.tenant.api.post(`/v1/conversations/${id}/assign`, { agent: 'dee' })).status).toBe(200);
+    expect(await figures()).toEqual([
+      expect.objectContaining({ key: 'dee', offered: 1, accepted: 1, serviceLevel: 1, sent: 0 }),
+    ]);
+    const taken = (await figures())[0];
+    expect(taken.avgTimeToAccept).toEqual(expect.any(Number));
+    expect(taken.avgTimeToFirstAnswer).toBeNull();
+
+    const answer = await storeAnswer(unit, {
+      conversationId: id,
+      agent: 'dee',
+      at: new Date(opened.getTime() + 42_000).toISOString(),
+      state: 'sent',
+    });
+    expect(await figures()).toEqual([
+      expect.objectContaining({
+        key: 'dee',
+        sent: 1,
+        delivered: 0,
+        avgTimeToFirstAnswer: 42,
+        p90TimeToFirstAnswer: 42,
+      }),
+    ]);
+    await applyDeliveryReceipts(system.db, [
+      { carrierSid: answer.carrierSid!, status: 'delivered', errorCode: null, messageId: null },
+    ]);
+    expect(await figures()).toEqual([expect.objectContaining({ key: 'dee', sent: 1, delivered: 1, closed: 0 })]);
+
+    expect((await unit.tenant.api.post(`/v1/conversations/${id}/close`, {})).status).toBe(200);
+    const closed = await figures();
+    expect(closed).toEqual([expect.objectContaining({ key: 'dee', offered: 1, accepted: 1, closed: 1, delivered: 1 })]);
+    expect(closed[0].avgHandleTime).toEqual(expect.any(Number));
+
+    // Folded into one row for the conversation (by this fold or the API's own folder), the figures stay the same.
+    await eventually('the conversation folded', async () => {
+      await foldAllFigures(system.db);
+      const rows = await system.db
+        .selectFrom('conversation_figures')
+        .select(['compacted'])
+        .where('conversation_id', '=', id)
+        .execute();
+      return rows.length === 1 && rows[0].compacted ? true : undefined;
+    });
+    expect(await figures()).toEqual(closed);
   });
 
   it('takes the time to accept from when an agent first took the conversation', async () => {

@@ -3,8 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { applyDeliveryReceipts } from '../../src/db/delivery-receipts';
 import { markInboundProcessed } from '../../src/db/inbound-messages';
+import { foldAllFigures } from '../../src/reports/figures-folder';
 import { csvOfApi, makeReportWorld, ReportWorld, storeMessages } from '../support/report-fixtures';
-import { createTenant, Tenant, useTestSystem } from '../support/test-system';
+import { createTenant, eventually, Tenant, useTestSystem } from '../support/test-system';
 
 const system = useTestSystem();
 
@@ -294,6 +295,34 @@ describe('reports', () => {
     });
     const after = await report(tenant, `${period}&groupBy=day`);
     expect(after.find((r) => r.key === '2026-11-10')).toMatchObject({ sent: 4, delivered: 3 });
+  });
+
+  it('leave folding to the figures folder: two folds at once count every figure once, the days cut in the zone', async () => {
+    const tenant = await createTenant(system);
+    const folding = await makeReportWorld(tenant, ZONE);
+    await (await seedFixture(folding)).lateReceipt();
+    const byDay = await report(tenant, `${period}&groupBy=day`);
+    const byCampaign = await report(tenant, `${period}&groupBy=campaign`);
+    // As two API processes' folders would (the API's own folder a third): each fold has one owner, the others skip it
+    // or find nothing left.
+    await eventually('the figures folded', async () => {
+      await Promise.all([foldAllFigures(system.db), foldAllFigures(system.db)]);
+      const waiting = await system.db
+        .selectFrom('message_figures')
+        .select((eb) => eb.fn.countAll().as('rows'))
+        .where('business_unit_id', '=', tenant.id)
+        .where('compacted', '=', false)
+        .executeTakeFirstOrThrow();
+      return Number(waiting.rows) === 0 ? true : undefined;
+    });
+    const zone = await system.db
+      .selectFrom('figure_day_zones')
+      .select('time_zone')
+      .where('business_unit_id', '=', tenant.id)
+      .executeTakeFirst();
+    expect(zone?.time_zone).toBe(ZONE);
+    expect(await report(tenant, `${period}&groupBy=day`)).toEqual(byDay);
+    expect(await report(tenant, `${period}&groupBy=campaign`)).toEqual(byCampaign);
   });
 
   it('keep to the period asked for', async () => {

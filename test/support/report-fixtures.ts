@@ -20,6 +20,8 @@ export interface StoredMessage {
   errorCode?: string;
   recordId?: string;
   toPhone?: string;
+  /** An agent's answer in this conversation (kind agent_reply), as replyAsAgent stores it. */
+  conversationId?: string;
 }
 
 /** storeMessages inserts messages of a business unit as sent (with a carrier sid) or settled at the given moments. */
@@ -33,10 +35,10 @@ export async function storeMessages(
     .values(
       messages.map((m) => ({
         business_unit_id: businessUnitId,
-        kind: 'campaign' as const,
+        kind: m.conversationId ? ('agent_reply' as const) : ('campaign' as const),
         campaign_id: m.campaignId,
         record_id: m.recordId ?? null,
-        conversation_id: null,
+        conversation_id: m.conversationId ?? null,
         to_phone: m.toPhone ?? uniquePhone(),
         sender_id: m.senderId,
         body: 'Your parcel is on its way',
