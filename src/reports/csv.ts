@@ -1,7 +1,8 @@
 import { Transform } from 'node:stream';
 
-// RFC 4180: records end with CRLF; a field with a comma, a double quote, CR or LF is quoted, its quotes doubled.
-// (csv-stringify 6.9 with CRLF records leaves a bare LF inside a field unquoted, so reports write their own.)
+// RFC 4180: records end with CRLF; a field with a comma, a double quote, CR or LF is quoted, its quotes doubled. Every
+// CSV the API writes (reports, the per-recipient export, the audit log) goes through here. (csv-stringify 6.9 with CRLF
+// records left a bare LF inside a field unquoted, so the project writes its own.)
 
 /** csvField writes one value as an RFC 4180 field (null and undefined as empty). */
 export function csvField(value: unknown): string {

@@ -357,3 +357,22 @@ describe('the agents report', () => {
     expect(row.assigned_at).not.toBeNull();
   });
 });
+
+describe('every CSV the API writes', () => {
+  it('quotes a field with a bare line break and ends every record in CRLF (RFC 4180): the audit log', async () => {
+    const tenant = await createTenant(system);
+    const name = 'night\nshift, "B"';
+    const key = await tenant.api.post('/v1/api-keys', { name, role: 'admin' });
+    expect(key.status).toBe(201);
+    expect((await tenant.api.as(key.body.apiKey).post('/v1/templates', { name: 'lf', body: 'Hi' })).status).toBe(201);
+    const csv = await csvOfApi(tenant, '/v1/audit?resource=templates');
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(`,"night\nshift, ""B""",`);
+    // Every line break outside a quoted field is a CRLF: header and one record.
+    expect(csv.text.endsWith('\r\n')).toBe(true);
+    expect(csv.text.replace(/"[^"]*"/g, '').match(/\n/g)).toHaveLength(2);
+    expect(csv.text.replace(/"[^"]*"/g, '').match(/\r\n/g)).toHaveLength(2);
+    const records = parse(csv.text, { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+    expect(records.map((r) => [r.resource, r.action, r.keyName])).toEqual([['templates', 'create', name]]);
+  });
+});

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import { Router } from 'express';
 import { type AuditEntryRow, readAuditTrail, streamAuditTrail } from '../../db/audit-log';
+import { csvRecord } from '../../reports/csv';
 import type { Answer } from '../answer';
 import { auditQuerySchema } from '../access-schemas';
 import type { auditEntryResponse, auditTrailResponse } from '../openapi/access-resources';
@@ -41,7 +41,7 @@ const CSV_COLUMNS = [
   'after',
 ];
 
-function csvRecord(row: AuditEntryRow): unknown[] {
+function csvValues(row: AuditEntryRow): unknown[] {
   const json = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value));
   return [
     row.id,
@@ -69,13 +69,15 @@ export function auditRoutes({ db }: ApiDeps): Router {
     const query = { businessUnitId: businessUnitOf(res).id, from, to, resource: input.resource ?? null };
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res.type('text/csv; charset=utf-8');
-      // Every entry of the range, a page at a time, at the pace the client reads.
+      // Every entry of the range, a page at a time, at the pace the client reads; RFC 4180 records (CRLF, a field with
+      // a line break quoted) written by the one CSV writer every export uses.
       const records = Readable.from(
         (async function* () {
-          for await (const row of streamAuditTrail(db, query)) yield csvRecord(row);
+          yield csvRecord(CSV_COLUMNS);
+          for await (const row of streamAuditTrail(db, query)) yield csvRecord(csvValues(row));
         })(),
       );
-      await pipeline(records, stringify({ header: true, columns: CSV_COLUMNS }), res);
+      await pipeline(records, res);
       return;
     }
     const limit = input.limit ?? 1000;
