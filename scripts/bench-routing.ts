@@ -5,53 +5,26 @@
 // the way the inbound path does (the conversation row, then a routing pass). It prints the time from queued to offered
 // (p50, p99; target p99 under 1 s), the largest load ever sampled on one agent beside its cap, and the offers lost
 // (conversations not accepted and closed once the arrivals stop and the agents drain the queue; must be 0).
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { ProactiveSmsClient } from '../src/api-client';
-import { createDb } from '../src/db/connection';
 import { openOrJoinConversation } from '../src/db/conversations';
 import { routeSkills } from '../src/replies/routing';
-import { loadAverage } from './lib/bench-system';
-import { startLocalStack } from './lib/local-stack';
+import { intOption, loadAverage } from './lib/bench-system';
+import { startBenchUnit } from './lib/bench-unit';
+import { percentile } from './lib/webhook-load';
 
 const P99_TARGET_MS = 1000;
 const CAP = 3;
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive whole number`);
-  return value;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const agentCount = flag('agents', 100);
-  const replies = flag('replies', 5000);
-  const rate = flag('rate', 100);
-  const handleMs = flag('handle-ms', 1500);
-  const adminToken = randomBytes(18).toString('base64url');
-  const stack = await startLocalStack({
-    label: 'bench-routing',
-    log: (line) => console.log(`[bench] ${line}`),
-    env: { ...process.env, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
-    postgres: { durable: false, unlessEnvironment: true },
-    temporal: 'none',
-    apis: { count: 2 },
-    signals: { exitCode: 130 },
-  });
-  const db = createDb(stack.config.databaseUrl, 20);
+  const agentCount = intOption('agents', 100);
+  const replies = intOption('replies', 5000);
+  const rate = intOption('rate', 100);
+  const handleMs = intOption('handle-ms', 1500);
+  const { db, urls, unit, client, stop } = await startBenchUnit({ label: 'bench-routing', apis: 2, poolSize: 20 });
   try {
-    const urls = stack.apis.map((a) => a.url);
-    const admin = new ProactiveSmsClient(urls[0], adminToken);
-    const unit = await admin.createBusinessUnit({ name: `bench routing ${new Date().toISOString()}` });
-    const client = admin.withKey(unit.apiKey);
     // Making 100 agents one by one takes a while on a loaded machine: the first must not go offline meanwhile.
     await client.send('PATCH', '/v1/settings', { json: { smsChannel: true, agentOfflineSeconds: 3600 } });
     const skill = await client.createSkill({ name: 'Replies', kind: 'agent', replyHandling: true });
@@ -171,8 +144,7 @@ async function main(): Promise<void> {
     console.log(`[bench] agents at the end: ${lapsed}`);
     if (maxLoad > CAP || lost.rows[0].n > 0) process.exitCode = 1;
   } finally {
-    await db.destroy();
-    await stack.stop();
+    await stop();
   }
 }
 
