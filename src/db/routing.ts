@@ -259,3 +259,40 @@ export async function freeSlotOf(db: DbOrTransaction, agentId: string): Promise<
     .where('id', '=', agentId)
     .execute();
 }
+
+/** AssignedByName is what a supervisor's assignment by name did: the conversation, and the agent it was taken from. */
+export interface AssignedByName {
+  conversation: Conversation;
+  previousAgentId: string | null;
+}
+
+/**
+ * assignByName gives an open conversation to the person a supervisor names, outside the ACD's offers. An offer or an
+ * agent holding it is withdrawn in the same statement (the row locked first, so an agent's accept either comes
+ * before and is taken over, or after and finds nothing offered): it is never held by two. When the name is that
+ * agent's own, the agent keeps it (an acceptance on its behalf). Undefined when it is in none of `from`.
+ */
+export async function assignByName(
+  db: DbOrTransaction,
+  businessUnitId: string,
+  conversationId: string,
+  from: readonly string[],
+  name: string,
+): Promise<AssignedByName | undefined> {
+  const rows = await sql<Conversation & { previous_agent_id: string | null }>`
+    WITH old AS (
+      SELECT id, agent_id, agent FROM conversations
+      WHERE business_unit_id = ${businessUnitId} AND id = ${conversationId} AND status = ANY(${[...from]}::text[])
+      FOR UPDATE
+    )
+    UPDATE conversations c SET status = 'assigned', agent = ${name},
+      agent_id = CASE WHEN old.agent = ${name} THEN old.agent_id END,
+      assigned_at = coalesce(c.assigned_at, now()), offer_expires_at = NULL
+    FROM old WHERE c.id = old.id
+    RETURNING c.*, old.agent_id AS previous_agent_id
+  `.execute(db);
+  const row = rows.rows[0];
+  if (!row) return undefined;
+  const { previous_agent_id: previousAgentId, ...conversation } = row;
+  return { conversation, previousAgentId };
+}

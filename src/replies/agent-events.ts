@@ -1,11 +1,15 @@
 import { notifyAgentEvent } from '../db/agent-events';
-import type { AgentState, Db } from '../db/schema';
+import type { AgentState, ConversationStatus, Db } from '../db/schema';
 import { log } from '../log';
 
-/** AgentEvent is what an agent's inbox is told as it happens: an offer, a new message, a change of its state. */
+/**
+ * AgentEvent is what an agent's inbox is told as it happens: an offer, a new message, a change of its state, and a
+ * conversation of its own that moved (accepted in another tab, closed, transferred away, taken over by a supervisor).
+ */
 export type AgentEvent =
   | { agentId: string; type: 'offer'; conversationId: string }
   | { agentId: string; type: 'message'; conversationId: string }
+  | { agentId: string; type: 'conversation'; conversationId: string; status: ConversationStatus }
   | { agentId: string; type: 'state'; state: AgentState; reason: string | null };
 
 /**

@@ -3,7 +3,7 @@ import type { Conversation, Db } from '../db/schema';
 import { log } from '../log';
 import { conversationAllowedFrom } from './conversation-status';
 import type { ConversationWorkflows } from './conversation-workflows';
-import { slotFreed } from './routing';
+import { conversationMoved, slotFreed } from './routing';
 
 /**
  * closeConversation closes an open conversation, saying why (agent, idle) and with the agent's disposition code; the
@@ -23,6 +23,7 @@ export async function closeConversation(
   });
   if (!closed) return false;
   log.info({ conversationId, businessUnitId, contact: closed.contact, reason }, 'conversation closed');
+  if (closed.agent_id) await conversationMoved(db, closed.agent_id, closed);
   await slotFreed(db, closed.agent_id, closed.skill_id);
   return true;
 }

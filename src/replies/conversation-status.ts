@@ -19,10 +19,11 @@ export const OPEN_CONVERSATION_STATUSES: readonly ConversationStatus[] = ['queue
 /** LOADING_STATUSES are the statuses that take one of the agent's slots (its cap counts them). */
 export const LOADING_STATUSES: readonly ConversationStatus[] = ['offered', 'assigned'];
 
-// The one place that says which action is allowed from which status; anything else is a 409. Reassigning is allowed;
-// a supervisor's assignment by name never takes an offer from the agent it is offered to.
+// The one place that says which action is allowed from which status; anything else is a 409. A supervisor's
+// assignment by name may take a conversation from the queue, from an offer (withdrawn from its agent in the same
+// statement, so it is never offered to one and held by another) or from another agent.
 const ALLOWED_FROM: Record<ConversationAction, readonly ConversationStatus[]> = {
-  assign: ['queued', 'assigned'],
+  assign: OPEN_CONVERSATION_STATUSES,
   accept: ['offered'],
   transfer: LOADING_STATUSES,
   close: OPEN_CONVERSATION_STATUSES,

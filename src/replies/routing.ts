@@ -1,6 +1,7 @@
 import { agentsWithoutHeartbeat, setAgentState, skillsOfAgent } from '../db/agents';
 import {
   acceptOffer,
+  assignByName,
   freeSlotOf,
   lapseExpiredOffers,
   offerNextInSkill,
@@ -14,6 +15,7 @@ import type { AgentState, Conversation, Db } from '../db/schema';
 import { findConversation } from '../db/conversations';
 import { log } from '../log';
 import { publishAgentEvent } from './agent-events';
+import { conversationAllowedFrom } from './conversation-status';
 
 // The ACD's one owner: every path that queues, offers, accepts, frees or moves a conversation, or changes an agent's
 // state, comes through here, so the next queued conversation is offered at once wherever the slot was freed.
@@ -24,6 +26,23 @@ const MAX_OFFERS_PER_PASS = 500;
 async function announce(db: Db, offer: Offer): Promise<void> {
   log.info(offer, 'conversation offered');
   await publishAgentEvent(db, { agentId: offer.agentId, type: 'offer', conversationId: offer.conversationId });
+}
+
+/**
+ * conversationMoved tells an agent's open inboxes (every tab) that one of its conversations changed hands or status:
+ * accepted, closed, transferred or taken over.
+ */
+export async function conversationMoved(
+  db: Db,
+  agentId: string,
+  conversation: Pick<Conversation, 'id' | 'status'>,
+): Promise<void> {
+  await publishAgentEvent(db, {
+    agentId,
+    type: 'conversation',
+    conversationId: conversation.id,
+    status: conversation.status,
+  });
 }
 
 /** routeSkills offers each skill's queued conversations to its free agents until one or the other runs out. */
@@ -63,8 +82,9 @@ export async function changeAgentState(
 ): Promise<void> {
   const agent = await setAgentState(db, agentId, change);
   if (!agent) return;
-  await publishAgentEvent(db, { agentId, type: 'state', state: agent.state, reason: agent.reason });
   const requeued = change.state === 'available' ? [] : await requeueOffersOf(db, agentId);
+  // Told after its offers went back, so an inbox that reloads on the event no longer lists them.
+  await publishAgentEvent(db, { agentId, type: 'state', state: agent.state, reason: agent.reason });
   await routeSkills(db, change.state === 'available' ? await skillsOfAgent(db, agentId) : requeued);
 }
 
@@ -76,8 +96,32 @@ export async function acceptConversation(
   agentId: string,
 ): Promise<Conversation | undefined> {
   const accepted = await acceptOffer(db, businessUnitId, conversationId, agentId);
-  if (accepted) log.info({ conversationId, agentId }, 'offer accepted');
+  if (!accepted) return undefined;
+  log.info({ conversationId, agentId }, 'offer accepted');
+  await conversationMoved(db, agentId, accepted);
   return accepted;
+}
+
+/**
+ * assignConversation gives an open conversation (queued, offered or assigned) to the person a supervisor names. An
+ * offer or agent it is taken from is told, and that agent's slot goes to the next queued conversation; the agent
+ * cannot accept it any more, so it is never offered to one and held by another. Undefined when it is not open.
+ */
+export async function assignConversation(
+  db: Db,
+  businessUnitId: string,
+  conversationId: string,
+  name: string,
+): Promise<Conversation | undefined> {
+  const assigned = await assignByName(db, businessUnitId, conversationId, conversationAllowedFrom('assign'), name);
+  if (!assigned) return undefined;
+  const { conversation, previousAgentId } = assigned;
+  if (previousAgentId) await conversationMoved(db, previousAgentId, conversation);
+  if (previousAgentId && previousAgentId !== conversation.agent_id) {
+    log.info({ conversationId, agentId: previousAgentId, to: name }, 'conversation taken over by name');
+    await slotFreed(db, previousAgentId, null);
+  }
+  return conversation;
 }
 
 /** slotFreed is called once a conversation left an agent (closed, transferred): the agent's queues move on. */
@@ -107,6 +151,7 @@ export async function transferConversation(
   if ('skillId' in target) {
     const moved = await transferToSkill(db, unit, conversation.id, target.skillId);
     if (!moved) return { outcome: 'not_open' };
+    if (conversation.agent_id) await conversationMoved(db, conversation.agent_id, moved);
     await slotFreed(db, conversation.agent_id, target.skillId);
     return { outcome: 'transferred', conversation: moved };
   }
@@ -118,8 +163,10 @@ export async function transferConversation(
     agentId: target.agentId,
     skillId: result.conversation.skill_id ?? '',
   });
-  if (result.previousAgentId && result.previousAgentId !== target.agentId)
+  if (result.previousAgentId && result.previousAgentId !== target.agentId) {
+    await conversationMoved(db, result.previousAgentId, result.conversation);
     await slotFreed(db, result.previousAgentId, null);
+  }
   return { outcome: 'transferred', conversation: result.conversation };
 }
 

@@ -324,6 +324,61 @@ describe('routing replies to agents', () => {
     expect((await d.tenant.api.get('/v1/events')).status).toBe(403);
   });
 
+  it('lets a supervisor take over an offered conversation: the offer is withdrawn, never held twice', async () => {
+    const d = await desk();
+    const a = await agent(d, 'A', 10, 1);
+    const b = await agent(d, 'B', 5, 1);
+    await setState(a, 'available');
+    const stream = await eventStream(system.config.publicUrl, a.api.key!);
+    try {
+      const one = await queue(d);
+      const two = await queue(d);
+      expect(await offersOf(a)).toEqual([one]);
+      // Another agent cannot take it: its key has no assign, and it reaches only its own offers.
+      await setState(b, 'unavailable', 'break');
+      expect((await b.api.post(`/v1/conversations/${one}/assign`, { agent: 'B' })).status).toBe(403);
+      expect((await b.api.post(`/v1/conversations/${one}/accept`)).status).toBe(403);
+
+      const taken = await d.tenant.api.post(`/v1/conversations/${one}/assign`, { agent: 'Sam' });
+      expect(taken.status).toBe(200);
+      expect(taken.body).toMatchObject({ status: 'assigned', agent: 'Sam', agentId: null });
+      // A's slot went to the next in the queue at once, and A can no longer take the first.
+      expect(await offersOf(a)).toEqual([two]);
+      expect((await a.api.post(`/v1/conversations/${one}/accept`)).status).toBe(403);
+      await eventually('A told the conversation was taken', async () =>
+        stream.events.some(
+          (e) => e.event === 'conversation' && e.data.conversationId === one && e.data.status === 'assigned',
+        )
+          ? true
+          : undefined,
+      );
+
+      // Assigned by the agent's own name, an offer stays the agent's: an acceptance on its behalf.
+      const own = await d.tenant.api.post(`/v1/conversations/${two}/assign`, { agent: 'A' });
+      expect(own.body).toMatchObject({ status: 'assigned', agent: 'A', agentId: a.id });
+
+      // The agent accepting while the supervisor takes over: whichever comes first, one holder in the end.
+      const three = await queue(d);
+      expect((await a.api.post(`/v1/conversations/${two}/close`)).status).toBe(200);
+      expect(await offersOf(a)).toEqual([three]);
+      const [accepted, assigned] = await Promise.all([
+        a.api.post(`/v1/conversations/${three}/accept`),
+        d.tenant.api.post(`/v1/conversations/${three}/assign`, { agent: 'Sam' }),
+      ]);
+      expect([200, 403, 409]).toContain(accepted.status);
+      expect(assigned.status).toBe(200);
+      expect((await d.tenant.api.get(`/v1/conversations/${three}`)).body).toMatchObject({
+        status: 'assigned',
+        agent: 'Sam',
+        agentId: null,
+      });
+      expect((await a.api.get('/v1/agents/me')).body.openConversations).toBe(0);
+      expectWithinCaps(await loads(d));
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('loses no offer and doubles none with two API processes, one of them killed', async () => {
     const d = await desk({ offerTimeoutSeconds: 2 });
     const second = await startApiProcess(system);

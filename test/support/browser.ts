@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** CHROMIUM is Debian's chromium, which `scripts/setup.sh` installs when it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,7 +28,18 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** openConsole opens the console of an API in a new page and signs in with a business unit's key. */
 export async function openConsole(browser: Browser, baseUrl: string, apiKey: string, agent?: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  return signInTab(await browser.newPage({ viewport: { width: 1400, height: 900 } }), baseUrl, apiKey, agent);
+}
+
+/**
+ * openConsoleIn opens the console in a new tab of a browser context (one person's browser, with any number of tabs)
+ * and signs in there: the key is kept per tab.
+ */
+export async function openConsoleIn(context: BrowserContext, baseUrl: string, apiKey: string): Promise<Page> {
+  return signInTab(await context.newPage(), baseUrl, apiKey);
+}
+
+async function signInTab(page: Page, baseUrl: string, apiKey: string, agent?: string): Promise<Page> {
   // Any script error or refused CSP rule fails the test instead of passing silently.
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));

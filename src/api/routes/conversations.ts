@@ -5,14 +5,12 @@ import {
   getConversation,
   listConversations,
   ThreadEntry,
-  transitionConversation,
 } from '../../db/conversations';
 import { AgentReplyRefusal, replyAsAgent } from '../../replies/agent-replies';
 import { closeByAgent } from '../../replies/close-conversation';
 import { contactName } from '../../replies/contact-name';
 import { listUnroutedReplies, UnroutedReplyRow } from '../../db/unrouted-replies';
 import { explainUnrouted, unroutedReason } from '../../replies/unrouted-replies';
-import { conversationAllowedFrom } from '../../replies/conversation-status';
 import type { Answer } from '../answer';
 import { agentIdOf, businessUnitOf } from '../auth';
 import { closeConversationSchema, transferSchema } from '../agent-schemas';
@@ -21,7 +19,7 @@ import { getDisposition, listQuickResponses } from '../../db/dispositions';
 import { mergeQuickResponse } from '../../replies/quick-responses';
 import type { mergedQuickResponse } from '../openapi/agent-resources';
 import { getSkill } from '../../db/skills';
-import { acceptConversation, transferConversation } from '../../replies/routing';
+import { acceptConversation, assignConversation, transferConversation } from '../../replies/routing';
 import type { conversationResponse, unroutedReplyResponse } from '../openapi/sending-resources';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound } from '../errors';
@@ -140,12 +138,8 @@ export function conversationRoutes(deps: ApiDeps): Router {
   router.post('/conversations/:id/assign', async (req, res) => {
     const conversation = await load(res, req.params);
     const { agent } = parseInput(assignConversationSchema, req.body);
-    const allowed = conversationAllowedFrom('assign');
-    const moved = await transitionConversation(db, conversation.business_unit_id, conversation.id, allowed, {
-      status: 'assigned',
-      agent,
-    });
-    if (!moved) throw notAllowed('assign', conversation);
+    if (!(await assignConversation(db, conversation.business_unit_id, conversation.id, agent)))
+      throw notAllowed('assign', conversation);
     res.json(await reloaded(res, conversation.id));
   });
 

@@ -29,7 +29,7 @@ describe('keyword confirmation texts', () => {
 
 describe('conversation statuses', () => {
   it('allow assigning and closing only an open conversation, accepting only an offered one', () => {
-    expect(conversationAllowedFrom('assign')).toEqual(['queued', 'assigned']);
+    expect(conversationAllowedFrom('assign')).toEqual(['queued', 'offered', 'assigned']);
     expect(conversationAllowedFrom('close')).toEqual(['queued', 'offered', 'assigned']);
     expect(conversationAllowedFrom('accept')).toEqual(['offered']);
     expect(isOpenConversation('offered')).toBe(true);

@@ -110,10 +110,12 @@ export const agentOperations: ApiOperation[] = [
     operationId: 'agentEvents',
     method: 'get',
     path: '/v1/events',
-    summary: 'Server-sent events for the calling agent: offer, message and state events, as they happen',
+    summary: 'Server-sent events for the calling agent: offers, messages, states and conversations, as they happen',
     description:
-      'A text/event-stream that stays open: `event: offer|message|state` with a JSON `data` line each. An open stream ' +
-      "counts as the agent's heartbeat. Read it with fetch (the key goes in the Authorization header).",
+      'A text/event-stream that stays open: `event: ready` first, then `event: offer|message|state|conversation` ' +
+      'with a JSON `data` line each (`conversation`: one of its conversations was accepted, closed, transferred or ' +
+      "taken over; `{conversationId, status}`). An open stream counts as the agent's heartbeat. Read it with fetch " +
+      '(the key goes in the Authorization header).',
     responses: {
       200: {
         description: 'The stream.',

@@ -55,6 +55,10 @@ export const conversationOperations: ApiOperation[] = [
     method: 'post',
     path: '/v1/conversations/:id/assign',
     summary: 'Give a conversation to an agent',
+    description:
+      "The supervisor's assignment by name, from the queue, an offer or another agent: an offer is withdrawn from " +
+      'its agent (who can no longer accept it, and whose slot goes to the next queued conversation) unless the name ' +
+      "is that agent's own. Within the ACD, `POST /v1/conversations/:id/transfer {agentId}` offers it to one agent.",
     body: jsonBody(assignConversationSchema),
     errors: [404, 409],
     responses: { 200: { description: 'Assigned.', schema: conversationResponse } },

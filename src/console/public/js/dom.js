@@ -112,3 +112,62 @@ export function table(headers, emptyText = 'Nothing here yet.') {
   };
   return { el, body, fill };
 }
+
+// Properties h sets that an attribute does not carry once the element exists.
+const LIVE_PROPERTIES = ['disabled', 'hidden', 'checked'];
+
+/**
+ * morph makes `el` look like `next` (attributes, the properties h sets, text) while keeping `el` and its descendants
+ * wherever their shape is the same, so an element under the pointer survives a redraw and a click started on it
+ * lands. A part whose shape changed is replaced by next's. Listeners stay el's own: they must depend only on what
+ * identifies the element (a conversation's id), never on what changes. Returns the element now in the page.
+ */
+export function morph(el, next) {
+  if (el.nodeName !== next.nodeName || el.childNodes.length !== next.childNodes.length) {
+    el.replaceWith(next);
+    return next;
+  }
+  if (el.nodeType !== Node.ELEMENT_NODE) {
+    if (el.nodeValue !== next.nodeValue) el.nodeValue = next.nodeValue;
+    return el;
+  }
+  const element = /** @type {Element} */ (el);
+  const wanted = /** @type {Element} */ (next);
+  for (const name of element.getAttributeNames()) if (!wanted.hasAttribute(name)) element.removeAttribute(name);
+  for (const name of wanted.getAttributeNames())
+    if (element.getAttribute(name) !== wanted.getAttribute(name)) element.setAttribute(name, wanted.getAttribute(name));
+  for (const property of LIVE_PROPERTIES)
+    if (property in wanted && element[property] !== wanted[property]) element[property] = wanted[property];
+  const children = [...element.childNodes];
+  const nextChildren = [...wanted.childNodes];
+  children.forEach((child, i) => morph(child, nextChildren[i]));
+  return el;
+}
+
+/**
+ * reconcile makes a list (ul, ol, tbody) show `items` in order, one element per key (its data-key): an element whose
+ * item is still there is morphed in place, new ones are made with `build`, gone ones removed. With no items it shows
+ * `empty` (an element without a key), so an empty list never reads as a page still loading.
+ */
+export function reconcile(list, items, keyOf, build, empty = null) {
+  const kept = new Map();
+  for (const child of [...list.children]) {
+    const key = child.getAttribute('data-key');
+    if (key === null) child.remove();
+    else kept.set(key, child);
+  }
+  const wanted = items.map((item) => {
+    const key = String(keyOf(item));
+    const next = build(item);
+    next.setAttribute('data-key', key);
+    const old = kept.get(key);
+    kept.delete(key);
+    return old ? morph(old, next) : next;
+  });
+  for (const gone of kept.values()) gone.remove();
+  // Only an element out of place moves, so a list whose order holds is never touched.
+  wanted.forEach((el, i) => {
+    if (list.children[i] !== el) list.insertBefore(el, list.children[i] ?? null);
+  });
+  if (!items.length && empty) list.append(empty);
+}

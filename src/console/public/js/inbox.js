@@ -1,6 +1,7 @@
-// The agents' inbox: the conversations waiting (and those in hand), polled so new replies appear without reloading.
+// The supervisor's inbox: every conversation waiting, offered or in hand, polled so new replies appear without
+// reloading (an agent's own key gets agent-inbox.js, moved by live events instead).
 import { api } from './api.js';
-import { asSentence, every, formatTime, h, showError, table } from './dom.js';
+import { asSentence, every, formatTime, h, reconcile, showError, table } from './dom.js';
 import { conversationPane } from './conversation-pane.js';
 
 const POLL_MS = 1500;
@@ -61,9 +62,16 @@ export function mountInbox(root, context) {
   const closed = h('ul', { class: 'queue', id: 'closed' });
   const paneSlot = h('div', { class: 'pane' }, h('p', { class: 'muted' }, 'Pick a conversation from the queue.'));
   // Replies no agent will ever see, so a supervisor learns they came and why they reached nobody.
-  const { el: unroutedGrid, fill: fillUnrouted } = table(
-    ['From', 'Received', 'Message', 'Campaign', 'Why it reached no agent'],
-    'None: every reply reached an agent or was a keyword.',
+  const unroutedHeaders = ['From', 'Received', 'Message', 'Campaign', 'Why it reached no agent'];
+  const { el: unroutedGrid, body: unroutedBody } = table(unroutedHeaders);
+  const noUnrouted = h(
+    'tr',
+    { class: 'empty' },
+    h(
+      'td',
+      { colspan: unroutedHeaders.length, class: 'muted' },
+      'None: every reply reached an agent or was a keyword.',
+    ),
   );
   unroutedGrid.id = 'unrouted';
   let selectedId = null;
@@ -71,26 +79,29 @@ export function mountInbox(root, context) {
 
   const select = (id) => {
     selectedId = id;
+    for (const button of root.querySelectorAll('button.conversation'))
+      button.classList.toggle('selected', button.getAttribute('data-conversation-id') === id);
     pane?.dispose();
     pane = conversationPane(id, context, () => void refresh());
     paneSlot.replaceChildren(pane.el);
     void refresh();
   };
   const refresh = async () => {
-    const [queued, assigned, recentlyClosed, unrouted] = await Promise.all([
+    const [queued, offered, assigned, recentlyClosed, unrouted] = await Promise.all([
       api('GET', '/conversations?status=queued'),
+      // Offered to an agent and not yet accepted: still waiting, and a supervisor may take one over.
+      api('GET', '/conversations?status=offered'),
       api('GET', '/conversations?status=assigned'),
       api('GET', `/conversations?status=closed&limit=${CLOSED_SHOWN}`),
       api('GET', `/unrouted-replies?limit=${UNROUTED_SHOWN}`),
     ]);
-    fillUnrouted(unrouted.map(unroutedRow));
+    // Redrawn in place: an item under the pointer is kept, so a click that starts during a poll still lands.
+    reconcile(unroutedBody, unrouted, (r) => r.messageSid, unroutedRow, noUnrouted);
     showError(error, null);
-    queue.replaceChildren(...queued.map((c) => queueItem(c, c.id === selectedId, select)));
-    if (queued.length === 0) queue.append(h('li', { class: 'muted' }, 'Nobody is waiting.'));
-    mine.replaceChildren(...assigned.map((c) => queueItem(c, c.id === selectedId, select)));
-    if (assigned.length === 0) mine.append(h('li', { class: 'muted' }, 'None.'));
-    closed.replaceChildren(...recentlyClosed.map((c) => queueItem(c, c.id === selectedId, select)));
-    if (recentlyClosed.length === 0) closed.append(h('li', { class: 'muted' }, 'None yet.'));
+    const item = (c) => queueItem(c, c.id === selectedId, select);
+    reconcile(queue, [...queued, ...offered], (c) => c.id, item, h('li', { class: 'muted' }, 'Nobody is waiting.'));
+    reconcile(mine, assigned, (c) => c.id, item, h('li', { class: 'muted' }, 'None.'));
+    reconcile(closed, recentlyClosed, (c) => c.id, item, h('li', { class: 'muted' }, 'None yet.'));
   };
 
   root.append(
