@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever a fresh clone is missing: npm packages, the Temporal CLI (built once from the Go module proxy and
 # cached outside the repo) and PostgreSQL's server binaries. Safe to run again: each step is skipped when done.
-# With --cluster (npm run start:cluster, npm run test:cluster) it also builds the multi-node Temporal cluster's programs.
+# With --cluster (npm run start:cluster) it also builds the multi-node Temporal cluster's programs; with --cluster-test
+# (npm test, npm run test:cluster) the two of them the cluster's fault test runs: the server and its schema tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,33 +45,42 @@ else
   say "Temporal CLI ready: $CACHE_BIN/temporal"
 fi
 
-# 2b. With --cluster: the Temporal server (the release the CLI embeds), its SQL schema tool and the Web UI server, built
-# from the Go module proxy like the CLI, each into a folder of its own under the cache (two of them are called
-# `server`). scripts/lib/local-temporal-cluster.ts finds them there; the versions are the ones it names.
+# 2b. The multi-node Temporal cluster's programs: the Temporal server (the release the CLI embeds), its SQL schema tool
+# and the Web UI server, built from the Go module proxy like the CLI, each into a folder of its own under the cache (two
+# of them are called `server`). scripts/lib/local-temporal-cluster.ts finds them there; the versions are the ones it
+# names. --cluster builds all three; --cluster-test the two the fault test (test/cluster/) runs, which has no Web UI.
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/proactive-sms"
 TEMPORAL_SERVER_VERSION="v1.29.1"
 TEMPORAL_UI_VERSION="v2.42.1"
-build_cached() { # build_cached <folder> <binary> <package@version> <what>
+build_cached() { # build_cached <folder> <binary> <package@version> <what> <how long it takes> <variable naming another>
   local dir="$CACHE_ROOT/$1"
-  [ -x "$dir/$2" ] && return 0
+  [ -x "$dir/$2" ] || [ -n "${!6:-}" ] && return 0
   if ! command -v go >/dev/null 2>&1; then
     say "no Go toolchain to build $4: install Go (the cluster needs it once)" >&2
     exit 1
   fi
-  say "building $4 ($3) from the Go module proxy into $dir (first time only; minutes on a small machine)..."
+  say "building $4 ($3) from the Go module proxy into $dir ($5, first time only)..."
   mkdir -p "$dir"
   local started=$SECONDS
   # One package at a time: the server's build otherwise holds several large compilations in memory at once.
   GOBIN="$dir" GOFLAGS="-mod=mod -p=1" go install "$3"
   say "$4 built in $((SECONDS - started)) s"
 }
-if [[ " $* " == *" --cluster "* ]]; then
+if [[ " $* " == *" --cluster "* || " $* " == *" --cluster-test "* ]]; then
+  [[ " $* " == *" --cluster "* ]] && needed="npm run start:cluster" || needed="the fault test on a Temporal cluster (test/cluster/)"
+  [ -x "$CACHE_ROOT/temporal-server-$TEMPORAL_SERVER_VERSION/server" ] || [ -n "${TEMPORAL_SERVER_BIN:-}" ] ||
+    say "$needed needs the Temporal server $TEMPORAL_SERVER_VERSION and its schema tool, built once below"
   build_cached "temporal-server-$TEMPORAL_SERVER_VERSION" server \
-    "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" "the Temporal server"
+    "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" "the Temporal server" "4 to 7 minutes on 2 cores" \
+    TEMPORAL_SERVER_BIN
   build_cached "temporal-sql-tool-$TEMPORAL_SERVER_VERSION" sql \
-    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" "Temporal's SQL schema tool"
+    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" "Temporal's SQL schema tool" "seconds after the server" \
+    TEMPORAL_SQL_TOOL_BIN
+fi
+if [[ " $* " == *" --cluster "* ]]; then
   build_cached "temporal-ui-server-$TEMPORAL_UI_VERSION" server \
-    "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_VERSION" "the Temporal Web UI server"
+    "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_VERSION" "the Temporal Web UI server" "under a minute" \
+    TEMPORAL_UI_SERVER_BIN
 fi
 
 # 3. PostgreSQL server binaries, unless DATABASE_URL names another server.

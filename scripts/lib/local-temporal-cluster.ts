@@ -23,31 +23,29 @@ export const TEMPORAL_UI_VERSION = 'v2.42.1';
 /** DEFAULT_HISTORY_SHARDS is the cluster's shard count unless NUM_HISTORY_SHARDS says otherwise (fixed at creation). */
 export const DEFAULT_HISTORY_SHARDS = 8;
 
-/** ClusterBinaries are the three programs setup.sh builds, each in a folder of its own (two are called `server`). */
-export interface ClusterBinaries {
-  server: string;
-  sqlTool: string;
-  uiServer: string;
-  cli: string;
-}
+/**
+ * ClusterProgram names the programs the cluster runs: the three setup.sh builds, each in a folder of its own (two are
+ * called `server`), and the Temporal CLI, which registers the namespace.
+ */
+export type ClusterProgram = 'server' | 'sqlTool' | 'uiServer' | 'cli';
 
-/** findClusterBinaries returns the environment's binaries (TEMPORAL_SERVER_BIN, ...) or setup.sh's cached builds. */
-export function findClusterBinaries(): ClusterBinaries {
-  const cache = path.dirname(temporalCacheDir());
-  const pick = (variable: string, cached: string) => {
-    const file = process.env[variable] || path.join(cache, cached);
-    if (!fs.existsSync(file))
-      throw new Error(
-        `${file} not found: run \`bash scripts/setup.sh\` to build the Temporal cluster, or set ${variable}`,
-      );
-    return file;
-  };
-  return {
-    server: pick('TEMPORAL_SERVER_BIN', `temporal-server-${TEMPORAL_SERVER_VERSION}/server`),
-    sqlTool: pick('TEMPORAL_SQL_TOOL_BIN', `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}/sql`),
-    uiServer: pick('TEMPORAL_UI_SERVER_BIN', `temporal-ui-server-${TEMPORAL_UI_VERSION}/server`),
-    cli: findTemporalBinary(),
-  };
+/**
+ * findClusterBinary returns one of the cluster's programs: the environment's (TEMPORAL_SERVER_BIN, ...) or setup.sh's
+ * cached build. Each is looked for only when needed: `npm test` builds the server and the schema tool, not the UI server.
+ */
+export function findClusterBinary(program: ClusterProgram): string {
+  if (program === 'cli') return findTemporalBinary();
+  const [variable, cached] = {
+    server: ['TEMPORAL_SERVER_BIN', `temporal-server-${TEMPORAL_SERVER_VERSION}/server`],
+    sqlTool: ['TEMPORAL_SQL_TOOL_BIN', `temporal-sql-tool-${TEMPORAL_SERVER_VERSION}/sql`],
+    uiServer: ['TEMPORAL_UI_SERVER_BIN', `temporal-ui-server-${TEMPORAL_UI_VERSION}/server`],
+  }[program];
+  const file = process.env[variable] || path.join(path.dirname(temporalCacheDir()), cached);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `${file} not found: run \`bash scripts/setup.sh --cluster\` to build the Temporal cluster, or set ${variable}`,
+    );
+  return file;
 }
 
 /** ClusterService is one of Temporal's four services; a node runs one. */
@@ -82,11 +80,18 @@ export interface TemporalClusterOptions {
 
 const CLUSTER_ROLES: Record<ClusterService, number> = { frontend: 1, history: 2, matching: 3, worker: 4 };
 
+/**
+ * JOIN_TIMEOUT_MS bounds the wait for nodes to join the cluster (and for the frontend to answer), STEP_TIMEOUT_MS the
+ * schema and namespace steps: generous, as nodes starting at once on a loaded 2-core machine can take a minute or more.
+ */
+export const JOIN_TIMEOUT_MS = 120_000;
+const STEP_TIMEOUT_MS = 180_000;
+
 /** LocalTemporalCluster is the running cluster: its frontend address, its nodes, and how to stop or kill them. */
 export class LocalTemporalCluster {
   readonly nodes: ClusterNode[] = [];
   private ui: ManagedProcess | null = null;
-  private readonly binaries = findClusterBinaries();
+  private readonly server = findClusterBinary('server');
   private readonly shared: Record<string, string>;
 
   constructor(readonly options: TemporalClusterOptions) {
@@ -135,7 +140,7 @@ export class LocalTemporalCluster {
     const log = this.options.log ?? (() => undefined);
     log('setting up the Temporal databases (temporal, temporal_visibility) with temporal-sql-tool...');
     await this.run('temporal-sql-tool', 'sh', [path.join(CONFIG_DIR, 'setup-schema.sh')], {
-      TEMPORAL_SQL_TOOL: this.binaries.sqlTool,
+      TEMPORAL_SQL_TOOL: findClusterBinary('sqlTool'),
     });
     if (this.nodes.length === 0) await this.planNodes();
     const since = new Date();
@@ -151,18 +156,18 @@ export class LocalTemporalCluster {
         await waitFor(
           `the Temporal frontend on ${this.address}`,
           () => this.frontendAnswers(),
-          120_000,
+          JOIN_TIMEOUT_MS,
           () => this.anyNodeExited(),
         );
       await waitFor(
         `${nodes.map((n) => n.name).join(', ')} to join the cluster`,
         () => this.joinedSince(since, services),
-        120_000,
+        JOIN_TIMEOUT_MS,
         () => this.anyNodeExited(),
       );
     }
     await this.run('register-namespace', 'sh', [path.join(CONFIG_DIR, 'register-namespace.sh')], {
-      TEMPORAL_CLI: this.binaries.cli,
+      TEMPORAL_CLI: findClusterBinary('cli'),
       TEMPORAL_ADDRESS: this.address,
       SEARCH_ATTRIBUTES: searchAttributesSetting(),
     });
@@ -180,7 +185,7 @@ export class LocalTemporalCluster {
     if (node.proc && exitedWith(node.proc) === null) throw new Error(`${node.name} is running already`);
     const args = ['--root', root, '--config', path.relative(root, CONFIG_DIR), '--env', 'cluster', '--allow-no-auth'];
     args.push('start', '--service', node.service);
-    node.proc = startProcess(`temporal-${node.name}`, this.binaries.server, args, {
+    node.proc = startProcess(`temporal-${node.name}`, this.server, args, {
       env: { ...process.env, ...this.shared, ...node.env },
       showOutput: this.options.showOutput,
       background: this.options.background,
@@ -194,7 +199,7 @@ export class LocalTemporalCluster {
     await waitFor(
       `${node.name} to rejoin the cluster`,
       () => this.joinedSince(since, [node.service], 1),
-      120_000,
+      JOIN_TIMEOUT_MS,
       () => exitedWith(node.proc),
     );
   }
@@ -274,7 +279,7 @@ export class LocalTemporalCluster {
 
   private async startUi(): Promise<void> {
     const args = ['--root', root, '--config', path.relative(root, UI_CONFIG_DIR), '--env', 'cluster', 'start'];
-    this.ui = startProcess('temporal-ui', this.binaries.uiServer, args, {
+    this.ui = startProcess('temporal-ui', findClusterBinary('uiServer'), args, {
       env: { ...process.env, TEMPORAL_ADDRESS: this.address, TEMPORAL_UI_PORT: String(this.options.uiPort) },
       showOutput: this.options.showOutput,
       background: this.options.background,
@@ -288,15 +293,18 @@ export class LocalTemporalCluster {
     );
   }
 
+  // Bounded like every wait here: a step stuck on a server that never answers is killed and reported, not waited for.
   private run(name: string, command: string, args: string[], env: Record<string, string>): Promise<void> {
+    const timeout = STEP_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       execFile(
         command,
         args,
-        { env: { ...process.env, ...this.shared, ...env }, cwd: root },
+        { env: { ...process.env, ...this.shared, ...env }, cwd: root, timeout, killSignal: 'SIGKILL' },
         (error, stdout, stderr) => {
-          if (error) reject(new Error(`${name} failed (${error.message.split('\n')[0]}):\n${stdout}${stderr}`));
-          else resolve();
+          if (!error) return resolve();
+          const why = error.killed ? `killed after ${timeout / 1000} s` : error.message.split('\n')[0];
+          reject(new Error(`${name} failed (${why}):\n${stdout}${stderr}`));
         },
       );
     });

@@ -8,15 +8,24 @@ export const MAX_IN_FLIGHT = 256;
 // and fetch costs it several times the CPU per request.
 const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
 
-/** postForm posts a form-encoded body and resolves with the status once the whole answer has arrived. */
-export function postForm(url: string, headers: Record<string, string>, body: string): Promise<number> {
+/**
+ * postForm posts a form-encoded body and resolves with the status once the whole answer has arrived; with timeoutMs,
+ * it fails when the answer has not begun by then.
+ */
+export function postForm(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs?: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+    const req = http.request(url, { method: 'POST', agent, headers, timeout: timeoutMs }, (res) => {
       res.resume();
       res.once('end', () => resolve(res.statusCode ?? 0));
       res.once('error', reject);
     });
     req.once('error', reject);
+    req.once('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
     req.end(body);
   });
 }
