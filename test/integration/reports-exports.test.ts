@@ -287,7 +287,7 @@ describe('the agents report', () => {
     expect((await stranger.api.get(`/v1/reports/agents?${period}`)).body.rows).toEqual([]);
   });
 
-  it("changes right after each step of a conversation: taken, answered, the answer's receipt, closed", async () => {
+  it("changes right after each step of a conversation: taken, answered, the answer's receipt, moved, closed", async () => {
     // A business unit of its own: its only conversation is this one.
     const unit = await makeReportWorld(await createTenant(system), 'UTC');
     const opened = new Date();
@@ -328,9 +328,15 @@ describe('the agents report', () => {
     ]);
     expect(await figures()).toEqual([expect.objectContaining({ key: 'dee', sent: 1, delivered: 1, closed: 0 })]);
 
+    // Handed to another agent by whatever path: the whole conversation, its messages too, counts under the new one.
+    await system.db.updateTable('conversations').set({ agent: 'eve' }).where('id', '=', id).execute();
+    expect(await figures()).toEqual([
+      expect.objectContaining({ key: 'eve', offered: 1, accepted: 1, sent: 1, delivered: 1, avgTimeToFirstAnswer: 42 }),
+    ]);
+
     expect((await unit.tenant.api.post(`/v1/conversations/${id}/close`, {})).status).toBe(200);
     const closed = await figures();
-    expect(closed).toEqual([expect.objectContaining({ key: 'dee', offered: 1, accepted: 1, closed: 1, delivered: 1 })]);
+    expect(closed).toEqual([expect.objectContaining({ key: 'eve', offered: 1, accepted: 1, closed: 1, delivered: 1 })]);
     expect(closed[0].avgHandleTime).toEqual(expect.any(Number));
 
     // Folded into one row for the conversation (by this fold or the API's own folder), the figures stay the same.
