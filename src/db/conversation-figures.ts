@@ -1,5 +1,5 @@
 import { RawBuilder, sql } from 'kysely';
-import { groupKeyOf, keyName, ReportGrouping, ReportPeriod, tryFiguresLock, withoutJit } from './message-figures';
+import { groupKeyOf, keyName, ReportGrouping, ReportPeriod, tryFiguresLock, reportQuery } from './message-figures';
 import type { Db } from './schema';
 
 /** AgentGrouping is what the agents report's rows are per: the message groupings, or the agent. */
@@ -102,11 +102,12 @@ export async function conversationFigures(
   serviceLevelSeconds: number,
 ): Promise<ConversationFigures[]> {
   const group = groupKeyOf(grouping, period.timeZone, sql`f.created_at`);
-  const measured = (flag: string, seconds: string) => sql.raw(`CASE WHEN f.${flag} > 0 THEN f.${seconds} END`);
+  // Seconds are stored exact (numeric: differences cancel); float8 sorts and averages several times faster.
+  const measured = (flag: string, seconds: string) => sql.raw(`CASE WHEN f.${flag} > 0 THEN f.${seconds}::float8 END`);
   const toAccept = measured('assigned', 'to_accept');
   const toAnswer = measured('answered', 'to_answer');
   const inPeriod = sql`f.created_at >= ${period.from} AND f.created_at < ${period.to}`;
-  const { rows } = await withoutJit(db, (trx) =>
+  const { rows } = await reportQuery(db, (trx) =>
     sql<Record<string, string | null>>`
     WITH pending AS MATERIALIZED (
       ${perConversation(sql`(SELECT * FROM conversation_figures
@@ -120,7 +121,7 @@ export async function conversationFigures(
              ${list(VALUES, (v) => `coalesce(o.${v}, 0) + p.${v}`)}
         FROM pending p LEFT JOIN conversation_figures o ON o.conversation_id = p.conversation_id AND o.compacted)
     SELECT r.*, ${keyName(grouping)} AS name FROM (
-      SELECT ${group.key} AS key,
+      SELECT (${group.key}) COLLATE "C" AS key,
              sum(f.opened) AS offered, sum(f.accepted) AS accepted, sum(f.closed) AS closed,
              count(*) FILTER (WHERE ${toAccept} <= ${serviceLevelSeconds}) AS within_service_level,
              avg(${toAccept}) AS avg_time_to_accept,
