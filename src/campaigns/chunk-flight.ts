@@ -44,6 +44,8 @@ export interface ChunkInFlight {
   answers(): Promise<ChunkAnswers>;
   /** halt gives up every send not yet made. */
   halt(): void;
+  /** answered says whether every send has answered or been given up (answers() then resolves at once). */
+  answered(): boolean;
   /**
    * carrierFailing says whether the carrier is failing, by the answers so far (the sender then backs off and books no
    * more until this chunk is settled): it asked to slow down (Retry-After), refused the sender, or failed at least as
@@ -154,6 +156,8 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
   });
   // The caller awaits the answers later (after preparing the next chunk): an error must not count as unhandled.
   answers.catch(() => undefined);
+  let done = false;
+  void settled.then(() => (done = true));
   return {
     messages,
     lastSlotAt: Math.max(slots[slots.length - 1], ...(chunk.spareSlots ?? [])),
@@ -162,6 +166,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
       halted = true;
     },
     carrierFailing,
+    answered: () => done,
   };
 }
 

@@ -2,6 +2,7 @@ import { nextCampaignRecords } from '../db/calling-lists';
 import { blockedContacts } from '../dnc/dnc-scope';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
 import { landlinesAmong } from '../db/landline-numbers';
+import { withDispatchLock } from '../db/dispatch-lock';
 import type { CampaignStatus, Sender } from '../db/schema';
 import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
@@ -57,10 +58,14 @@ function nothingLeft(afterId: string): BatchResult {
 
 /**
  * dispatchBatch sends the next page of a campaign's list. It is safe to run again after any crash: message rows are
- * written once per (campaign, record), sent ones are skipped, and an interrupted send is retried with the same
- * Idempotency-Key so the carrier accepts it once.
+ * written once per (campaign, record), sent ones are skipped, and a send whose outcome is unknown is looked up at the
+ * carrier before any resend. A run waits for any other run of the same campaign to end (withDispatchLock).
  */
-export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
+export function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
+  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, () => dispatchPage(deps, input));
+}
+
+async function dispatchPage(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
   const context = await loadCampaignContext(deps.db, input.campaignId);
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);
@@ -88,7 +93,11 @@ export async function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<
 }
 
 /** dispatchHeld sends the next page of messages that were held for quiet hours, where the window is now open. */
-export async function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
+export function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
+  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, () => dispatchHeldPage(deps, input));
+}
+
+async function dispatchHeldPage(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
   const context = await loadCampaignContext(deps.db, input.campaignId);
   if (!isSending(context.campaign.status)) return { outcome: 'stopped', status: context.campaign.status };
   const pageSize = batchPageSize(input, context.senders);

@@ -62,6 +62,11 @@ function chunkSize(mps: number): number {
 // about a second (the chunk after the check ends at most a chunk plus this lead later).
 export const PREPARE_LEAD_MS = 250;
 
+// How many of a sender's chunks may be under way at once. A send the carrier is slow to answer (up to the client's
+// timeout, 10 s) keeps its chunk unsettled; the sender books the next chunks meanwhile instead of standing idle until
+// that answer comes, up to this many (at 100 messages/s, 32 chunks of 50 cover 16 s).
+const MAX_CHUNKS_IN_FLIGHT = 32;
+
 /** sendCampaignMessages sends messages of one campaign through their senders, all senders at once. */
 export async function sendCampaignMessages(
   deps: SendDeps,
@@ -158,7 +163,8 @@ async function sendThroughSender(
     queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' as const })));
     deps.heartbeat();
     retryAfterMs = answers.retryAfterMs;
-    if (!answers.carrierFailing) {
+    // A chunk halted before any send says nothing of the carrier: only answers end a backoff.
+    if (!answers.carrierFailing && results.length > 0) {
       failingSince = null;
       backoffMs = 250;
     }
@@ -202,51 +208,73 @@ async function sendThroughSender(
     return pauseForSenderRefusal(deps.db, context.campaign.id, sender, found, unsent);
   }
 
+  // The carrier is failing: nothing more goes until every chunk in flight is settled and the sender has backed off.
+  async function holdBack(): Promise<void> {
+    for (const chunk of inFlight) chunk.halt();
+    while (inFlight.length > 0) await settle(inFlight[0]);
+    await backOff();
+  }
+
   try {
     for (;;) {
       if (refusal) return { ...tally, stoppedBy: await stopForRefusal(refusal) };
-      const current = inFlight[0];
-      if (current && queue.length > 0) await sleepUntil(current.lastSlotAt - PREPARE_LEAD_MS);
-      const chunk = current?.carrierFailing() ? [] : takeChunk(deps, context, sender, queue, tally);
+      const last = inFlight[inFlight.length - 1];
+      if (last && queue.length > 0) await sleepUntil(last.lastSlotAt - PREPARE_LEAD_MS);
+      // Chunks whose answers are all in are recorded (one still waiting on a slow answer does not hold them up).
+      let failing = false;
+      for (const chunk of inFlight.filter((c) => c.answered())) failing = (await settle(chunk)) || failing;
+      if (failing || inFlight.some((chunk) => chunk.carrierFailing())) {
+        await holdBack();
+        continue;
+      }
+      const full = inFlight.length >= MAX_CHUNKS_IN_FLIGHT;
+      const chunk = full ? [] : takeChunk(deps, context, sender, queue, tally);
       if (chunk.length === 0) {
-        if (!current && doubtful.size === 0) return tally;
-        if (!current) {
+        if (inFlight.length === 0 && doubtful.size === 0) return tally;
+        if (inFlight.length === 0) {
           await settleDoubtful();
           continue;
         }
-        // Nothing left to prepare, or the carrier is failing the current chunk (nothing more is booked until it has
-        // been settled and backed off): its unsent messages go back in front of the queue.
-        if (await settle(current)) await backOff();
+        // Nothing left to prepare, or too many chunks wait on answers: the first chunk to be answered is settled (its
+        // unsent messages go back in front of the queue, and go while a slow answer is still awaited).
+        if (await settle(await firstAnswered(inFlight))) await holdBack();
         continue;
       }
       const spares = spareSlotsFor(sender.mps, chunk.length, recentMisses, LATE_SLOT_MS);
       const prepared = await prepareChunk(deps, context, senderId, chunk, spares);
       if (prepared.stoppedBy !== null) {
-        if (current) await settle(current);
+        while (inFlight.length > 0) await settle(inFlight[0]);
         return { ...tally, stoppedBy: prepared.stoppedBy };
       }
       if (prepared.sendable.length === 0) continue;
-      const next = sendChunk(deps, {
-        from: sender.address,
-        messages: prepared.sendable,
-        slots: prepared.slots,
-        spareSlots: prepared.spareSlots,
-        deadline: sendDeadline(context.campaign),
-        dncRead: { scope: context.dnc, readAt: prepared.dncReadAt },
-      });
-      inFlight.push(next);
-      if (!current) continue;
-      if (!(await settle(current))) continue;
-      // The carrier was failing: whatever of the next chunk has not gone yet waits for the backoff.
-      next.halt();
-      await settle(next);
-      await backOff();
+      inFlight.push(
+        sendChunk(deps, {
+          from: sender.address,
+          messages: prepared.sendable,
+          slots: prepared.slots,
+          spareSlots: prepared.spareSlots,
+          deadline: sendDeadline(context.campaign),
+          dncRead: { scope: context.dnc, readAt: prepared.dncReadAt },
+        }),
+      );
     }
   } finally {
     // On an error (heartbeat cancelled, database gone), no new send starts and those on the wire finish first.
     for (const chunk of inFlight) chunk.halt();
     await Promise.all(inFlight.map((chunk) => chunk.answers().catch(() => undefined)));
   }
+}
+
+// The first of the chunks to have all its answers (an error counts: settling it passes the error on).
+function firstAnswered(chunks: ChunkInFlight[]): Promise<ChunkInFlight> {
+  return Promise.race(
+    chunks.map((chunk) =>
+      chunk.answers().then(
+        () => chunk,
+        () => chunk,
+      ),
+    ),
+  );
 }
 
 // Takes up to one chunk of messages off the queue; recipients whose window is closed stay pending (the campaign comes

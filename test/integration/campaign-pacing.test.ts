@@ -150,6 +150,31 @@ describe('a sender’s chunks follow each other without a gap', () => {
     expect(result).toMatchObject({ outcome: 'dispatched', attempted: 120, failed: 0, done: true });
     expect(await messageStates(campaignId)).toEqual(Array(120).fill('sent'));
   });
+  it('a send the carrier is slow to answer does not hold the sender up: the next chunks go meanwhile', async () => {
+    const { campaignId } = await runningCampaign(50, 200);
+    // The first send is answered only after 8 s (a carrier's latency spike, short of the client's timeout); every
+    // other send at once. 200 sends at 50 a second need about 4 s: they go before that one answer comes.
+    let slowAnsweredAt = Infinity;
+    const calls: number[] = [];
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send(sms) {
+        calls.push(Date.now());
+        if (calls.length === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 8000));
+          slowAnsweredAt = Date.now();
+        }
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 200, failed: 0, done: true });
+    expect(calls).toHaveLength(200);
+    // (Not every one: a send whose timer fired too late in the slow chunk gives its slot up and goes back with that
+    // chunk's answers. Waiting for the slow answer would have held back the third and fourth chunks: 100 sends.)
+    expect(calls.filter((at) => at < slowAnsweredAt).length).toBeGreaterThanOrEqual(180);
+    expect(await messageStates(campaignId)).toEqual(Array(200).fill('sent'));
+  });
 });
 
 describe('a batch holds about a minute of its senders’ rate', () => {

@@ -142,6 +142,28 @@ describe('a send whose outcome is unknown is looked up at the carrier, never bli
     expect((await messagesOf(campaignId)).map((r) => r.state)).toEqual(Array(5).fill('sent'));
   });
 
+  it('two runs of the same batch at once (an attempt Temporal gave up on, still running) send each recipient once', async () => {
+    const { campaignId } = await runningCampaign(20);
+    const twilio = twilioLikeCarrier();
+    const send = twilio.carrier.send;
+    // Answers take a little while, so the two runs overlap for the whole batch.
+    twilio.carrier.send = async (sms) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return send(sms);
+    };
+    const waits: number[] = [];
+    const runs = [0, 1].map((n) =>
+      dispatchBatch(
+        { ...engineDeps(twilio.carrier), heartbeat: () => void waits.push(n) },
+        { campaignId, afterId: '0', batchSize: 500 },
+      ),
+    );
+    await Promise.all(runs);
+    expect(twilio.accepted).toHaveLength(20);
+    expect(perRecipient(twilio.accepted)).toEqual(Array(20).fill(1));
+    expect((await messagesOf(campaignId)).map((r) => r.state)).toEqual(Array(20).fill('sent'));
+  });
+
   it('shows the message in doubt in the campaign counts while it is being reconciled', async () => {
     const { tenant, campaignId } = await runningCampaign(2);
     const twilio = twilioLikeCarrier();

@@ -51,7 +51,7 @@ describe('a chunk whose slots passed in a stall', () => {
     );
     const answers = await flight.answers();
     expect(sends).toEqual([]);
-    expect(answers.unsent.map((m) => m.id)).toEqual(['1', '2', '3']);
+    expect(answers.unsent).toHaveLength(3);
     expect(answers.missedSlots).toBe(3);
   });
 
@@ -140,9 +140,12 @@ describe('whether the carrier is failing a chunk', () => {
 
   async function flyFive(carrier: Carrier) {
     const messages = [1, 2, 3, 4, 5].map((n) => message(n));
+    // Spares to spare: on a loaded machine a timer can fire late, and a send then takes a spare slot (the failing
+    // carrier counts its calls, so which message a call carries does not matter).
+    const slots = sparesAhead(35, 20);
     const flight = sendChunk(
       { carrier, statusCallbackUrl: 'http://127.0.0.1:1/status' },
-      { from: '55501', messages, slots: sparesAhead(5, 10), deadline: null, dncRead },
+      { from: '55501', messages, slots: slots.slice(0, 5), spareSlots: slots.slice(5), deadline: null, dncRead },
     );
     const answers = await flight.answers();
     return { answers, failing: flight.carrierFailing() };
@@ -150,14 +153,14 @@ describe('whether the carrier is failing a chunk', () => {
 
   it('is not, when it fails one send of five: that one goes again and the sender keeps its pace', async () => {
     const { answers, failing } = await flyFive(failingCarrier((n) => n === 2, unavailable));
-    expect(answers.unsent.map((m) => m.id)).toEqual(['2']);
+    expect(answers.unsent).toHaveLength(1);
     expect(answers).toMatchObject({ retried: true, carrierFailing: false, retryAfterMs: null });
     expect(failing).toBe(false);
   });
 
   it('is, when it fails at least as many sends as it answers', async () => {
     const { answers } = await flyFive(failingCarrier((n) => n <= 3, unavailable));
-    expect(answers.unsent.map((m) => m.id)).toEqual(['1', '2', '3']);
+    expect(answers.unsent).toHaveLength(3);
     expect(answers).toMatchObject({ retried: true, carrierFailing: true });
   });
 
