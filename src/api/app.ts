@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import express, { Express, Router } from 'express';
 import { apiKeyRateLimit, securityHeaders, uploadConcurrency } from './abuse-limits';
 import { auditChanges } from './audit-trail';
@@ -21,19 +22,28 @@ import { skillRoutes } from './routes/skills';
 import { skillGroupRoutes } from './routes/skill-groups';
 import { reportRoutes } from './routes/reports';
 import { templateRoutes } from './routes/templates';
-import { webhookRoutes } from './routes/webhooks';
+import { CarrierWebhooks, carrierWebhooks } from './routes/webhooks';
 import { allowedMethods, openApiRoutes } from './openapi/openapi-routes';
 import { consoleRoutes } from './routes/console';
 import { metricsRoutes, observeWebhookDuration } from './routes/metrics';
 
+/**
+ * createRequestListener is what the API's HTTP server runs: the app, behind the lean path of the carrier's status
+ * callbacks (two per message sent, the API's busiest request).
+ */
+export function createRequestListener(deps: ApiDeps): RequestListener {
+  const webhooks = carrierWebhooks(deps);
+  return webhooks.withLeanStatusPath(createApp(deps, webhooks));
+}
+
 /** createApp assembles the HTTP API: health, carrier webhooks, the admin route and the per-business-unit /v1 routes. */
-export function createApp(deps: ApiDeps): Express {
+export function createApp(deps: ApiDeps, webhooks: CarrierWebhooks = carrierWebhooks(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders({ except: '/webhooks/' }), allowedMethods());
   // The carrier's webhooks are the busiest path (hundreds a second in a reply storm): they go first, and their answer
   // (TwiML, to a carrier, not a browser) skips the security headers' dozen middleware steps.
-  app.use('/webhooks', observeWebhookDuration(), webhookRoutes(deps));
+  app.use('/webhooks', observeWebhookDuration(), webhooks.routes);
   app.use(healthRoutes(deps), openApiRoutes());
   app.use(metricsRoutes(deps.db, deps.config.metricsToken), consoleRoutes(deps.config));
 

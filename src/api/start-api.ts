@@ -8,7 +8,7 @@ import { startRoutingSweeper } from '../replies/routing';
 import { startFiguresFolder } from '../reports/figures-folder';
 import { startAgentEventHub } from '../replies/agent-event-hub';
 import { connectWorkflowClient, WorkflowClient } from '../workflow-client';
-import { createApp } from './app';
+import { createRequestListener } from './app';
 
 /** StartApiOptions tune one API process; every field has the production default. */
 export interface StartApiOptions {
@@ -41,9 +41,8 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   const workflows = temporal.client;
   const inboundForwarder = startInboundForwarder({ db, workflows: workflows.conversations }, options.forwarder);
   const agentEvents = startAgentEventHub(config.databaseUrl);
-  const app = createApp({ db, workflows, config, inboundForwarder, agentEvents });
   // A plain http server: Express 5's app.listen calls its callback on an error too, so a taken port looked like a start.
-  const server = createServer(app);
+  const server = createServer(createRequestListener({ db, workflows, config, inboundForwarder, agentEvents }));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

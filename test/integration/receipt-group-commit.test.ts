@@ -202,3 +202,41 @@ describe('delivery receipts in group commits', () => {
     }
   });
 });
+
+describe('the status webhook outside Express (its lean path)', () => {
+  const url = () => `${system.config.publicUrl}/webhooks/twilio/status`;
+  const post = async (body: string, headers: Record<string, string>) => {
+    const res = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+  };
+  const signed = (params: Record<string, string>) => ({
+    'x-twilio-signature': twilioSignature(system.config.twilioAuthToken, url(), params),
+  });
+
+  it('answers a signed receipt with empty TwiML and applies it', async () => {
+    const tenant = await createTenant(system);
+    const message = await outboundMessage(tenant.id, 'sent', newSid());
+    const params = { MessageSid: message.carrier_sid!, MessageStatus: 'delivered' };
+    const answer = await post(new URLSearchParams(params).toString(), signed(params));
+    expect(answer).toEqual({ status: 200, type: 'text/xml; charset=utf-8', body: '<Response/>' });
+    expect((await rowOf(message.id)).state).toBe('delivered');
+  });
+
+  it('hands everything else to the routes, which answer it as they always have', async () => {
+    const params = { MessageSid: newSid(), MessageStatus: 'delivered' };
+    const form = new URLSearchParams(params).toString();
+    const unsigned = await post(form, { 'x-twilio-signature': 'forged' });
+    expect(unsigned.status).toBe(403);
+    expect(JSON.parse(unsigned.body).error.code).toBe('bad_signature');
+    const noStatus = { MessageSid: newSid() };
+    const invalid = await post(new URLSearchParams(noStatus).toString(), signed(noStatus));
+    expect(invalid.status).toBe(400);
+    expect(JSON.parse(invalid.body).error.message).toContain('MessageStatus');
+    const tooLarge = await post(`${form}&Body=${'x'.repeat(30 * 1024)}`, signed(params));
+    expect(tooLarge.status).toBe(413);
+  });
+});

@@ -80,15 +80,19 @@ export function metricsRoutes(db: Db, metricsToken: string | null): Router {
   return router;
 }
 
+/** startWebhookTimer starts timing one carrier webhook; the returned function records it with its answer's status. */
+export function startWebhookTimer(path: string): (status: number) => void {
+  const end = webhookDuration.startTimer();
+  // The last path segment names the webhook (inbound, status); anything else is grouped so labels stay few.
+  const webhook = /\/twilio\/(inbound|status)$/.exec(path)?.[1] ?? 'other';
+  return (status) => end({ webhook, status: String(status) });
+}
+
 /** observeWebhookDuration times every carrier webhook from arrival to the last byte of its answer. */
 export function observeWebhookDuration(): RequestHandler {
   return (req, res, next) => {
-    const end = webhookDuration.startTimer();
-    res.once('finish', () => {
-      // The last path segment names the webhook (inbound, status); anything else is grouped so labels stay few.
-      const webhook = /\/twilio\/(inbound|status)$/.exec(req.path)?.[1] ?? 'other';
-      end({ webhook, status: String(res.statusCode) });
-    });
+    const done = startWebhookTimer(req.path);
+    res.once('finish', () => done(res.statusCode));
     next();
   };
 }
