@@ -1,7 +1,8 @@
 // `npm run bench:routing [-- --agents N] [--replies N] [--rate N] [--handle-ms N]`: how fast the ACD offers replies
 // and whether it ever overfills an agent or loses a conversation. It starts its own PostgreSQL (or uses DATABASE_URL)
 // and two API processes (each runs the routing sweeper), makes 100 agents (cap 3, one skill, proficiency 1-20) that
-// accept every offer through the API at once and close it after --handle-ms, then queues 5,000 replies at 100 a second
+// hold their event streams as the console does, accept every offer pushed to them through the API at once and close
+// it after --handle-ms, then queues 5,000 replies at 100 a second
 // the way the inbound path does (the conversation row, then a routing pass). It prints the time from queued to offered
 // (p50, p99; target p99 under 1 s), the largest load ever sampled on one agent beside its cap, and the offers lost
 // (conversations not accepted and closed once the arrivals stop and the agents drain the queue; must be 0).
@@ -18,6 +19,47 @@ const CAP = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface BenchAgent {
+  id: string;
+  url: string;
+  key: string;
+  api: ProactiveSmsClient;
+}
+
+/**
+ * agentInbox holds one agent's GET /v1/events stream until `signal` aborts, handing each offer pushed to `onOffer`;
+ * on each (re)connection it reads the agent's offers too, as the console does, so an offer made meanwhile is not lost.
+ */
+async function agentInbox(agent: BenchAgent, onOffer: (conversationId: string) => void, signal: AbortSignal) {
+  while (!signal.aborted) {
+    try {
+      const res = await fetch(`${agent.url}/v1/events`, { headers: { authorization: `Bearer ${agent.key}` }, signal });
+      if (!res.ok || !res.body) throw new Error(`GET /v1/events answered ${res.status}`);
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null') as { conversationId?: string } | null;
+          if (event === 'offer' && data?.conversationId) onOffer(data.conversationId);
+          if (event === 'ready') {
+            const offers = await agent.api.send('GET', '/v1/agents/me/offers');
+            for (const offer of offers.body as { id: string }[]) onOffer(offer.id);
+          }
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      console.warn(`[bench] agent ${agent.id}: event stream dropped (${String(error)}); reconnecting`);
+      await sleep(500);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const agentCount = intOption('agents', 100);
   const replies = intOption('replies', 5000);
@@ -29,7 +71,7 @@ async function main(): Promise<void> {
     await client.send('PATCH', '/v1/settings', { json: { smsChannel: true, agentOfflineSeconds: 3600 } });
     const skill = await client.createSkill({ name: 'Replies', kind: 'agent', replyHandling: true });
     const sender = await client.createSender({ kind: 'long_code', address: '+14155550100', mps: 100 } as never);
-    const agents: { id: string; api: ProactiveSmsClient }[] = [];
+    const agents: BenchAgent[] = [];
     for (let i = 0; i < agentCount; i++) {
       const created = await client.send('POST', '/v1/agents', {
         json: {
@@ -39,47 +81,58 @@ async function main(): Promise<void> {
         },
       });
       const body = created.body as { id: string; apiKey: string };
-      const api = new ProactiveSmsClient(urls[i % urls.length], body.apiKey);
+      const url = urls[i % urls.length];
+      const api = new ProactiveSmsClient(url, body.apiKey);
       await api.send('PUT', '/v1/agents/me/state', { json: { state: 'available' } });
-      agents.push({ id: body.id, api });
+      agents.push({ id: body.id, url, key: body.apiKey, api });
     }
-    const apiOf = new Map(agents.map((a) => [a.id, a.api]));
     console.log(`[bench] ${agentCount} agents available (cap ${CAP}); ${replies} replies at ${rate}/s`);
 
-    // The agents: every offer is accepted at once (through the API of the agent's own process) and closed later.
+    // The agents work as the console's inbox does: each holds its event stream (its heartbeat too) on its own API
+    // process, accepts every offer pushed to it at once and closes it after --handle-ms. Nothing polls the database
+    // for them, so the figures measure the ACD and not the benchmark's own queries.
     const handled = new Set<string>();
-    let maxLoad = 0;
-    let stopped = false;
     const work: Promise<unknown>[] = [];
-    // Each agent's inbox beats, as the console's does, so none goes offline during the run.
-    const beats = setInterval(() => {
-      for (const a of agents) void a.api.send('POST', '/v1/agents/me/heartbeat').catch(() => undefined);
-    }, 20_000);
-    const agentsLoop = (async () => {
+    const streams = new AbortController();
+    const handle = (agent: BenchAgent, conversationId: string) => {
+      if (handled.has(conversationId)) return;
+      handled.add(conversationId);
+      work.push(
+        (async () => {
+          await agent.api.send('POST', `/v1/conversations/${conversationId}/accept`);
+          await sleep(handleMs);
+          await agent.api.send('POST', `/v1/conversations/${conversationId}/close`, { json: {} });
+        })().catch(() => handled.delete(conversationId)),
+      );
+    };
+    const inboxes = agents.map((agent) => agentInbox(agent, (id) => handle(agent, id), streams.signal));
+
+    // The cap and the queue, sampled ten times a second: the largest load on one agent, and whether conversations
+    // waited while no slot was free (the agents' capacity) or beside a free slot (the routing behind).
+    let maxLoad = 0;
+    const samples = { total: 0, queuedWithFreeSlots: 0, queuedAllBusy: 0, maxQueued: 0 };
+    let stopped = false;
+    const sampler = (async () => {
       while (!stopped) {
-        const rows = await sql<{ id: string; agent_id: string; load: number }>`
-          SELECT c.id, c.agent_id, (SELECT count(*)::int FROM conversations o
-            WHERE o.agent_id = c.agent_id AND o.status IN ('offered', 'assigned')) AS load
-          FROM conversations c WHERE c.business_unit_id = ${unit.id} AND c.status = 'offered'
+        const sampled = await sql<{ load: number; queued: number; free: number }>`
+          WITH loads AS (
+            SELECT agent_id, count(*)::int AS n FROM conversations
+            WHERE status IN ('offered', 'assigned') AND agent_id IS NOT NULL GROUP BY agent_id)
+          SELECT (SELECT coalesce(max(n), 0) FROM loads)::int AS load,
+            (SELECT count(*) FROM conversations WHERE skill_id = ${skill.id} AND status = 'queued')::int AS queued,
+            (SELECT coalesce(sum(greatest(a.max_conversations - coalesce(l.n, 0), 0)), 0) FROM agents a
+             LEFT JOIN loads l ON l.agent_id = a.id
+             WHERE a.business_unit_id = ${unit.id} AND a.state = 'available')::int AS free
         `.execute(db);
-        const loads = await sql<{ load: number }>`
-          SELECT coalesce(max(n), 0)::int AS load FROM (SELECT count(*) AS n FROM conversations
-          WHERE business_unit_id = ${unit.id} AND status IN ('offered', 'assigned') GROUP BY agent_id) l
-        `.execute(db);
-        maxLoad = Math.max(maxLoad, loads.rows[0].load, ...rows.rows.map((r) => r.load));
-        for (const row of rows.rows) {
-          if (handled.has(row.id)) continue;
-          handled.add(row.id);
-          const api = apiOf.get(row.agent_id)!;
-          work.push(
-            (async () => {
-              await api.send('POST', `/v1/conversations/${row.id}/accept`);
-              await sleep(handleMs);
-              await api.send('POST', `/v1/conversations/${row.id}/close`, { json: {} });
-            })(),
-          );
+        const sample = sampled.rows[0];
+        maxLoad = Math.max(maxLoad, sample.load);
+        samples.total++;
+        if (sample.queued > 0) {
+          if (sample.free > 0) samples.queuedWithFreeSlots++;
+          else samples.queuedAllBusy++;
+          samples.maxQueued = Math.max(samples.maxQueued, sample.queued);
         }
-        await sleep(25);
+        await sleep(100);
       }
     })();
 
@@ -115,9 +168,9 @@ async function main(): Promise<void> {
       await sleep(250);
     }
     stopped = true;
-    clearInterval(beats);
-    await agentsLoop;
-    await Promise.allSettled(work);
+    await sampler;
+    streams.abort();
+    await Promise.allSettled([...inboxes, ...work]);
 
     const waits = await sql<{ ms: number }>`
       SELECT extract(epoch FROM offered_at - queued_at) * 1000 AS ms FROM conversations
@@ -136,6 +189,26 @@ async function main(): Promise<void> {
         `over ${sorted.length} conversations (a conversation that waited for a free slot counts its wait)`,
     );
     console.log(`largest load seen on one agent: ${maxLoad} (cap ${CAP})`);
+    // Where the wait goes: a slot held longer than --handle-ms (accepting, closing), or queued work beside free slots.
+    const spans = await sql<{ accept_p50: number; accept_p99: number; hold_p50: number; hold_p99: number }>`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM assigned_at - offered_at) * 1000) AS accept_p50,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM assigned_at - offered_at) * 1000) AS accept_p99,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - offered_at) * 1000) AS hold_p50,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - offered_at) * 1000) AS hold_p99
+      FROM conversations WHERE business_unit_id = ${unit.id} AND closed_at IS NOT NULL AND assigned_at IS NOT NULL
+    `.execute(db);
+    const span = spans.rows[0];
+    const ms = (n: number) => `${Number(n).toFixed(0)} ms`;
+    console.log(
+      `[bench] offered→accepted p50 ${ms(span.accept_p50)}, p99 ${ms(span.accept_p99)}; a slot held (offered→closed) ` +
+        `p50 ${ms(span.hold_p50)}, p99 ${ms(span.hold_p99)}: ${agentCount * CAP} slots carry ` +
+        `${((agentCount * CAP * 1000) / Number(span.hold_p50)).toFixed(0)} conversations/s at the median hold`,
+    );
+    const share = (n: number) => `${((100 * n) / Math.max(1, samples.total)).toFixed(1)}%`;
+    console.log(
+      `[bench] of ${samples.total} samples: conversations queued with every slot taken ${share(samples.queuedAllBusy)}, ` +
+        `queued beside a free slot ${share(samples.queuedWithFreeSlots)}; most queued at once ${samples.maxQueued}`,
+    );
     console.log(`offers lost: ${lost.rows[0].n} (must be 0)`);
     const states = await sql<{ state: string; reason: string | null; n: number }>`
       SELECT state, reason, count(*)::int AS n FROM agents WHERE business_unit_id = ${unit.id} GROUP BY 1, 2 ORDER BY 1, 2

@@ -6,11 +6,12 @@ import type { DbOrTransaction } from './schema';
 export const AGENT_EVENTS_CHANNEL = 'agent_events';
 
 /**
- * notifyAgentEvent publishes one event to every API process (PostgreSQL NOTIFY: delivered on commit, to whichever
- * process holds the agent's event stream).
+ * notifyAgentEvents publishes events to every API process in one statement (PostgreSQL NOTIFY: delivered on commit,
+ * in order, to whichever process holds the agent's event stream).
  */
-export async function notifyAgentEvent(db: DbOrTransaction, payload: string): Promise<void> {
-  await sql`SELECT pg_notify(${AGENT_EVENTS_CHANNEL}, ${payload})`.execute(db);
+export async function notifyAgentEvents(db: DbOrTransaction, payloads: string[]): Promise<void> {
+  await sql`SELECT pg_notify(${AGENT_EVENTS_CHANNEL}, p) FROM unnest(${payloads}::text[]) WITH ORDINALITY AS e(p, n)
+            ORDER BY n`.execute(db);
 }
 
 /** AgentEventListener is a live LISTEN on the agents' channel. */

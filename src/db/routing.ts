@@ -3,8 +3,8 @@ import { retryDeadlockVictim } from './connection';
 import type { Conversation, Database, Db, DbOrTransaction } from './schema';
 
 // Routing state is nothing but rows: a conversation is queued on a skill, offered to one agent (agent_id, with an
-// expiry) or assigned. Every change that adds to an agent's load locks the agent's row first and counts its load after
-// the lock, so two routers (in any number of processes) can never fill the same slot twice; a conversation is taken
+// expiry) or assigned. Offers from the queue are made in offer-queued.ts. Every change that adds to an agent's load
+// locks the agent's row first and counts its load after the lock, so two routers (in any number of processes) can never fill the same slot twice; a conversation is taken
 // from the queue with FOR UPDATE SKIP LOCKED, so two routers never offer the same one. Lock order: conversation, then
 // agent, everywhere but an agent's own state change (which PostgreSQL may pick as a deadlock's victim: retried).
 
@@ -42,53 +42,6 @@ async function makeOffer(trx: Transaction<Database>, conversationId: string, age
     .where('id', '=', conversationId)
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-/**
- * offerNextInSkill offers the skill's longest-waiting queued conversation to the available agent with the skill and a
- * free slot, highest proficiency first, then the one idle longest; null when the queue is empty or nobody can take it.
- */
-export async function offerNextInSkill(db: Db, skillId: string): Promise<Offer | null> {
-  return retryDeadlockVictim(() =>
-    db.transaction().execute(async (trx) => {
-      const queued = await sql<{ id: string; business_unit_id: string }>`
-        SELECT id, business_unit_id FROM conversations
-        WHERE skill_id = ${skillId} AND status = 'queued'
-        ORDER BY queued_at, id
-        LIMIT 1 FOR UPDATE SKIP LOCKED
-      `.execute(trx);
-      const conversation = queued.rows[0];
-      if (!conversation) return null;
-      const tried: string[] = [];
-      // The candidates' loads were read before their locks: an agent filled meanwhile is passed over, not overfilled.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const candidate = await sql<{ id: string; max_conversations: number }>`
-          SELECT a.id, a.max_conversations FROM agents a
-          JOIN agent_skills s ON s.agent_id = a.id AND s.skill_id = ${skillId}
-          WHERE a.state = 'available' AND a.business_unit_id = ${conversation.business_unit_id}
-            AND a.id <> ALL(${tried}::uuid[])
-            AND (SELECT count(*) FROM conversations c
-                 WHERE c.agent_id = a.id AND c.status IN ('offered', 'assigned')) < a.max_conversations
-          ORDER BY s.proficiency DESC, a.idle_since, a.id
-          LIMIT 1 FOR UPDATE OF a SKIP LOCKED
-        `.execute(trx);
-        const agent = candidate.rows[0];
-        if (!agent) return null;
-        if ((await loadOf(trx, agent.id)) >= agent.max_conversations) {
-          tried.push(agent.id);
-          continue;
-        }
-        await makeOffer(trx, conversation.id, agent.id);
-        return {
-          conversationId: conversation.id,
-          businessUnitId: conversation.business_unit_id,
-          agentId: agent.id,
-          skillId,
-        };
-      }
-      return null;
-    }),
-  );
 }
 
 /** acceptOffer makes an offered conversation the agent's own; undefined when it is not offered to this agent. */

@@ -1,4 +1,4 @@
-import { notifyAgentEvent } from '../db/agent-events';
+import { notifyAgentEvents } from '../db/agent-events';
 import type { AgentState, ConversationStatus, Db } from '../db/schema';
 import { log } from '../log';
 
@@ -17,9 +17,18 @@ export type AgentEvent =
  * liveness, never routing state, so a failure is logged and not thrown.
  */
 export async function publishAgentEvent(db: Db, event: AgentEvent): Promise<void> {
+  await publishAgentEvents(db, [event]);
+}
+
+/** publishAgentEvents publishes several events in one statement (a routing pass's offers), as publishAgentEvent. */
+export async function publishAgentEvents(db: Db, events: AgentEvent[]): Promise<void> {
+  if (events.length === 0) return;
   try {
-    await notifyAgentEvent(db, JSON.stringify(event));
+    await notifyAgentEvents(
+      db,
+      events.map((event) => JSON.stringify(event)),
+    );
   } catch (error) {
-    log.warn({ err: error, event }, 'agent event not published');
+    log.warn({ err: error, events }, 'agent events not published');
   }
 }

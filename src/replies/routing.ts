@@ -4,7 +4,6 @@ import {
   assignByName,
   freeSlotOf,
   lapseExpiredOffers,
-  offerNextInSkill,
   type Offer,
   requeueOffersOf,
   skillsWithQueue,
@@ -13,19 +12,26 @@ import {
 } from '../db/routing';
 import type { AgentState, Conversation, Db } from '../db/schema';
 import { findConversation } from '../db/conversations';
+import { offerQueued } from '../db/offer-queued';
 import { log } from '../log';
-import { publishAgentEvent } from './agent-events';
+import { publishAgentEvent, publishAgentEvents } from './agent-events';
 import { conversationAllowedFrom } from './conversation-status';
+import { oneRoundAtATime } from './one-round-at-a-time';
 
 // The ACD's one owner: every path that queues, offers, accepts, frees or moves a conversation, or changes an agent's
 // state, comes through here, so the next queued conversation is offered at once wherever the slot was freed.
 
 /** MAX_OFFERS_PER_PASS bounds one routing pass per skill; the sweeper picks up anything left. */
 const MAX_OFFERS_PER_PASS = 500;
+/** OFFER_BATCH is how many queued conversations one transaction offers at most. */
+const OFFER_BATCH = 50;
 
-async function announce(db: Db, offer: Offer): Promise<void> {
-  log.info(offer, 'conversation offered');
-  await publishAgentEvent(db, { agentId: offer.agentId, type: 'offer', conversationId: offer.conversationId });
+async function announce(db: Db, offers: Offer[]): Promise<void> {
+  for (const offer of offers) log.info(offer, 'conversation offered');
+  await publishAgentEvents(
+    db,
+    offers.map((offer) => ({ agentId: offer.agentId, type: 'offer', conversationId: offer.conversationId })),
+  );
 }
 
 /**
@@ -45,17 +51,31 @@ export async function conversationMoved(
   });
 }
 
-/** routeSkills offers each skill's queued conversations to its free agents until one or the other runs out. */
-export async function routeSkills(db: Db, skillIds: Iterable<string>): Promise<Offer[]> {
+async function offerWhileFree(db: Db, skillId: string): Promise<Offer[]> {
   const offers: Offer[] = [];
-  for (const skillId of new Set(skillIds)) {
-    for (let n = 0; n < MAX_OFFERS_PER_PASS; n++) {
-      const offer = await offerNextInSkill(db, skillId);
-      if (!offer) break;
-      offers.push(offer);
-      await announce(db, offer);
-    }
+  while (offers.length < MAX_OFFERS_PER_PASS) {
+    const batch = await offerQueued(db, skillId, OFFER_BATCH);
+    if (batch.length === 0) break;
+    offers.push(...batch);
+    await announce(db, batch);
   }
+  return offers;
+}
+
+const passesByDb = new WeakMap<Db, (skillId: string) => Promise<Offer[]>>();
+
+/**
+ * routeSkills offers each skill's queued conversations to its free agents until one or the other runs out: by one
+ * pass per skill at a time in this process (oneRoundAtATime), which every caller waits for.
+ */
+export async function routeSkills(db: Db, skillIds: Iterable<string>): Promise<Offer[]> {
+  let passes = passesByDb.get(db);
+  if (!passes) {
+    passes = oneRoundAtATime((skillId) => offerWhileFree(db, skillId));
+    passesByDb.set(db, passes);
+  }
+  const offers: Offer[] = [];
+  for (const skillId of new Set(skillIds)) offers.push(...(await passes(skillId)));
   return offers;
 }
 
@@ -157,12 +177,14 @@ export async function transferConversation(
   }
   const result = await transferToAgent(db, unit, conversation.id, target.agentId);
   if (result.outcome !== 'offered') return result;
-  await announce(db, {
-    conversationId: conversation.id,
-    businessUnitId: unit,
-    agentId: target.agentId,
-    skillId: result.conversation.skill_id ?? '',
-  });
+  await announce(db, [
+    {
+      conversationId: conversation.id,
+      businessUnitId: unit,
+      agentId: target.agentId,
+      skillId: result.conversation.skill_id ?? '',
+    },
+  ]);
   if (result.previousAgentId && result.previousAgentId !== target.agentId) {
     await conversationMoved(db, result.previousAgentId, result.conversation);
     await slotFreed(db, result.previousAgentId, null);
