@@ -39,6 +39,27 @@ describe('groupCommit', () => {
     expect(writer.batches).toEqual([['a'], ['b', 'c', 'd']]);
   });
 
+  it('under a stream waits gatherMs before the next batch, which takes what arrived meanwhile; a lone item goes at once', async () => {
+    const writer = slowWriter();
+    const store = groupCommit(writer.write, { maxBatch: 100, isItemError: () => false, gatherMs: 50 });
+    const first = store('a');
+    expect(writer.batches).toEqual([['a']]);
+    const second = store('b');
+    await writer.releaseAll();
+    // 'b' arrived while 'a' was being written: its batch waits, and 'c' joins it.
+    expect(writer.batches).toEqual([['a']]);
+    const third = store('c');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await writer.releaseAll();
+    expect(await Promise.all([first, second, third])).toEqual(['stored a', 'stored b', 'stored c']);
+    expect(writer.batches).toEqual([['a'], ['b', 'c']]);
+    // Nothing is being written now: the next item goes at once again.
+    const alone = store('d');
+    expect(writer.batches).toEqual([['a'], ['b', 'c'], ['d']]);
+    await writer.releaseAll();
+    expect(await alone).toBe('stored d');
+  });
+
   it('writes at most maxBatch items in one batch, one batch after another', async () => {
     const writer = slowWriter();
     const store = groupCommit(writer.write, { maxBatch: 2, isItemError: () => false });
