@@ -55,9 +55,11 @@ async function offerWhileFree(db: Db, skillId: string): Promise<Offer[]> {
   const offers: Offer[] = [];
   while (offers.length < MAX_OFFERS_PER_PASS) {
     const batch = await offerQueued(db, skillId, OFFER_BATCH);
-    if (batch.length === 0) break;
     offers.push(...batch);
     await announce(db, batch);
+    // A batch not filled found the queue or the free agents at an end: the pass stops there, so a caller waiting for
+    // the next pass (a close, an arrival) waits for one short pass, not for a queue that keeps filling.
+    if (batch.length < OFFER_BATCH) break;
   }
   return offers;
 }
