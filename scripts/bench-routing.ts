@@ -27,10 +27,15 @@ interface BenchAgent {
 }
 
 /**
- * agentInbox holds one agent's GET /v1/events stream until `signal` aborts, handing each offer pushed to `onOffer`;
+ * agentInbox holds one agent's GET /v1/events stream until `signal` aborts, handing each offer pushed to `on.offer`
+ * and the agent's going unavailable to `on.unavailable`;
  * on each (re)connection it reads the agent's offers too, as the console does, so an offer made meanwhile is not lost.
  */
-async function agentInbox(agent: BenchAgent, onOffer: (conversationId: string) => void, signal: AbortSignal) {
+async function agentInbox(
+  agent: BenchAgent,
+  on: { offer: (conversationId: string) => void; unavailable: () => void },
+  signal: AbortSignal,
+) {
   while (!signal.aborted) {
     try {
       const res = await fetch(`${agent.url}/v1/events`, { headers: { authorization: `Bearer ${agent.key}` }, signal });
@@ -44,11 +49,15 @@ async function agentInbox(agent: BenchAgent, onOffer: (conversationId: string) =
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null') as { conversationId?: string } | null;
-          if (event === 'offer' && data?.conversationId) onOffer(data.conversationId);
+          const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null') as {
+            conversationId?: string;
+            state?: string;
+          } | null;
+          if (event === 'offer' && data?.conversationId) on.offer(data.conversationId);
+          if (event === 'state' && data?.state === 'unavailable') on.unavailable();
           if (event === 'ready') {
             const offers = await agent.api.send('GET', '/v1/agents/me/offers');
-            for (const offer of offers.body as { id: string }[]) onOffer(offer.id);
+            for (const offer of offers.body as { id: string }[]) on.offer(offer.id);
           }
         }
       }
@@ -94,18 +103,26 @@ async function main(): Promise<void> {
     const handled = new Set<string>();
     const work: Promise<unknown>[] = [];
     const streams = new AbortController();
+    // An offer that lapsed before its accept arrived goes to another agent, who handles it in turn.
     const handle = (agent: BenchAgent, conversationId: string) => {
-      if (handled.has(conversationId)) return;
-      handled.add(conversationId);
+      const offer = `${conversationId} ${agent.id}`;
+      if (handled.has(offer)) return;
+      handled.add(offer);
       work.push(
         (async () => {
-          await agent.api.send('POST', `/v1/conversations/${conversationId}/accept`);
+          const accepted = await agent.api.send('POST', `/v1/conversations/${conversationId}/accept`);
+          if (accepted.status !== 200) return void handled.delete(offer);
           await sleep(handleMs);
           await agent.api.send('POST', `/v1/conversations/${conversationId}/close`, { json: {} });
-        })().catch(() => handled.delete(conversationId)),
+        })().catch(() => handled.delete(offer)),
       );
     };
-    const inboxes = agents.map((agent) => agentInbox(agent, (id) => handle(agent, id), streams.signal));
+    // An agent whose offer lapsed (set unavailable, not responding) comes straight back, as the routing test's do.
+    const comeBack = (agent: BenchAgent) =>
+      void agent.api.send('PUT', '/v1/agents/me/state', { json: { state: 'available' } }).catch(() => undefined);
+    const inboxes = agents.map((agent) =>
+      agentInbox(agent, { offer: (id) => handle(agent, id), unavailable: () => comeBack(agent) }, streams.signal),
+    );
 
     // The cap and the queue, sampled ten times a second: the largest load on one agent, and whether conversations
     // waited while no slot was free (the agents' capacity) or beside a free slot (the routing behind).
