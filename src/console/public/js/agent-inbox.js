@@ -159,7 +159,8 @@ export function mountAgentInbox(root, context) {
       void pane?.refresh();
     }
     if (name === 'state') showState(data);
-    if (data.conversationId && data.conversationId === selectedId) void pane?.refresh();
+    // A state change may have taken the open offer back (lapsed, or the agent went away): the pane says so.
+    if (name === 'state' || (data.conversationId && data.conversationId === selectedId)) void pane?.refresh();
     void reload();
   };
   const stopStream = openEventStream(onEvent, () => {
