@@ -57,6 +57,20 @@ function tally(messages: RecordedMessage[], recipients: number) {
   return { distinct: perRecipient.size, messagedTwice, missing };
 }
 
+// Where the duplicates fell: each recipient messaged twice, with both sends' times and the fault played on the first
+// answer, so a failed run says which path resent.
+function describeDuplicates(messages: RecordedMessage[], startedAt: number, limit = 20): string[] {
+  const byRecipient = new Map<string, RecordedMessage[]>();
+  for (const m of messages) byRecipient.set(m.to, [...(byRecipient.get(m.to) ?? []), m]);
+  const twice = [...byRecipient.values()].filter((sends) => sends.length > 1);
+  const at = (m: RecordedMessage) => ((m.receivedAt - startedAt) / 1000).toFixed(1);
+  return twice.slice(0, limit).map(([first, ...again]) => {
+    const sameKey = again.every((m) => m.idempotencyKey === first.idempotencyKey) ? 'same key' : 'other key';
+    const times = again.map((m) => `${at(m)} s`).join(', ');
+    return `  ${first.to}: first at ${at(first)} s (answer ${first.answerFault ?? 'given'}), again at ${times} (${sameKey})`;
+  });
+}
+
 runBenchmark('chaos', { workers: 1 }, async (system) => {
   const recipients = intOption('recipients', 20_000);
   const each = intOption('each', 2);
@@ -84,6 +98,7 @@ runBenchmark('chaos', { workers: 1 }, async (system) => {
   );
   await setCarrierFaults(system, FAULTY);
   const started = performance.now();
+  const startedAt = Date.now();
   await startBenchCampaign(tenant, campaignId);
 
   const seconds = () => (performance.now() - started) / 1000;
@@ -121,7 +136,8 @@ runBenchmark('chaos', { workers: 1 }, async (system) => {
   await setCarrierFaults(system, HEALTHY);
 
   const stats = await system.simulatorStats();
-  const { distinct, messagedTwice, missing } = tally(await simulatorMessages(system), recipients);
+  const messages = await simulatorMessages(system);
+  const { distinct, messagedTwice, missing } = tally(messages, recipients);
   console.log('\nfaults injected:');
   for (const [i, f] of injected.entries()) {
     const when = `${f.atSeconds.toFixed(1)} s, after ${f.acceptedBefore} accepted sends`;
@@ -138,6 +154,10 @@ runBenchmark('chaos', { workers: 1 }, async (system) => {
   console.log(`distinct recipients messaged:       ${distinct}`);
   console.log(`duplicates (recipients messaged twice): ${messagedTwice}`);
   console.log(`requests repeating an Idempotency-Key (ignored by the carrier): ${stats.duplicates}`);
+  if (messagedTwice > 0)
+    console.log(
+      ['recipients messaged twice (times from the start):', ...describeDuplicates(messages, startedAt)].join('\n'),
+    );
   console.log(`campaign completed in ${elapsed.toFixed(1)} s\n`);
   const problems = [
     stats.accepted !== recipients && `accepted ${stats.accepted} != recipients ${recipients}`,

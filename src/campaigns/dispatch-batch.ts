@@ -2,7 +2,7 @@ import { nextCampaignRecords } from '../db/calling-lists';
 import { blockedContacts } from '../dnc/dnc-scope';
 import { heldCampaignMessages, insertMessagesOnce, unsentCampaignMessages } from '../db/messages';
 import { landlinesAmong } from '../db/landline-numbers';
-import { withDispatchLock } from '../db/dispatch-lock';
+import { HeldLock, withDispatchLock } from '../db/dispatch-lock';
 import type { CampaignStatus, Sender } from '../db/schema';
 import { log } from '../log';
 import { loadCampaignContext } from './campaign-context';
@@ -62,7 +62,7 @@ function nothingLeft(afterId: string): BatchResult {
  * carrier before any resend. A run waits for any other run of the same campaign to end (withDispatchLock).
  */
 export function dispatchBatch(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
-  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, () => dispatchPage(deps, input));
+  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, (lock) => dispatchPage(locked(deps, lock), input));
 }
 
 async function dispatchPage(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
@@ -94,7 +94,20 @@ async function dispatchPage(deps: SendDeps, input: BatchInput): Promise<BatchRes
 
 /** dispatchHeld sends the next page of messages that were held for quiet hours, where the window is now open. */
 export function dispatchHeld(deps: SendDeps, input: BatchInput): Promise<BatchResult> {
-  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, () => dispatchHeldPage(deps, input));
+  return withDispatchLock(deps.db, input.campaignId, deps.heartbeat, (lock) =>
+    dispatchHeldPage(locked(deps, lock), input),
+  );
+}
+
+// A run checks that it still holds the lock at each heartbeat (between chunks): one that lost it stops sending.
+function locked(deps: SendDeps, lock: HeldLock): SendDeps {
+  return {
+    ...deps,
+    heartbeat: () => {
+      lock.stillHeld();
+      deps.heartbeat();
+    },
+  };
 }
 
 async function dispatchHeldPage(deps: SendDeps, input: BatchInput): Promise<BatchResult> {

@@ -140,7 +140,10 @@ async function sendThroughSender(
   async function settle(chunk: ChunkInFlight): Promise<boolean> {
     const answers = await chunk.answers();
     const { results, unsent, inDoubt, optedOut, retried, missedSlots, ...refusals } = answers;
-    inFlight.splice(inFlight.indexOf(chunk), 1);
+    const at = inFlight.indexOf(chunk);
+    // Settled twice, its unsent messages would be queued (and sent) twice.
+    if (at < 0) throw new Error(`campaign ${context.campaign.id}: a chunk was settled twice`);
+    inFlight.splice(at, 1);
     recentMisses = missedSlots;
     refusal ??= refusals.senderRefusal;
     unknownRefusal = refusals.unknownRefusal ?? (retried ? unknownRefusal : null);

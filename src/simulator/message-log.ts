@@ -14,7 +14,11 @@ export interface RecordedMessage {
   statusCallback?: string;
   /** The send's ValidityPeriod (seconds), when it gave one. */
   validityPeriod?: number;
+  /** The fault played on the send's answer, if any: lost ('drop') or given after the client's timeout ('late'). */
+  answerFault?: AnswerFault;
 }
+
+export type AnswerFault = 'drop' | 'late';
 
 export type NewMessage = Omit<RecordedMessage, 'index' | 'sid'>;
 
@@ -54,6 +58,7 @@ export class MessageLog {
   private readonly indexByKey = new Map<string, number>();
   // Few sends carry a ValidityPeriod: kept by index rather than as one more slot per message.
   private readonly validityPeriods = new Map<number, number>();
+  private readonly answerFaults = new Map<number, AnswerFault>();
   // Built on the first look-up by To (a benchmark that never lists pays nothing), then kept up to date by append.
   private indexesByTo: Map<string, number | number[]> | undefined;
   private readonly interned = new Map<string, string>();
@@ -98,7 +103,14 @@ export class MessageLog {
     if (callback !== undefined) message.statusCallback = callback;
     const validityPeriod = this.validityPeriods.get(index);
     if (validityPeriod !== undefined) message.validityPeriod = validityPeriod;
+    const answerFault = this.answerFaults.get(index);
+    if (answerFault !== undefined) message.answerFault = answerFault;
     return message;
+  }
+
+  /** noteAnswerFault records that the answer to the send at index was lost or late (the chaos run reports it). */
+  noteAnswerFault(index: number, fault: AnswerFault): void {
+    this.answerFaults.set(index, fault);
   }
 
   /** progressOf is the current status of the message at index. */

@@ -94,7 +94,9 @@ export function decideSend(
   const validityPeriod = request.validityPeriod === undefined ? undefined : Number(request.validityPeriod);
   const index = messages.append({ to, from, body, idempotencyKey, receivedAt: now, statusCallback, validityPeriod });
   onAccepted?.(index);
-  return { ...accepted(state, index, accountSid), afterAccept: faultAfterAccept(state) };
+  const afterAccept = faultAfterAccept(state);
+  if (afterAccept) messages.noteAnswerFault(index, afterAccept);
+  return { ...accepted(state, index, accountSid), afterAccept };
 }
 
 function recipientRefusal(mode: SimulatorMode, to: string): number | undefined {

@@ -6,7 +6,9 @@ import {
   type OutboundSms,
   type SentMessageQuery,
 } from '../../src/carrier/carrier';
+import { sql } from 'kysely';
 import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
+import { DispatchLockLost } from '../../src/db/dispatch-lock';
 import { transitionCampaign } from '../../src/db/campaigns';
 import { markSending } from '../../src/db/messages';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
@@ -162,6 +164,27 @@ describe('a send whose outcome is unknown is looked up at the carrier, never bli
     expect(twilio.accepted).toHaveLength(20);
     expect(perRecipient(twilio.accepted)).toEqual(Array(20).fill(1));
     expect((await messagesOf(campaignId)).map((r) => r.state)).toEqual(Array(20).fill('sent'));
+  });
+
+  it('a run whose lock connection closed (a PostgreSQL restart) stops sending, so no successor sends beside it', async () => {
+    const { campaignId } = await runningCampaign(30);
+    const twilio = twilioLikeCarrier();
+    const send = twilio.carrier.send;
+    let sends = 0;
+    const firstSends = new Promise<void>((resolve) => {
+      twilio.carrier.send = async (sms) => {
+        sends += 1;
+        if (sends === 3) resolve();
+        return send(sms);
+      };
+    });
+    const run = dispatchBatch(engineDeps(twilio.carrier), { campaignId, afterId: '0', batchSize: 500 });
+    await firstSends;
+    // The lock's own connection goes, as in a PostgreSQL restart; the run's pool would reconnect without noticing.
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_locks
+              WHERE locktype = 'advisory' AND objid::int = hashtext(${campaignId})`.execute(system.db);
+    await expect(run).rejects.toThrow(DispatchLockLost);
+    expect(sends).toBeLessThan(30);
   });
 
   it('shows the message in doubt in the campaign counts while it is being reconciled', async () => {
