@@ -1,8 +1,9 @@
-// The production shape under faults (`npm run test:cluster`): a multi-node Temporal cluster on PostgreSQL (frontend, two
-// history nodes sharing the shards, matching, worker service), two worker processes, two API processes and the carrier
-// simulator, which ignores Idempotency-Key as Twilio does. A history node, the matching node and a worker are killed
-// mid-campaign, and an API while replies arrive: every campaign completes with each recipient messaged exactly once
-// (counted at the simulator by recipient and body), and every reply is stored once and handled.
+// The production shape under faults (the last step of `npm test`; `npm run test:cluster` alone): a multi-node Temporal
+// cluster on PostgreSQL (frontend, two history nodes sharing the shards, matching, worker service), two worker
+// processes, two API processes and the carrier simulator, which ignores Idempotency-Key as Twilio does. A history node,
+// the matching node and a worker are killed mid-campaign, and an API while replies arrive: every campaign completes
+// with each recipient messaged exactly once (counted at the simulator by recipient and body), and every reply is
+// stored once and handled.
 import { twilioSignature } from '../../src/carrier/webhook-signature';
 import { inboundMessageCounts } from '../../src/db/inbound-messages';
 import { BenchSystem, startBenchSystem } from '../../scripts/lib/bench-system';
