@@ -17,6 +17,7 @@ import { log } from '../log';
 import { publishAgentEvent, publishAgentEvents } from './agent-events';
 import { conversationAllowedFrom } from './conversation-status';
 import { oneRoundAtATime } from './one-round-at-a-time';
+import { PeriodicPass, startPeriodicPass } from '../periodic-pass';
 
 // The ACD's one owner: every path that queues, offers, accepts, frees or moves a conversation, or changes an agent's
 // state, comes through here, so the next queued conversation is offered at once wherever the slot was freed.
@@ -227,30 +228,9 @@ export async function sweepRouting(db: Db): Promise<SweepResult> {
 }
 
 /** RoutingSweeper is a running sweeper. */
-export interface RoutingSweeper {
-  stop(): Promise<void>;
-}
+export type RoutingSweeper = PeriodicPass;
 
 /** startRoutingSweeper runs sweepRouting every intervalMs until stopped; a failed pass is logged and the next runs. */
 export function startRoutingSweeper(db: Db, intervalMs: number): RoutingSweeper {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    // A pass slower than the interval is not stacked behind: the next tick after it ends runs the next pass.
-    if (running || stopped) return;
-    running = sweepRouting(db)
-      .then(() => undefined)
-      .catch((error: unknown) => log.error({ err: error }, 'routing sweep failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicPass('routing sweep', intervalMs, () => sweepRouting(db));
 }

@@ -2,7 +2,7 @@ import { foldConversationFigures } from '../db/conversation-figures';
 import { figuresToFold, UnitToFold } from '../db/figure-backlog';
 import { compactFigures } from '../db/message-figures';
 import type { Db } from '../db/schema';
-import { log } from '../log';
+import { PeriodicPass, startPeriodicPass } from '../periodic-pass';
 
 // The figures' triggers only ever insert (migrations 2026-12-03T20-00-reports and T21-00-conversation-figures):
 // folding what they wrote is the folder's job, on a timer, never a report's: a report after a bulk load or a quiet
@@ -34,28 +34,9 @@ export async function foldAllFigures(db: Db, stopping = never): Promise<void> {
 }
 
 /** FiguresFolder is the running timer; stop() waits for the fold in progress. */
-export interface FiguresFolder {
-  stop(): Promise<void>;
-}
+export type FiguresFolder = PeriodicPass;
 
 /** startFiguresFolder folds every business unit's figures every `intervalMs` (a pass still running is not stacked). */
 export function startFiguresFolder(db: Db, intervalMs: number): FiguresFolder {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (running || stopped) return;
-    running = foldAllFigures(db, () => stopped)
-      .catch((error: unknown) => log.error({ err: error }, 'figures fold failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicPass('figures fold', intervalMs, (stopping) => foldAllFigures(db, stopping));
 }

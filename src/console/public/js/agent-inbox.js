@@ -3,6 +3,7 @@
 // polling, and any number of tabs may be open: each has its stream, and each hears what another tab did.
 import { api } from './api.js';
 import { formatTime, h, reconcile, showError } from './dom.js';
+import { conversationButton } from './conversation-button.js';
 import { conversationPane } from './conversation-pane.js';
 import { openEventStream } from './event-stream.js';
 
@@ -27,36 +28,20 @@ function conversationItem(conversation, selectedId, onSelect, onAccept) {
   return h(
     'li',
     { class: 'conversation-item' },
-    h(
-      'button',
-      {
-        type: 'button',
-        class: `conversation${conversation.id === selectedId ? ' selected' : ''}`,
-        'data-conversation-id': conversation.id,
-        'data-status': conversation.status,
-        onclick: () => onSelect(conversation.id),
-      },
-      h(
-        'span',
-        { class: 'contact' },
-        conversation.contactName ? h('bdi', { class: 'contact-name' }, conversation.contactName) : null,
-        h('span', { dir: 'ltr' }, conversation.contact),
-      ),
-      h('span', { class: `status status-${conversation.status}` }, conversation.status),
-      h(
-        'span',
-        { class: 'muted' },
-        [
-          conversation.campaignName,
-          `to ${conversation.sender}`,
-          offered && conversation.offerExpiresAt
-            ? `offer ends ${formatTime(conversation.offerExpiresAt)}`
-            : formatTime(conversation.lastMessageAt),
-        ]
-          .filter(Boolean)
-          .join(' · '),
-      ),
-    ),
+    conversationButton(conversation, {
+      selected: conversation.id === selectedId,
+      status: conversation.status,
+      detail: [
+        conversation.campaignName,
+        `to ${conversation.sender}`,
+        offered && conversation.offerExpiresAt
+          ? `offer ends ${formatTime(conversation.offerExpiresAt)}`
+          : formatTime(conversation.lastMessageAt),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      onSelect,
+    }),
     offered
       ? h(
           'button',

@@ -2,6 +2,7 @@
 // reloading (an agent's own key gets agent-inbox.js, moved by live events instead).
 import { api } from './api.js';
 import { asSentence, every, formatTime, h, reconcile, showError, table } from './dom.js';
+import { conversationButton } from './conversation-button.js';
 import { conversationPane } from './conversation-pane.js';
 
 const POLL_MS = 1500;
@@ -24,32 +25,12 @@ function queueItem(conversation, selected, onSelect) {
   return h(
     'li',
     {},
-    h(
-      'button',
-      {
-        type: 'button',
-        class: `conversation${selected ? ' selected' : ''}`,
-        'data-conversation-id': conversation.id,
-        'data-status': conversation.status,
-        onclick: () => onSelect(conversation.id),
-      },
-      h(
-        'span',
-        { class: 'contact' },
-        conversation.contactName ? h('bdi', { class: 'contact-name' }, conversation.contactName) : null,
-        h('span', { dir: 'ltr' }, conversation.contact),
-      ),
-      h(
-        'span',
-        { class: `status status-${conversation.status}` },
-        conversation.agent ? `${conversation.status}: ${conversation.agent}` : conversation.status,
-      ),
-      h(
-        'span',
-        { class: 'muted' },
-        `${conversation.campaignName ? `${conversation.campaignName} · ` : ''}to ${conversation.sender} · ${formatTime(conversation.lastMessageAt)}`,
-      ),
-    ),
+    conversationButton(conversation, {
+      selected,
+      status: conversation.agent ? `${conversation.status}: ${conversation.agent}` : conversation.status,
+      detail: `${conversation.campaignName ? `${conversation.campaignName} · ` : ''}to ${conversation.sender} · ${formatTime(conversation.lastMessageAt)}`,
+      onSelect,
+    }),
   );
 }
 
