@@ -165,7 +165,8 @@ async function sendThroughSender(
     tally.failed += results.filter((r) => r.state !== 'sent').length;
     queue.unshift(...unsent.map((m) => ({ ...m, state: 'sending' as const })));
     deps.heartbeat();
-    retryAfterMs = answers.retryAfterMs;
+    // Kept until a backoff has waited it out: a chunk settled after the throttled one must not forget it.
+    if (answers.retryAfterMs !== null) retryAfterMs = Math.max(retryAfterMs ?? 0, answers.retryAfterMs);
     // A chunk halted before any send says nothing of the carrier: only answers end a backoff.
     if (!answers.carrierFailing && results.length > 0) {
       failingSince = null;
@@ -185,6 +186,7 @@ async function sendThroughSender(
       );
     }
     await new Promise((r) => setTimeout(r, Math.max(backoffMs, retryAfterMs ?? 0)));
+    retryAfterMs = null;
     backoffMs = Math.min(backoffMs * 2, 5000);
   }
 
@@ -203,18 +205,20 @@ async function sendThroughSender(
 
   // Nothing more goes through a refused sender: what is in flight is settled, the rest goes back to pending.
   async function stopForRefusal(found: SenderRefusal): Promise<CampaignStatus> {
-    for (const chunk of [...inFlight]) {
-      chunk.halt();
-      await settle(chunk);
-    }
+    await haltAndSettleAll();
     const unsent = queue.filter((m) => m.state !== 'pending').map((m) => m.id);
     return pauseForSenderRefusal(deps.db, context.campaign.id, sender, found, unsent);
   }
 
-  // The carrier is failing: nothing more goes until every chunk in flight is settled and the sender has backed off.
-  async function holdBack(): Promise<void> {
+  // Every chunk in flight gives up the sends it has not made yet, and all of them are settled.
+  async function haltAndSettleAll(): Promise<void> {
     for (const chunk of inFlight) chunk.halt();
     while (inFlight.length > 0) await settle(inFlight[0]);
+  }
+
+  // The carrier is failing: nothing more goes until every chunk in flight is settled and the sender has backed off.
+  async function holdBack(): Promise<void> {
+    await haltAndSettleAll();
     await backOff();
   }
 

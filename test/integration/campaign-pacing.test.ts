@@ -128,6 +128,30 @@ describe('a sender’s chunks follow each other without a gap', () => {
     expect(calls[4] - calls[0]).toBeGreaterThanOrEqual(1500);
   });
 
+  it('remembers Retry-After while it settles the chunks booked after the throttled one', async () => {
+    const { campaignId } = await runningCampaign(50, 100);
+    // The last send of the first chunk of 50 is throttled, when the second chunk is already booked and under way: the
+    // second chunk's settling must not make the sender forget the 3 s the carrier asked for (its booked slots end
+    // about a second later, so a backoff that forgot would resend well before).
+    const calls: { at: number; key: string }[] = [];
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send(sms) {
+        calls.push({ at: Date.now(), key: sms.idempotencyKey });
+        if (calls.length === 50)
+          throw new CarrierUnavailableError('carrier busy (20429): test', { status: 429, retryAfterMs: 3000 });
+        return { kind: 'accepted', sid: `SM${sms.idempotencyKey}` };
+      },
+    };
+    const result = await dispatchBatch(engineDeps(carrier), { campaignId, afterId: '0', batchSize: 500 });
+    expect(result).toMatchObject({ outcome: 'dispatched', attempted: 100, done: true });
+    const throttled = calls[49];
+    // What of the second chunk went in the moment before the throttle was settled may have gone; then nothing for 3 s.
+    const during = calls.filter((c) => c.at > throttled.at + 500 && c.at < throttled.at + 3000);
+    expect(during.map((c) => c.at - throttled.at)).toEqual([]);
+    expect(calls).toHaveLength(101);
+  });
+
   it('a few failed sends among many answered ones do not stall the sender: they go again in the next chunk', async () => {
     const { campaignId } = await runningCampaign(50, 120);
     // The first attempt of every tenth recipient fails, as a real carrier's occasional 5xx does. Backing off on each
