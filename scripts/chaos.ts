@@ -61,7 +61,11 @@ function tally(messages: RecordedMessage[], recipients: number) {
 // answer, so a failed run says which path resent.
 function describeDuplicates(messages: RecordedMessage[], startedAt: number, limit = 20): string[] {
   const byRecipient = new Map<string, RecordedMessage[]>();
-  for (const m of messages) byRecipient.set(m.to, [...(byRecipient.get(m.to) ?? []), m]);
+  for (const m of messages) {
+    const sends = byRecipient.get(m.to);
+    if (sends) sends.push(m);
+    else byRecipient.set(m.to, [m]);
+  }
   const twice = [...byRecipient.values()].filter((sends) => sends.length > 1);
   const at = (m: RecordedMessage) => ((m.receivedAt - startedAt) / 1000).toFixed(1);
   return twice.slice(0, limit).map(([first, ...again]) => {
