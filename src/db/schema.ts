@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 // One Database interface assembled from …Table interfaces, as in Kysely's example app.
 
@@ -469,6 +469,10 @@ export interface ConversationFigureTable {
   to_accept: ColumnType<string, string | number, string | number>;
   handle: ColumnType<string, string | number, string | number>;
   to_answer: ColumnType<string, string | number, string | number>;
+  /** The seconds as the report reads them (float8, null when not measured), generated from the exact ones above. */
+  time_to_accept: GeneratedAlways<number | null>;
+  time_to_first_answer: GeneratedAlways<number | null>;
+  handle_time: GeneratedAlways<number | null>;
 }
 
 export interface Database {
