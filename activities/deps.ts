@@ -11,7 +11,7 @@ export interface ActivityDeps {
   carrierPatienceMs?: number;
   /** How long after a send the carrier's list is trusted to show it (CARRIER_SETTLE_MS; default 10 s). */
   carrierSettleMs?: number;
-  /** The worker's last look at STOPs stored after a chunk's DNC read, right before each campaign send. */
+  /** The worker's last look at STOPs stored after a send's DNC read, right before each send. */
   lastLook?: LastLook;
 }
 
@@ -30,5 +30,6 @@ export function statusCallbackUrl(deps: ActivityDeps): string {
 
 /** singleSendDeps are what sending one stored message (cadence step, agent reply, confirmation) needs. */
 export function singleSendDeps(deps: ActivityDeps): SingleSendDeps {
-  return { db: deps.db, carrier: deps.carrier, statusCallbackUrl: statusCallbackUrl(deps), settleMs: settleMs(deps) };
+  const { db, carrier, lastLook } = deps;
+  return { db, carrier, statusCallbackUrl: statusCallbackUrl(deps), settleMs: settleMs(deps), lastLook };
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
 import type { Db } from '../db/schema';
+import type { OptOutFence } from '../dnc/opt-out-fence';
 import type { AgentEventHub } from '../replies/agent-event-hub';
 import type { InboundForwarder } from '../replies/inbound-forwarder';
 import type { WorkflowClient } from '../workflow-client';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   config: AppConfig;
   /** Takes what the inbound webhook stored and signals the contacts' conversation workflows. */
   inboundForwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
+  /** Holds an opt-out's answer until the sending workers have heard it; absent: answered once stored. */
+  optOutFence?: Pick<OptOutFence, 'hold'>;
   /** The agents' live events this process streams (GET /v1/events); absent: none are streamed. */
   agentEvents?: AgentEventHub;
 }

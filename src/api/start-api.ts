@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AppConfig } from '../config';
 import { createDb } from '../db/connection';
 import type { Db } from '../db/schema';
+import { startOptOutFence } from '../dnc/opt-out-fence';
 import { log } from '../log';
 import { ForwarderOptions, startInboundForwarder } from '../replies/inbound-forwarder';
 import { startRoutingSweeper } from '../replies/routing';
@@ -41,8 +42,11 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   const workflows = temporal.client;
   const inboundForwarder = startInboundForwarder({ db, workflows: workflows.conversations }, options.forwarder);
   const agentEvents = startAgentEventHub(config.databaseUrl);
+  const optOutFence = startOptOutFence(db);
   // A plain http server: Express 5's app.listen calls its callback on an error too, so a taken port looked like a start.
-  const server = createServer(createRequestListener({ db, workflows, config, inboundForwarder, agentEvents }));
+  const server = createServer(
+    createRequestListener({ db, workflows, config, inboundForwarder, agentEvents, optOutFence }),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -54,6 +58,7 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   } catch (error) {
     await inboundForwarder.stop();
     await agentEvents.stop();
+    await optOutFence.stop();
     await Promise.all([temporal.close(), db.destroy()]);
     throw error;
   }
@@ -79,6 +84,7 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
       await sweeper.stop();
       await folder.stop();
       await inboundForwarder.stop();
+      await optOutFence.stop();
       await Promise.all([temporal.close(), db.destroy()]);
     },
   };

@@ -3,6 +3,7 @@ import { getMessageById, markInDoubt, markMessages, markSending } from '../db/me
 import type { Db, Message } from '../db/schema';
 import { clearSenderAttention, getSendersByIds, markSenderNeedsAttention } from '../db/senders';
 import { isBlocked, loadMessageDncScope } from '../dnc/dnc-scope';
+import type { LastLook } from '../dnc/last-look';
 import { scheduleSends, sleepUntil } from '../senders/send-pacer';
 import { reconcileInDoubt } from './in-doubt';
 import { isInDoubt, isUnsent } from './message-state';
@@ -16,6 +17,8 @@ export interface SingleSendDeps {
   statusCallbackUrl: string;
   /** How long after a send the carrier's list is trusted to show it (CARRIER_SETTLE_MS). */
   settleMs: number;
+  /** The worker's last look at STOPs stored after the DNC read, right before the send (none: that read is the last). */
+  lastLook?: LastLook;
 }
 
 /**
@@ -45,14 +48,19 @@ export async function sendSingleMessage(deps: SingleSendDeps, messageId: string)
       });
     }
   }
-  if (isBlockedByDnc(message.kind) && (await isBlocked(deps.db, scope, message.to_phone))) {
+  const skipForDnc = async () => {
     await markMessages(deps.db, [message.id], DNC_SKIP.state, DNC_SKIP);
     return (await getMessageById(deps.db, messageId))!;
-  }
+  };
+  const readAt = Date.now();
+  if (isBlockedByDnc(message.kind) && (await isBlocked(deps.db, scope, message.to_phone))) return skipForDnc();
 
   const [slot] = await scheduleSends(deps.db, sender.id, [message.segments]);
   await markSending(deps.db, [message.id]);
   await sleepUntil(slot);
+  // A STOP stored while the slot was awaited: nothing but microtasks between this look and the request.
+  if (isBlockedByDnc(message.kind) && (await deps.lastLook?.stoppedSince(scope, message.to_phone, readAt)))
+    return skipForDnc();
   let outcome;
   try {
     outcome = await deps.carrier.send({

@@ -1,6 +1,7 @@
 // The inbound webhook's work: store the message once, then let the forwarder hand it to the contact's workflow.
 import { isDataError } from '../db/connection';
 import { groupCommit } from '../db/group-commit';
+import type { OptOutFence } from '../dnc/opt-out-fence';
 import { NewInboundMessage, recordInboundMessages } from '../db/inbound-messages';
 import type { Db } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
@@ -21,6 +22,8 @@ export interface InboundWebhook {
 export interface IntakeDeps {
   db: Db;
   forwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
+  /** Holds an opt-out's answer until the sending workers have heard it (absent: answered once stored). */
+  optOutFence?: Pick<OptOutFence, 'hold'>;
 }
 
 /** contactPhone is the sender of an inbound message in the E.164 form calling lists and DNC groups use. */
@@ -86,6 +89,9 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
       const keywordKind = reply.kind === 'message' ? null : reply.kind;
       const keyword = keywordKind !== null;
       const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword, keywordKind });
+      // From the answer on, no message goes to the contact (a carrier's retry of a STOP whose first answer failed is
+      // held the same way).
+      if (keywordKind === 'opt_out') await deps.optOutFence?.hold();
       if (!stored) return 'duplicate';
       deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
       return 'accepted';

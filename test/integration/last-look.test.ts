@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { consentWatchApplication } from '../../src/db/consent-notices';
 import { markInboundProcessed, recordInboundMessage } from '../../src/db/inbound-messages';
 import { DncScope, loadDncScope } from '../../src/dnc/dnc-scope';
 import { RunningWatch, watchConsent } from '../../src/dnc/last-look';
@@ -107,7 +108,7 @@ describe('the last look before each send', () => {
     it('asks PostgreSQL while it may have missed notices, and listens again after a drop', async () => {
       const readAt = Date.now();
       await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE query = 'LISTEN contact_consent' AND pid <> pg_backend_pid()`.execute(system.db);
+        WHERE application_name = ${consentWatchApplication} AND pid <> pg_backend_pid()`.execute(system.db);
       await eventually('the watch to notice the drop', async () => (running.watch.isListening() ? undefined : true));
       // A contact heard before the drop is no longer trusted to the watch for reads older than the reconnection.
       const phone = uniquePhone();

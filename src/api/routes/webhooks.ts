@@ -82,11 +82,11 @@ export interface CarrierWebhooks {
 }
 
 /** carrierWebhooks builds the carrier's webhooks over one receipt intake and one signature check. */
-export function carrierWebhooks({ db, inboundForwarder, config }: ApiDeps): CarrierWebhooks {
+export function carrierWebhooks({ db, inboundForwarder, optOutFence, config }: ApiDeps): CarrierWebhooks {
   const isSigned = signatureCheck({ db, config });
   const receipts = createReceiptIntake({ db });
   return {
-    routes: webhookRoutes({ db, inboundForwarder, isSigned, receipts }),
+    routes: webhookRoutes({ db, inboundForwarder, optOutFence, isSigned, receipts }),
     withLeanStatusPath: (app) => (req, res) => {
       if (!isPlainStatusCallback(req)) return app(req, res);
       const done = startWebhookTimer(STATUS_PATH);
@@ -114,11 +114,12 @@ export function carrierWebhooks({ db, inboundForwarder, config }: ApiDeps): Carr
 function webhookRoutes(deps: {
   db: ApiDeps['db'];
   inboundForwarder: ApiDeps['inboundForwarder'];
+  optOutFence: ApiDeps['optOutFence'];
   isSigned: SignatureCheck;
   receipts: ReceiptIntake;
 }): Router {
   const router = Router();
-  const intake = createInboundIntake({ db: deps.db, forwarder: deps.inboundForwarder });
+  const intake = createInboundIntake({ db: deps.db, forwarder: deps.inboundForwarder, optOutFence: deps.optOutFence });
   const verifySignature: RequestHandler = async (req, _res, next) => {
     if (await deps.isSigned(req.originalUrl, req.body, req.header('x-twilio-signature'))) return next();
     throw new ApiError(403, 'bad_signature', 'X-Twilio-Signature is missing or does not match this request');
@@ -137,7 +138,8 @@ function webhookRoutes(deps: {
 
   router.post('/twilio/inbound', async (req, res) => {
     const { MessageSid: messageSid, From: from, To: to, Body: body } = parseInput(inboundWebhookSchema, req.body);
-    // Stored, and answered: the forwarder hands it to the contact's conversation workflow, which does the work.
+    // Stored (an opt-out also in force at every sending worker), and answered: the forwarder hands it to the contact's
+    // conversation workflow, which does the work.
     const received = await intake.receive({ messageSid, from, to, body });
     log.info({ messageSid, from, sender: to, characters: body.length, received }, 'inbound message received');
     answerEmptyTwiml(res);

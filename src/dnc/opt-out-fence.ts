@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { announceOptOutFence, listenForFenceAcks } from '../db/consent-notices';
+import { groupCommit } from '../db/group-commit';
+import type { Db } from '../db/schema';
+import { log } from '../log';
+
+// The inbound webhook's side of the last look (src/dnc/last-look.ts): a stored opt-out is answered 200 only once every
+// sending worker has heard it and every message to that contact it had under way has reached the carrier. From then
+// on none goes.
+
+/** DEFAULT_FENCE_BOUND_MS is how long an opt-out's webhook waits for the workers' acks at most. */
+export const DEFAULT_FENCE_BOUND_MS = 1000;
+
+/** OptOutFence holds an opt-out's answer until the sending workers have made it hold. */
+export interface OptOutFence {
+  /**
+   * hold resolves once every listening worker acked a fence raised after the caller's opt-out committed, or at the
+   * bound, with the workers (their listening connections' backends) that had not acked by then.
+   */
+  hold(): Promise<{ unacked: number[] }>;
+  stop(): Promise<void>;
+}
+
+/** OptOutFenceOptions tune the fence (tests shorten the bound). */
+export interface OptOutFenceOptions {
+  /**
+   * The longest an opt-out's answer waits for a worker's ack. A worker that does not ack in time (its process hung or
+   * died, its connection lost) no longer holds the webhook: the carrier is answered anyway, and that worker's sends
+   * rely on its last look alone, which a STOP heard late, or a request it had under way, can slip past.
+   */
+  boundMs?: number;
+}
+
+interface Raised {
+  /** Settles when every worker counted acked the fence, or at the bound (with those that had not). */
+  acked: Promise<{ unacked: number[] }>;
+}
+
+/**
+ * startOptOutFence listens for the workers' acks and raises fences: opt-outs that committed while one was being
+ * raised share the next (one statement for all of them), each fence announced after the opt-outs it covers.
+ */
+export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptOutFence {
+  const boundMs = options.boundMs ?? DEFAULT_FENCE_BOUND_MS;
+  // Every API replica hears every ack: a fence's id is its process's own.
+  const tag = randomUUID().slice(0, 8);
+  let raisedCount = 0;
+  const waiting = new Map<string, { workers: Set<number>; done: () => void }>();
+  // The fence whose statement is running, and the acks heard for it before the statement returned (a worker may be
+  // quicker than this process's event loop).
+  let announcing: { id: string; acked: Set<number> } | null = null;
+  // Acks can be heard (a fence raised before would wait for its bound).
+  let listening = false;
+  let onListening: (() => void)[] = [];
+  const untilListening = (ms: number) =>
+    listening
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          onListening.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+
+  const acks = listenForFenceAcks(db, {
+    acked(worker, fenceIds) {
+      for (const id of fenceIds) {
+        const fence = waiting.get(id);
+        if (fence) {
+          fence.workers.delete(worker);
+          if (fence.workers.size === 0) fence.done();
+        } else if (announcing?.id === id) announcing.acked.add(worker);
+      }
+    },
+    listening: () => {
+      listening = true;
+      for (const resolve of onListening) resolve();
+      onListening = [];
+    },
+    lost: () => {
+      listening = false;
+      log.warn('opt-out fence acks lost: opt-outs wait for the listener to return, at most the bound');
+    },
+  });
+
+  async function raise(count: number): Promise<Raised[]> {
+    await untilListening(boundMs);
+    const id = `${tag}.${raisedCount}`;
+    raisedCount += 1;
+    const announced = { id, acked: new Set<number>() };
+    announcing = announced;
+    const workers = new Set(await announceOptOutFence(db, id));
+    for (const worker of announced.acked) workers.delete(worker);
+    announcing = null;
+    const acked = new Promise<{ unacked: number[] }>((resolve) => {
+      // Acks that cannot be heard are not waited for twice: the bound was spent waiting for the listener.
+      if (workers.size === 0 || !listening) return resolve({ unacked: [...workers] });
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        log.warn({ fence: id, workers: [...workers] }, 'opt-out answered without every worker: ack bound reached');
+        resolve({ unacked: [...workers] });
+      }, boundMs);
+      waiting.set(id, {
+        workers,
+        done: () => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve({ unacked: [...workers] });
+        },
+      });
+    });
+    return Array.from({ length: count }, () => ({ acked }));
+  }
+
+  const raiseShared = groupCommit((holders: null[]) => raise(holders.length), {
+    maxBatch: 10_000,
+    isItemError: () => false,
+  });
+  return {
+    async hold() {
+      return (await raiseShared(null)).acked;
+    },
+    async stop() {
+      for (const fence of [...waiting.values()]) fence.done();
+      await acks.close();
+    },
+  };
+}
