@@ -6,12 +6,15 @@
 // simulator over 32 connections with no database at all. The paths alternate over the rounds. Prints each rate and
 // the ratios the issues set: receipts on at least 0.8 of receipts off and 0.5 of the bare loop, Temporal at least
 // 0.6 of the plain loop. Then (or alone, with --smpp-only) SMPP: the same campaigns through the SMPP adapter bound to
-// jsmpp's SMSC simulator with a window of 1 and of 10 (--smpp-recipients, default 5,000), beside the REST figure.
+// jsmpp's SMSC simulator with a window of 1 and of 10 (--smpp-recipients, default 5,000), beside the REST figure
+// (--no-smpp leaves SMPP out). Each path's CPU-seconds per 1,000 messages, by process, say what it costs whatever else
+// shares the machine.
 import { createTwilioCarrier } from '../src/carrier/twilio-carrier';
 import { dispatchBatch, DispatchDeps } from '../src/campaigns/dispatch-batch';
 import { readConfig } from '../src/config';
 import { createDb } from '../src/db/connection';
 import { transitionCampaign } from '../src/db/campaigns';
+import { cpuSecondsOfTree, cpuSpent, describeCpu, type CpuSeconds } from './lib/bench-cpu';
 import { smppCeiling } from './lib/bench-smpp';
 import { BenchSystem, intOption, loadAverage, log, runBenchmark } from './lib/bench-system';
 import {
@@ -113,6 +116,19 @@ async function bareLoop(system: BenchSystem, from: string, recipients: number) {
 }
 
 // Every recipient must have been accepted exactly once, or the rate would describe some other work.
+// How long the CPU accounting waits for the simulator's last receipts after a run (they are part of its cost).
+const RECEIPTS_DRAIN_MS = 60_000;
+
+/** receiptsDrained waits until the simulator has posted every receipt of the run (sent and final: two per message). */
+async function receiptsDrained(system: BenchSystem, accepted: number): Promise<void> {
+  const until = Date.now() + RECEIPTS_DRAIN_MS;
+  for (;;) {
+    const stats = await system.simulatorStats();
+    if (stats.receiptsSent + stats.receiptsFailed >= 2 * accepted || Date.now() > until) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function checkedAccepted(system: BenchSystem, recipients: number, what: string): Promise<number> {
   const stats = await system.simulatorStats();
   if (stats.accepted !== recipients || stats.duplicates !== 0) {
@@ -161,7 +177,7 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   };
   type Path = keyof typeof paths;
   const names = Object.keys(paths) as Path[];
-  const runs: { path: Path; round: number; seconds: number; load: string }[] = [];
+  const runs: { path: Path; round: number; seconds: number; load: string; cpu: CpuSeconds }[] = [];
   for (let round = 1; round <= rounds; round++) {
     const order = names.map((_, i) => names[(i + round - 1) % names.length]);
     for (const path of order) {
@@ -169,9 +185,13 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
       // The reset also restores the simulator's default mode: a real carrier's receipts.
       await resetSimulator(system);
       log(`round ${round}/${rounds}: sending ${recipients} messages, ${path}...`);
+      const cpuBefore = cpuSecondsOfTree();
       const seconds = await paths[path](campaignId);
-      await checkedAccepted(system, recipients, `round ${round} ${path}`);
-      runs.push({ path, round, seconds, load: loadAverage() });
+      const load = loadAverage();
+      const accepted = await checkedAccepted(system, recipients, `round ${round} ${path}`);
+      // Receipts the carrier still owes are part of the run's cost (only the bare loop and "receipts off" have none).
+      if (path === 'receipts on' || path === 'plain loop') await receiptsDrained(system, accepted);
+      runs.push({ path, round, seconds, load, cpu: cpuSpent(cpuBefore, cpuSecondsOfTree()) });
     }
   }
   await resetSimulator(system);
@@ -185,6 +205,16 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
     const figures = `${run.seconds.toFixed(1).padStart(7)} s  ${perSecond.padStart(6)} messages/s`;
     console.log(`round ${run.round} ${run.path.padEnd(16)}  ${figures}  (load after: ${run.load})`);
   }
+  // What each path costs, whatever else ran on the machine: CPU-seconds per 1,000 messages, receipts included.
+  console.log(`CPU per 1,000 messages (every process of this benchmark; receipts on: until its last receipt):`);
+  for (const path of names) {
+    const own = runs.filter((r) => r.path === path);
+    const perThousand: CpuSeconds = {};
+    for (const run of own)
+      for (const [part, seconds] of Object.entries(run.cpu))
+        perThousand[part] = (perThousand[part] ?? 0) + (seconds * 1000) / (recipients * own.length);
+    console.log(`  ${path.padEnd(16)} ${describeCpu(perThousand)}`);
+  }
   // Each path's rate over all its rounds: every message it sent over all the time it took.
   const rate = (path: Path) => {
     const own = runs.filter((r) => r.path === path);
@@ -197,7 +227,7 @@ runBenchmark('bench-ceiling', { workers: 1 }, async (system) => {
   ratio('receipts on / plain loop', rate('receipts on') / rate('plain loop'), TARGETS.temporalToLoop);
   ratio('receipts on / receipts off', rate('receipts on') / rate('receipts off'), TARGETS.receiptsOnToOff);
   ratio('receipts on / bare HTTP loop', rate('receipts on') / rate('bare HTTP loop'), TARGETS.receiptsOnToBare);
-  await smppBesideRest(system, tenant, sender.id);
+  if (!process.argv.includes('--no-smpp')) await smppBesideRest(system, tenant, sender.id);
 });
 
 /** smppBesideRest times SMPP campaigns (window 1 and 10) and one REST campaign of the same size, and prints them. */

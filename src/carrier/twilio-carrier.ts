@@ -1,4 +1,5 @@
 // Twilio REST adapter: maps the Messages API's answers onto the Carrier contract (see API.md, carrier wire format).
+import { Agent, request } from 'undici';
 import { log } from '../log';
 import {
   CarrierInDoubtError,
@@ -30,7 +31,7 @@ const WARM_UP_ROUNDS = 2;
 // A carrier that hangs must not hold a batch up for long before its first send shows the outage.
 const WARM_UP_TIMEOUT_MS = 2000;
 
-/** createTwilioCarrier builds a Carrier that posts to Twilio's Messages.json over global fetch (keep-alive pooled). */
+/** createTwilioCarrier builds a Carrier that posts to Twilio's Messages.json over kept-alive connections. */
 export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const endpoint = `${options.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
@@ -42,22 +43,18 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
     form: URLSearchParams,
     headers: Record<string, string>,
     deadlineMs = timeoutMs,
-  ): Promise<{ response: Response; text: string }> {
-    const response = await fetch(url, {
+  ): Promise<CarrierAnswer> {
+    return call(url, {
       method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: form,
-      // A redirected POST would be replayed as GET by fetch; surface it instead of following it.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deadlineMs),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form.toString(),
+      deadlineMs,
     });
-    // Reading the body inside the caller's try keeps the timeout covering it and frees the pooled connection.
-    return { response, text: await response.text() };
   }
 
   return {
     async warmUp(): Promise<void> {
-      // The first sends would pay for loading fetch and connecting (a TLS handshake to the real carrier: tens to
+      // The first sends would pay for loading the HTTP client and connecting (a TLS handshake to the real carrier: tens to
       // hundreds of ms, enough to crowd the next second there): paid here instead, by authenticated reads of one
       // message of the account's list, which change nothing (nothing unauthenticated ever goes to the carrier).
       const lane = async () => {
@@ -75,15 +72,15 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
       const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
       if (sms.statusCallback) form.set('StatusCallback', sms.statusCallback);
       if (sms.validityPeriodSeconds !== undefined) form.set('ValidityPeriod', String(sms.validityPeriodSeconds));
-      let answer: { response: Response; text: string };
+      let answer: CarrierAnswer;
       try {
         answer = await post(endpoint, form, { authorization, 'idempotency-key': sms.idempotencyKey });
       } catch (err) {
         // Twilio ignores Idempotency-Key: once the request may have been written, only a look-up can tell.
         const Failure = requestMayHaveArrived(err) ? CarrierInDoubtError : CarrierUnavailableError;
-        throw new Failure(describeFetchFailure(err, timeoutMs), { cause: err });
+        throw new Failure(describeRequestFailure(err, timeoutMs), { cause: err });
       }
-      return interpretResponse(answer.response.status, answer.response.headers, answer.text);
+      return interpretResponse(answer.status, answer.headers, answer.text);
     },
 
     async findSent(query: SentMessageQuery): Promise<CarrierMessage[]> {
@@ -114,12 +111,53 @@ const LIST_PAGE_SIZE = 50;
 // A contact gets a handful of messages a day from one sender; past this many pages the look-up gives up (throws).
 const MAX_LIST_PAGES = 20;
 
-// fetch failed before any byte could have reached the carrier (refused, unknown host, connect timeout): not sent.
+// The request failed before any byte could have reached the carrier (refused, unknown host, connect timeout): not sent.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH']);
 
 function requestMayHaveArrived(err: unknown): boolean {
-  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const code = failureCode(err);
   return !(typeof code === 'string' && NOT_SENT_CODES.has(code));
+}
+
+// The system error's code (ECONNREFUSED…), on the error itself or on its cause.
+function failureCode(err: unknown): unknown {
+  const error = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  return error?.code ?? error?.cause?.code;
+}
+
+/** CarrierAnswer is one HTTP answer from the carrier: status, the headers a verdict reads, and the whole body. */
+interface CarrierAnswer {
+  status: number;
+  headers: Pick<Headers, 'get'>;
+  text: string;
+}
+
+// The carrier's HTTP client: undici's request API on a pool of keep-alive connections per origin. It writes the
+// request in the same tick as the call (global fetch builds streams and Request objects first: several CPU-ms per
+// send at a few thousand a second, and a send whose slot was checked on time reached the carrier late under load).
+// Redirects are not followed: a redirected POST would be replayed, and a 3xx says the URL is wrong.
+const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+
+async function call(
+  url: string,
+  options: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; deadlineMs: number },
+): Promise<CarrierAnswer> {
+  const response = await request(url, {
+    method: options.method,
+    headers: { accept: 'application/json', ...options.headers },
+    body: options.body,
+    dispatcher,
+    // One deadline for connecting, writing and reading the whole body.
+    signal: AbortSignal.timeout(options.deadlineMs),
+  });
+  // Read inside the caller's try, so the deadline covers the body and the connection goes back to the pool.
+  const text = await response.body.text();
+  const raw = response.headers;
+  const get = (name: string): string | null => {
+    const value = raw[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : (value ?? null);
+  };
+  return { status: response.statusCode, headers: { get }, text };
 }
 
 async function getList(
@@ -127,17 +165,13 @@ async function getList(
   authorization: string,
   timeoutMs: number,
 ): Promise<{ messages: CarrierMessage[]; nextPageUri: string | null }> {
-  let response: Response;
-  let text: string;
+  let response: CarrierAnswer;
   try {
-    response = await fetch(url, {
-      headers: { accept: 'application/json', authorization },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    text = await response.text();
+    response = await call(url, { method: 'GET', headers: { authorization }, deadlineMs: timeoutMs });
   } catch (err) {
-    throw new CarrierUnavailableError(describeFetchFailure(err, timeoutMs), { cause: err });
+    throw new CarrierUnavailableError(describeRequestFailure(err, timeoutMs), { cause: err });
   }
+  const { text } = response;
   const payload = parseJsonObject(text);
   if (response.status !== 200 || !Array.isArray(payload?.messages)) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -161,7 +195,7 @@ async function getList(
 }
 
 /** interpretResponse turns one HTTP answer from the Messages API into an outcome, or throws when it is transient. */
-export function interpretResponse(status: number, headers: Headers, text: string): SendOutcome {
+export function interpretResponse(status: number, headers: Pick<Headers, 'get'>, text: string): SendOutcome {
   const payload = parseJsonObject(text);
   if (status >= 200 && status < 300) {
     if (typeof payload?.sid === 'string' && payload.sid) return { kind: 'accepted', sid: payload.sid };
@@ -223,12 +257,11 @@ function summarize(status: number, text: string): string {
   return snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status}`;
 }
 
-function describeFetchFailure(err: unknown, timeoutMs: number): string {
-  // Duck-typed: fetch's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
-  const error = (err ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+function describeRequestFailure(err: unknown, timeoutMs: number): string {
+  // Duck-typed: the client's errors may come from another realm (e.g. under Jest), where instanceof Error fails.
+  const error = (err ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
   if (error.name === 'TimeoutError' || error.name === 'AbortError')
     return `carrier did not answer within ${timeoutMs} ms`;
-  // undici reports 'fetch failed' and hides the useful part (ECONNREFUSED, ENOTFOUND…) in cause.
-  const detail = error.cause?.code ?? error.cause?.message ?? error.message ?? err;
+  const detail = failureCode(err) ?? error.cause?.message ?? error.message ?? err;
   return `carrier unreachable: ${String(detail)}`;
 }

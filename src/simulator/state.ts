@@ -1,4 +1,5 @@
 // What the simulator knows: its mode, the messages it accepted and the counters the control API reports.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { MessageLog } from './message-log';
 import { initialMode, type ModeDefaults, type SimulatorMode } from './mode';
 import { SlidingWindowCounter } from './sliding-window';
@@ -35,6 +36,21 @@ export interface SimulatorStats extends SimulatorCounters {
   accepted: number;
   /** Highest number of accepted messages per From within any sliding one-second window. */
   maxPerSecondBySender: Record<string, number>;
+  /**
+   * How late the simulator's own event loop ran since the last reset (ms, p99 and max): arrival times are stamped on
+   * it, so a pacing figure finer than this delay says more about the simulator than about the sender.
+   */
+  eventLoopDelayMs: { p99: number; max: number };
+}
+
+// One histogram per process (its sampling timer is native and unref'd), cleared by each reset.
+let loopDelay: IntervalHistogram | undefined;
+function eventLoopDelay(): IntervalHistogram {
+  if (!loopDelay) {
+    loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+  }
+  return loopDelay;
 }
 
 /** SimulatorState holds everything a reset clears; the HTTP layers read and update it. */
@@ -48,6 +64,7 @@ export class SimulatorState {
 
   constructor(private readonly defaults: ModeDefaults) {
     this.mode = initialMode(defaults);
+    eventLoopDelay();
   }
 
   /** reset forgets messages and counters and restores the mode given at creation. */
@@ -57,6 +74,7 @@ export class SimulatorState {
     this.counters = emptyCounters();
     this.senderWindows = new Map();
     this.generation++;
+    eventLoopDelay().reset();
   }
 
   /** senderWindow is the one-second send-rate window of a From address, created on first use. */
@@ -73,7 +91,9 @@ export class SimulatorState {
   stats(): SimulatorStats {
     const maxPerSecondBySender: Record<string, number> = {};
     for (const [from, window] of this.senderWindows) if (window.max > 0) maxPerSecondBySender[from] = window.max;
-    return { accepted: this.messages.size, ...this.counters, maxPerSecondBySender };
+    const delay = eventLoopDelay();
+    const eventLoopDelayMs = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    return { accepted: this.messages.size, ...this.counters, maxPerSecondBySender, eventLoopDelayMs };
   }
 }
 
