@@ -49,6 +49,26 @@ function shuffled(n: number): number[] {
   return order;
 }
 
+/**
+ * fenceView reads from the API's metrics how the opt-out fences went: acks by how long they took (cumulative counts
+ * at bucket bounds, in seconds), acks never given before the bound, and the API's longest event-loop stall.
+ */
+async function fenceView(system: BenchSystem) {
+  const text = await (
+    await fetch(`${system.apiUrl}/metrics`, { headers: { authorization: `Bearer ${system.metricsToken}` } })
+  ).text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  const bucket = (le: string) =>
+    value(new RegExp(`^sms_opt_out_fence_ack_seconds_bucket\\{le="${le}"\\} (\\S+)$`, 'm'));
+  return {
+    acks: value(/^sms_opt_out_fence_ack_seconds_count (\S+)$/m),
+    ackSeconds: value(/^sms_opt_out_fence_ack_seconds_sum (\S+)$/m),
+    within: { '0.01': bucket('0.01'), '0.05': bucket('0.05'), '0.1': bucket('0.1'), '1': bucket('1') },
+    unacked: value(/^sms_opt_out_fence_unacked_total (\S+)$/m),
+    loopDelayMaxMs: value(/^nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000,
+  };
+}
+
 /** stopStorm runs the storm on a started system and prints its figures. */
 export async function stopStorm(system: BenchSystem, options: StopStormOptions): Promise<void> {
   const contacts = options.seconds * options.rate;
@@ -119,6 +139,7 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
   while ((await tenant.api.getCampaign(campaignId)).counts.sent === 0) await new Promise((r) => setTimeout(r, 100));
   log(`posting ${contacts} signed STOPs from those contacts at ${options.rate}/s for ${options.seconds} s`);
   const inFlight = new Set<Promise<void>>();
+  const fencesBefore = await fenceView(system);
   const started = performance.now();
   for (let i = 0; i < contacts; i++) {
     const wait = started + (i * 1000) / options.rate - performance.now();
@@ -130,6 +151,10 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
+  const fencesAfter = await fenceView(system);
+  const acks = fencesAfter.acks - fencesBefore.acks;
+  const ackShare = (le: keyof typeof fencesAfter.within) =>
+    `${(((fencesAfter.within[le] - fencesBefore.within[le]) / Math.max(acks, 1)) * 100).toFixed(1)}%`;
   await Promise.all(watches);
   // Every contact has opted out by now: the rest of the campaign is skipped, quickly.
   await waitForCampaigns(system, [campaignId], {
@@ -154,6 +179,10 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
     `DNC entry visible   p50 ${percentile(visible, 50).toFixed(0)} ms, p99 ${percentile(visible, 99).toFixed(0)} ms, ` +
       `max ${visible[visible.length - 1].toFixed(0)} ms after the 200 (${visible.length} sampled; target max under ` +
       `${VISIBLE_TARGET_MS} ms)`,
+    `workers' acks      ${acks} fence acks, mean ${(((fencesAfter.ackSeconds - fencesBefore.ackSeconds) / Math.max(acks, 1)) * 1000).toFixed(1)} ms; ` +
+      `within 10 ms ${ackShare('0.01')}, 50 ms ${ackShare('0.05')}, 100 ms ${ackShare('0.1')}, 1 s ${ackShare('1')}; ` +
+      `${fencesAfter.unacked - fencesBefore.unacked} not given by the bound; the API's longest event-loop stall ` +
+      `${fencesAfter.loopDelayMaxMs.toFixed(0)} ms`,
     `sent after the STOP ${late.length} campaign messages (target 0)` +
       (late.length ? `; ${late[0].toFixed(0)} to ${late[late.length - 1].toFixed(0)} ms after the 200` : ''),
     `campaign            ${JSON.stringify(counts)}`,

@@ -50,13 +50,12 @@ interface Listening {
  * it listening to the channel: after a drop it reconnects every retryMs until close().
  */
 function keepListening(
-  db: Db,
+  connectionString: string,
   channel: string,
   applicationName: string,
   events: { notification(message: Notification): void; listening(): void; lost(): void },
   retryMs: number,
 ): Listening {
-  const { connectionString } = poolOf(db).options;
   let closed = false;
   let client: Client | null = null;
   let ready = false;
@@ -105,10 +104,24 @@ function keepListening(
   };
 }
 
-/** listenForConsentNotices keeps a connection listening for stored STOPs and STARTs and the fences after them. */
-export function listenForConsentNotices(db: Db, events: ConsentListenerEvents, retryMs = 1000): ConsentListener {
+/** connectionStringOf is where a pool connects: a listener on another thread opens its connection there. */
+export function connectionStringOf(db: Db): string {
+  const { connectionString } = poolOf(db).options;
+  if (!connectionString) throw new Error('the database pool has no connection string');
+  return connectionString;
+}
+
+/**
+ * listenForConsentNotices keeps a connection listening for stored STOPs and STARTs and the fences after them (at the
+ * pool's database, or at a connection string).
+ */
+export function listenForConsentNotices(
+  database: Db | string,
+  events: ConsentListenerEvents,
+  retryMs = 1000,
+): ConsentListener {
   const listening = keepListening(
-    db,
+    typeof database === 'string' ? database : connectionStringOf(database),
     CHANNEL,
     WATCH_APPLICATION,
     {
@@ -162,7 +175,7 @@ export interface FenceAckEvents {
 /** listenForFenceAcks keeps a connection listening for the workers' fence acks. */
 export function listenForFenceAcks(db: Db, events: FenceAckEvents, retryMs = 1000): { close(): Promise<void> } {
   return keepListening(
-    db,
+    connectionStringOf(db),
     ACK_CHANNEL,
     FENCE_APPLICATION,
     {

@@ -3,6 +3,7 @@ import { announceOptOutFence, listenForFenceAcks } from '../db/consent-notices';
 import { groupCommit } from '../db/group-commit';
 import type { Db } from '../db/schema';
 import { log } from '../log';
+import { optOutFenceAcks, optOutFenceUnacked } from './opt-out-fence-metrics';
 
 // The inbound webhook's side of the last look (src/dnc/last-look.ts): a stored opt-out is answered 200 only once every
 // sending worker has heard it and every message to that contact it had under way has reached the carrier. From then
@@ -10,6 +11,8 @@ import { log } from '../log';
 
 /** DEFAULT_FENCE_BOUND_MS is how long an opt-out's webhook waits for the workers' acks at most. */
 export const DEFAULT_FENCE_BOUND_MS = 1000;
+
+const FENCE_GATHER_MS = 2;
 
 /** OptOutFence holds an opt-out's answer until the sending workers have made it hold. */
 export interface OptOutFence {
@@ -45,7 +48,7 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
   // Every API replica hears every ack: a fence's id is its process's own.
   const tag = randomUUID().slice(0, 8);
   let raisedCount = 0;
-  const waiting = new Map<string, { workers: Set<number>; done: () => void }>();
+  const waiting = new Map<string, { workers: Set<number>; announcedAt: number; done: () => void }>();
   // The fence whose statement is running, and the acks heard for it before the statement returned (a worker may be
   // quicker than this process's event loop).
   let announcing: { id: string; acked: Set<number> } | null = null;
@@ -67,8 +70,8 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
     acked(worker, fenceIds) {
       for (const id of fenceIds) {
         const fence = waiting.get(id);
-        if (fence) {
-          fence.workers.delete(worker);
+        if (fence?.workers.delete(worker)) {
+          optOutFenceAcks.observe((performance.now() - fence.announcedAt) / 1000);
           if (fence.workers.size === 0) fence.done();
         } else if (announcing?.id === id) announcing.acked.add(worker);
       }
@@ -91,18 +94,24 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
     const announced = { id, acked: new Set<number>() };
     announcing = announced;
     const workers = new Set(await announceOptOutFence(db, id));
-    for (const worker of announced.acked) workers.delete(worker);
+    const announcedAt = performance.now();
+    for (const worker of announced.acked) {
+      workers.delete(worker);
+      optOutFenceAcks.observe(0);
+    }
     announcing = null;
     const acked = new Promise<{ unacked: number[] }>((resolve) => {
       // Acks that cannot be heard are not waited for twice: the bound was spent waiting for the listener.
       if (workers.size === 0 || !listening) return resolve({ unacked: [...workers] });
       const timer = setTimeout(() => {
         waiting.delete(id);
+        optOutFenceUnacked.inc(workers.size);
         log.warn({ fence: id, workers: [...workers] }, 'opt-out answered without every worker: ack bound reached');
         resolve({ unacked: [...workers] });
       }, boundMs);
       waiting.set(id, {
         workers,
+        announcedAt,
         done: () => {
           clearTimeout(timer);
           waiting.delete(id);
@@ -113,9 +122,11 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
     return Array.from({ length: count }, () => ({ acked }));
   }
 
+  // Under a storm, a fence every couple of ms at most: each costs every worker an ack.
   const raiseShared = groupCommit((holders: null[]) => raise(holders.length), {
     maxBatch: 10_000,
     isItemError: () => false,
+    gatherMs: FENCE_GATHER_MS,
   });
   return {
     async hold() {
