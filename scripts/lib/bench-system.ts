@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { ProactiveSmsClient } from '../../src/api-client';
 import type { Db } from '../../src/db/schema';
 import type { SimulatorStats } from '../../src/simulator/state';
-import type { ManagedProcess } from './child-process';
+import { BACKGROUND_NICE, type ManagedProcess } from './child-process';
 import { LocalStack, startLocalStack, StackWorker } from './local-stack';
 import type { LocalPostgres } from './local-postgres';
 import type { LocalTemporal } from './local-temporal';
@@ -62,6 +62,11 @@ export interface BenchSetup {
   cluster?: boolean;
   /** Run the simulator at a higher priority: only where its arrival times are the measurement (see favourSimulator). */
   favourSimulator?: boolean;
+  /**
+   * Workers and Temporal at the API's CPU priority instead of below it (BACKGROUND_NICE), as `npm start` does not run
+   * them: to measure what the priorities do (--equal-priority).
+   */
+  equalPriority?: boolean;
 }
 
 /**
@@ -84,13 +89,13 @@ export async function startBenchSystem(options: BenchSetup): Promise<BenchSystem
       LOG_LEVEL: 'warn',
     },
     postgres: { durable: false },
-    temporal: { uiPort: null, background: true, cluster: options.cluster ? {} : undefined },
+    temporal: { uiPort: null, background: !options.equalPriority, cluster: options.cluster ? {} : undefined },
     workflowBundle: true,
     // The simulator's defaults are a real carrier's (issue 19): receipts on (sent, then delivered), Idempotency-Key
     // ignored. A benchmark that measured without receipts would flatter the engine.
     simulator: {},
     apis: { count: options.apis ?? 1 },
-    workers: { count: options.workers, background: true },
+    workers: { count: options.workers, background: !options.equalPriority },
     signals: { exitCode: 130, onSignal: (signal) => log(`${signal}: stopping everything...`) },
   });
   try {
@@ -150,7 +155,8 @@ async function benchSystemOf(stack: LocalStack, adminToken: string, options: Ben
 
 /**
  * runBenchmark runs a benchmark on a started system, stops everything whatever happens, and sets the exit code. Every
- * benchmark takes --cluster (the multi-node Temporal cluster instead of the dev server) and --workers N.
+ * benchmark takes --cluster (the multi-node Temporal cluster instead of the dev server), --workers N and
+ * --equal-priority (workers and Temporal not below the API's CPU priority).
  */
 export function runBenchmark(name: string, setup: BenchSetup, body: (system: BenchSystem) => Promise<void>): void {
   const started = Date.now();
@@ -159,9 +165,13 @@ export function runBenchmark(name: string, setup: BenchSetup, body: (system: Ben
     const workers = intOption('workers', setup.workers);
     const on = cluster ? 'a Temporal cluster (2 history nodes, matching, frontend, worker)' : 'the Temporal dev server';
     log(`${name}: machine has ${os.cpus().length} cores, load average ${loadAverage()} before starting`);
-    log(`${name}: on ${on}, ${workers} worker process(es)`);
+    const equalPriority = setup.equalPriority || process.argv.includes('--equal-priority');
+    const priorities = equalPriority
+      ? "workers and Temporal at the API's CPU priority (--equal-priority)"
+      : `workers and Temporal at nice +${BACKGROUND_NICE}, below the API, as npm start runs them`;
+    log(`${name}: on ${on}, ${workers} worker process(es); ${priorities}`);
     await waitForQuietMachine();
-    const system = await startBenchSystem({ ...setup, cluster, workers });
+    const system = await startBenchSystem({ ...setup, cluster, workers, equalPriority });
     try {
       await body(system);
     } finally {
