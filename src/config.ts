@@ -20,6 +20,8 @@ export interface AppConfig {
   carrierSecretsKey: Buffer | null;
   /** CARRIER_HOSTS_ALLOWED: the only hosts business units' carriers may name (comma-separated); null: any. */
   carrierHostsAllowed: string[] | null;
+  /** CARRIER_DISPATCH_STAMP=true: REST sends carry their dispatch time (benchmarks; see TwilioCarrierOptions). */
+  carrierDispatchStamp: boolean;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
   campaign: {
     batchSize: number;
@@ -32,6 +34,10 @@ export interface AppConfig {
   };
   /** How long a conversation may go without a message before it closes itself (CONVERSATION_IDLE_MS, default 24 h). */
   conversationIdleMs: number;
+  /** How often each API process sweeps routing: lapsed offers, silent agents, queues (ROUTING_SWEEP_MS, 1 s). */
+  routingSweepMs: number;
+  /** How often each API process folds the reports' figures (FIGURES_FOLD_MS, 5 s). */
+  figuresFoldMs: number;
   /** The Temporal Web UI the console links campaigns to (TEMPORAL_UI_URL); null means the API's host on :8233. */
   temporalUiUrl: string | null;
   /**
@@ -85,6 +91,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           .map((h) => h.trim().toLowerCase())
           .filter(Boolean)
       : null,
+    carrierDispatchStamp: env.CARRIER_DISPATCH_STAMP === 'true',
     campaign: {
       batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
       // A fast sender would finish 500 in a few seconds and idle while the next batch starts: a batch also holds
@@ -98,6 +105,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       carrierSettleMs: positiveNumber(env, 'CARRIER_SETTLE_MS', 10_000),
     },
     conversationIdleMs: positiveNumber(env, 'CONVERSATION_IDLE_MS', 24 * 60 * 60 * 1000),
+    routingSweepMs: positiveNumber(env, 'ROUTING_SWEEP_MS', 1000),
+    figuresFoldMs: positiveNumber(env, 'FIGURES_FOLD_MS', 5000),
     temporalUiUrl: env.TEMPORAL_UI_URL ? env.TEMPORAL_UI_URL.replace(/\/+$/, '') : null,
     apiLimits: {
       // High enough that a benchmark or a dialer reporting call outcomes is never throttled; a runaway client is.

@@ -19,9 +19,9 @@ export interface StartApiOptions {
   poolSize?: number;
   /** Tuning for the inbound forwarder (tests shrink its hand). */
   forwarder?: ForwarderOptions;
-  /** How often this process sweeps routing: lapsed offers, silent agents, queues (ROUTING_SWEEP_MS, default 1 s). */
+  /** How often this process sweeps routing (default: the configuration's ROUTING_SWEEP_MS). */
   routingSweepMs?: number;
-  /** How often this process folds the reports' figures (FIGURES_FOLD_MS, default 5 s). */
+  /** How often this process folds the reports' figures (default: the configuration's FIGURES_FOLD_MS). */
   figuresFoldMs?: number;
 }
 
@@ -67,9 +67,9 @@ export async function startApi(config: AppConfig, options: StartApiOptions = {})
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // Every API process sweeps: the sweep's state is PostgreSQL's rows, so any one (or all at once) may do it.
-  const sweeper = startRoutingSweeper(db, options.routingSweepMs ?? (Number(process.env.ROUTING_SWEEP_MS) || 1000));
+  const sweeper = startRoutingSweeper(db, options.routingSweepMs ?? config.routingSweepMs);
   // Likewise every process folds the reports' figures; a business unit's advisory lock gives each fold one owner.
-  const folder = startFiguresFolder(db, options.figuresFoldMs ?? (Number(process.env.FIGURES_FOLD_MS) || 5000));
+  const folder = startFiguresFolder(db, options.figuresFoldMs ?? config.figuresFoldMs);
   log.info({ port: config.port, publicUrl: config.publicUrl }, 'API listening');
   return {
     server,

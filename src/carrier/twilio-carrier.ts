@@ -21,7 +21,16 @@ export interface TwilioCarrierOptions {
   authToken: string;
   /** Whole-request deadline (connect, send, read body); default 10 s. */
   timeoutMs?: number;
+  /**
+   * Each send carries X-Dispatched-At, the epoch ms (sub-ms) at which its request was handed to the connection: a
+   * benchmark's simulator then tells the engine's own spacing of a sender's sends from the jitter added on the way and
+   * in its own event loop. Off by default: a real carrier has no use for it.
+   */
+  stampDispatch?: boolean;
 }
+
+/** DISPATCH_STAMP_HEADER carries a send's dispatch time when stampDispatch is on. */
+export const DISPATCH_STAMP_HEADER = 'x-dispatched-at';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 // The warm-up opens this many keep-alive connections at once (sends overlap: at 50 mps with answers taking 100 ms,
@@ -49,6 +58,7 @@ export function createTwilioCarrier(options: TwilioCarrierOptions): Carrier {
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: form.toString(),
       deadlineMs,
+      stampDispatch: options.stampDispatch,
     });
   }
 
@@ -140,11 +150,20 @@ const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 
 async function call(
   url: string,
-  options: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; deadlineMs: number },
+  options: {
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body?: string;
+    deadlineMs: number;
+    stampDispatch?: boolean;
+  },
 ): Promise<CarrierAnswer> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // Taken last, right before the request is handed over: nothing of ours runs between it and the write.
+  if (options.stampDispatch) headers[DISPATCH_STAMP_HEADER] = String(performance.timeOrigin + performance.now());
   const response = await request(url, {
     method: options.method,
-    headers: { accept: 'application/json', ...options.headers },
+    headers,
     body: options.body,
     dispatcher,
     // One deadline for connecting, writing and reading the whole body.

@@ -61,6 +61,7 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
           apiUrl: config.twilioApiUrl,
           accountSid: config.twilioAccountSid,
           authToken: config.twilioAuthToken,
+          stampDispatch: config.carrierDispatchStamp,
         }),
         build: (account) => buildCarrierAdapter(account, { db }),
         allowedHosts: config.carrierHostsAllowed,

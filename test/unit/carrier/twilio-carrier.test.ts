@@ -1,6 +1,11 @@
 import express from 'express';
 import { CarrierInDoubtError, CarrierUnavailableError, type OutboundSms } from '../../../src/carrier/carrier';
-import { createTwilioCarrier, interpretResponse, parseRetryAfter } from '../../../src/carrier/twilio-carrier';
+import {
+  createTwilioCarrier,
+  DISPATCH_STAMP_HEADER,
+  interpretResponse,
+  parseRetryAfter,
+} from '../../../src/carrier/twilio-carrier';
 import { ACCOUNT_SID, AUTH_TOKEN, listen, startSimulator, type RunningSimulator } from './harness';
 
 let sim: RunningSimulator;
@@ -13,8 +18,9 @@ const sms = (overrides: Partial<OutboundSms> = {}): OutboundSms => ({
   idempotencyKey: `test-key-${++keySeq}`,
   ...overrides,
 });
-const carrier = (overrides: { authToken?: string; timeoutMs?: number; apiUrl?: string } = {}) =>
-  createTwilioCarrier({ apiUrl: sim.url, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, ...overrides });
+const carrier = (
+  overrides: { authToken?: string; timeoutMs?: number; apiUrl?: string; stampDispatch?: boolean } = {},
+) => createTwilioCarrier({ apiUrl: sim.url, accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, ...overrides });
 
 // Resolves with the thrown CarrierUnavailableError, failing the test if the send did anything else.
 async function unavailable(promise: Promise<unknown>): Promise<CarrierUnavailableError> {
@@ -155,6 +161,29 @@ describe('createTwilioCarrier against the simulator', () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
     // Refused before a byte was written: certainly not sent, so no look-up is needed before the retry.
     expect(error).not.toBeInstanceOf(CarrierInDoubtError);
+  });
+
+  it('stamps each send with the moment it was handed to the connection only when asked (CARRIER_DISPATCH_STAMP)', async () => {
+    const stamps: (string | undefined)[] = [];
+    const app = express();
+    app.post(/Messages\.json$/, (req, res) => {
+      stamps.push(req.get(DISPATCH_STAMP_HEADER));
+      res.status(201).json({ sid: `SM${stamps.length}` });
+    });
+    const server = await listen(app);
+    try {
+      const before = performance.timeOrigin + performance.now();
+      await carrier({ apiUrl: server.url, stampDispatch: true }).send(sms());
+      const after = performance.timeOrigin + performance.now();
+      await carrier({ apiUrl: server.url }).send(sms());
+      const stamped = Number(stamps[0]);
+      expect(stamped).toBeGreaterThanOrEqual(before);
+      expect(stamped).toBeLessThanOrEqual(after);
+      // A real carrier has no use for it: off by default.
+      expect(stamps[1]).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it('sends Idempotency-Key: a carrier that honours it records a repeated key once and answers the same sid', async () => {
