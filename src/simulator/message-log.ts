@@ -16,6 +16,8 @@ export interface RecordedMessage {
   validityPeriod?: number;
   /** The fault played on the send's answer, if any: lost ('drop') or given after the client's timeout ('late'). */
   answerFault?: AnswerFault;
+  /** When the client says it handed the request over (X-Dispatched-At, epoch ms), if it said. */
+  dispatchedAt?: number;
 }
 
 export type AnswerFault = 'drop' | 'late';
@@ -59,6 +61,8 @@ export class MessageLog {
   // Few sends carry a ValidityPeriod: kept by index rather than as one more slot per message.
   private readonly validityPeriods = new Map<number, number>();
   private readonly answerFaults = new Map<number, AnswerFault>();
+  // Only benchmarks' sends carry a dispatch time (CARRIER_DISPATCH_STAMP): kept by index as well.
+  private readonly dispatchedAt = new Map<number, number>();
   // Built on the first look-up by To (a benchmark that never lists pays nothing), then kept up to date by append.
   private indexesByTo: Map<string, number | number[]> | undefined;
   private readonly interned = new Map<string, string>();
@@ -81,6 +85,7 @@ export class MessageLog {
     this.errorCodes.push(0);
     this.updatedAt.push(message.receivedAt);
     if (message.validityPeriod !== undefined) this.validityPeriods.set(index, message.validityPeriod);
+    if (message.dispatchedAt !== undefined) this.dispatchedAt.set(index, message.dispatchedAt);
     const key = message.idempotencyKey;
     // The first message sent under a key stays its original when later ones are accepted too (the key ignored).
     if (key !== null && !this.indexByKey.has(key)) this.indexByKey.set(key, index);
@@ -105,6 +110,8 @@ export class MessageLog {
     if (validityPeriod !== undefined) message.validityPeriod = validityPeriod;
     const answerFault = this.answerFaults.get(index);
     if (answerFault !== undefined) message.answerFault = answerFault;
+    const dispatchedAt = this.dispatchedAt.get(index);
+    if (dispatchedAt !== undefined) message.dispatchedAt = dispatchedAt;
     return message;
   }
 

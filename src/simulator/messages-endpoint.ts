@@ -1,6 +1,7 @@
 // Twilio's Messages resource as the simulator plays it: send (faults included), list and fetch, all with Basic auth.
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { Router, type Request, type Response } from 'express';
+import { DISPATCH_STAMP_HEADER } from '../carrier/twilio-carrier';
 import { listPage, parseListQuery } from './message-list';
 import { messageResource } from './message-resource';
 import { decideSend, type SendDecision } from './send-decision';
@@ -14,6 +15,12 @@ export interface MessagesEndpointOptions {
   onAccepted?: (index: number) => void;
   /** Aborted when the simulator stops: late answers still waiting reset their connection instead. */
   stopped?: AbortSignal;
+}
+
+// A client's dispatch time (epoch ms) if it sent a usable one.
+function dispatchStampOf(header: string | undefined): number | undefined {
+  const stamp = header === undefined ? NaN : Number(header);
+  return Number.isFinite(stamp) ? stamp : undefined;
 }
 
 /** clock is epoch milliseconds with sub-millisecond precision that never runs backwards (unlike Date.now). */
@@ -52,6 +59,7 @@ export function messagesEndpoint(state: SimulatorState, options: MessagesEndpoin
           statusCallback: form.StatusCallback,
           validityPeriod: form.ValidityPeriod,
           idempotencyKey: req.get('idempotency-key') || undefined,
+          dispatchedAt: dispatchStampOf(req.get(DISPATCH_STAMP_HEADER)),
         },
         res.locals.arrivedAt as number,
         options.accountSid,

@@ -14,6 +14,8 @@ export interface SendRequest {
   /** Twilio's ValidityPeriod form field (seconds, 1..36000), as sent. */
   validityPeriod?: unknown;
   idempotencyKey?: string;
+  /** When the client handed the request over (its X-Dispatched-At), if it says. */
+  dispatchedAt?: number;
 }
 
 /** SendDecision is the answer, and for a newly accepted message whether the answer is to be lost or late. */
@@ -92,7 +94,17 @@ export function decideSend(
 
   window.record(now);
   const validityPeriod = request.validityPeriod === undefined ? undefined : Number(request.validityPeriod);
-  const index = messages.append({ to, from, body, idempotencyKey, receivedAt: now, statusCallback, validityPeriod });
+  const { dispatchedAt } = request;
+  const index = messages.append({
+    to,
+    from,
+    body,
+    idempotencyKey,
+    receivedAt: now,
+    statusCallback,
+    validityPeriod,
+    dispatchedAt,
+  });
   onAccepted?.(index);
   const afterAccept = faultAfterAccept(state);
   if (afterAccept) messages.noteAnswerFault(index, afterAccept);

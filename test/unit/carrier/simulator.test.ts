@@ -59,6 +59,18 @@ describe('send endpoint', () => {
     });
   });
 
+  it('records the dispatch time a client stamps on its send (X-Dispatched-At), and none when it stamps none', async () => {
+    await sim.send(message('+15551230001'), { 'x-dispatched-at': '1796316271227.25' });
+    await sim.send(message('+15551230002'));
+    await sim.send(message('+15551230003'), { 'x-dispatched-at': 'soon' });
+    const recorded = (await sim.control('GET', '/messages')).json as { to: string; dispatchedAt?: number }[];
+    expect(recorded.map((m) => [m.to, m.dispatchedAt])).toEqual([
+      ['+15551230001', 1796316271227.25],
+      ['+15551230002', undefined],
+      ['+15551230003', undefined],
+    ]);
+  });
+
   it("answers 201 with the queued message as Twilio's Message resource", async () => {
     const response = await sim.send(message('+15551230001'), { 'idempotency-key': 'k1' });
     expect(response.status).toBe(201);
