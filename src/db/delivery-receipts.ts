@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { AWAITING_RECEIPT_STATES, IN_DOUBT_STATES, receiptTarget } from '../outbound/message-state';
-import { retryDeadlockVictim } from './connection';
+import { prepared, retryDeadlockVictim } from './connection';
 import { recordLandlinesFrom } from './landline-numbers';
 import type { Db } from './schema';
 
@@ -42,8 +42,9 @@ export async function applyDeliveryReceipts(db: Db, receipts: readonly DeliveryR
   // Only rows the statement may change are locked (a lock is a write): a `sent` for a message already sent, or a
   // repeated final receipt, only reads. A message's state never goes back to awaiting a receipt, so a row seen past it
   // cannot need the receipt by the time the lock would have been taken.
+  // Prepared: planning it took about 1.1 of the 1.8 CPU-ms PostgreSQL spent per batch of 13 (now 0.55 in all).
   const { rows: done } = await retryDeadlockVictim(() =>
-    sql<{ outcome: 'moved' | 'kept'; sid: string }>`
+    sql<{ outcome: 'moved' | 'kept'; sid: string }>`${prepared('apply-delivery-receipts')}
     WITH receipt AS (
       SELECT * FROM unnest(${column((r) => r.carrierSid)}::text[], ${column((r) => r.target)}::text[],
                            ${column((r) => r.errorCode)}::text[], ${column((r) => r.messageId)}::bigint[])

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { twilioSignature } from '../../src/carrier/webhook-signature';
+import { createDb } from '../../src/db/connection';
 import { applyDeliveryReceipts, DeliveryReceipt } from '../../src/db/delivery-receipts';
 import { insertMessage, recordSendResults } from '../../src/db/messages';
 import type { MessageState } from '../../src/db/schema';
@@ -172,6 +174,36 @@ describe('delivery receipts in group commits', () => {
       { id: inDoubt.id, state: 'sent', carrierSid: sid, errorCode: null, errorMessage: null },
     ]);
     expect(await rowOf(inDoubt.id)).toMatchObject({ state: 'undelivered', error_code: '30003', carrier_sid: sid });
+  });
+
+  it('plans the receipts statement once per connection and applies every batch through it alike', async () => {
+    // One connection, so every batch runs on the statement it prepared: past PostgreSQL's five custom plans, on to the
+    // generic one, whatever the batch's size and mix.
+    const db = createDb(system.config.databaseUrl, 1);
+    try {
+      const tenant = await createTenant(system);
+      for (let round = 0; round < 8; round++) {
+        const sids = Array.from({ length: round + 1 }, newSid);
+        const sent = await Promise.all(sids.map((sid) => outboundMessage(tenant.id, 'sent', sid)));
+        const [outrun, adopted] = [newSid(), newSid()];
+        const inDoubt = await outboundMessage(tenant.id, 'in_doubt', null);
+        const outcomes = await applyDeliveryReceipts(db, [
+          ...sids.map((sid) => receipt(sid, 'sent')),
+          ...sids.map((sid) => receipt(sid, 'delivered')),
+          receipt(outrun, 'failed', '30008'),
+          { carrierSid: adopted, status: 'sent', errorCode: null, messageId: inDoubt.id },
+        ]);
+        expect(outcomes).toEqual([...sids.map(() => 'unchanged'), ...sids.map(() => 'applied'), 'kept', 'applied']);
+        for (const message of sent) expect(await rowOf(message.id)).toMatchObject({ state: 'delivered' });
+        expect(await rowOf(inDoubt.id)).toMatchObject({ state: 'sent', carrier_sid: adopted });
+      }
+      const { rows } = await sql<{ name: string; generic_plans: string }>`
+        SELECT name, generic_plans FROM pg_prepared_statements`.execute(db);
+      expect(rows).toEqual([{ name: 'apply-delivery-receipts', generic_plans: expect.any(String) }]);
+      expect(Number(rows[0].generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it("records a chunk's answers and the receipts that outran them at once, over the same rows, losing neither", async () => {
