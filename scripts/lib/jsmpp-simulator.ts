@@ -2,10 +2,13 @@
 // an SMSC nobody here wrote. It binds system_id "j" with password "jpwd" (its defaults, read from the class), answers
 // submit_sm with a random hex message_id and sends a delivery receipt a second later whose id is that number in
 // decimal, the way many real SMSCs mix the two.
+// It takes one connection at a time: its accept loop waits (up to 30 s) for that connection's bind, then sends it a
+// deliver_sm and waits for the answer, before it accepts the next. A connection that sends no bind (a bare TCP
+// readiness probe) holds every bind behind it for those 30 s.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { connectSmpp, pdu, Pdu, STATUS } from '../../src/carrier/smpp/smpp-wire';
 import { ManagedProcess, startProcess, stopProcess } from './child-process';
 import { freePort, waitFor } from './free-port';
 
@@ -60,7 +63,7 @@ export async function startJsmppSimulator(options: { showOutput?: boolean } = {}
       const started = proc;
       await waitFor(
         `the SMSC simulator on port ${port}`,
-        () => canConnect(port),
+        () => answersBind(port),
         60_000,
         () => (started.child.exitCode !== null ? 'it exited' : null),
       );
@@ -78,13 +81,48 @@ export async function startJsmppSimulator(options: { showOutput?: boolean } = {}
   return simulator;
 }
 
-function canConnect(port: number): Promise<boolean> {
+// Ready is answering a bind, asked as an ESME would: a probe that only opened a TCP connection would hold the
+// simulator's accept loop, and so the first binds after every start, for 30 s. The probe leaves only once its greeting
+// is answered: a session gone before the simulator's greeting ends its accept loop (an IOException it does not catch),
+// and it refuses every connection from then on.
+function answersBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+    const session = connectSmpp('127.0.0.1', port);
+    let settled = false;
+    const done = (ready: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(unanswered);
+      resolve(ready);
+    };
+    const unanswered = setTimeout(() => {
+      done(false);
+      session.destroy();
+    }, 10_000);
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      session.send(pdu('unbind'));
+      setTimeout(() => session.destroy(), 2000).unref();
+    };
+    session.on('error', () => done(false));
+    session.on('close', () => done(false));
+    session.on('deliver_sm', (greeting: Pdu) => {
+      session.send(greeting.response());
+      leave();
     });
-    socket.once('error', () => resolve(false));
+    session.on('connect', () =>
+      session.send(
+        pdu('bind_transceiver', { system_id: JSMPP_SYSTEM_ID, password: JSMPP_PASSWORD, interface_version: 0x34 }),
+        (answer: Pdu) => {
+          const bound = answer.command_status === STATUS.ESME_ROK;
+          done(bound);
+          // No greeting: the simulator gave up waiting for its answer (2 s) long before this.
+          if (bound) setTimeout(leave, 10_000).unref();
+          else session.destroy();
+        },
+      ),
+    );
   });
 }
