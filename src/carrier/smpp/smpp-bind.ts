@@ -27,6 +27,8 @@ export interface SmppBindOptions {
   responseTimeoutMs?: number;
   /** How long a send waits for a bind before it is refused as unavailable; default 5 s. */
   bindWaitMs?: number;
+  /** How long a bind_transceiver waits for its response before the connection is dropped and made again; 30 s. */
+  bindTimeoutMs?: number;
 }
 
 const BACKOFF_START_MS = 250;
@@ -86,7 +88,19 @@ export class SmppBind {
       system_type: systemType,
       interface_version: 0x34,
     });
+    // An SMSC (or whatever holds the port) that took the connection but never answers the bind would otherwise keep
+    // the carrier unbound for good: nothing else runs on an unbound connection (no enquire_link, no submit).
+    const timeoutMs = this.options.bindTimeoutMs ?? 30_000;
+    const unanswered = setTimeout(() => {
+      if (session !== this.session) return;
+      this.lastError = `the SMSC did not answer the bind within ${timeoutMs} ms`;
+      log.warn({ carrierId: this.options.carrierId, timeoutMs }, 'SMPP bind unanswered: connecting again');
+      session.destroy();
+    }, timeoutMs);
+    unanswered.unref();
+    session.on('close', () => clearTimeout(unanswered));
     session.send(request, (answer: Pdu) => {
+      clearTimeout(unanswered);
       if (session !== this.session) return;
       if (answer.command_status !== STATUS.ESME_ROK) {
         this.lastBindStatus = answer.command_status;
