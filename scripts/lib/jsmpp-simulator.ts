@@ -37,40 +37,67 @@ export interface JsmppSimulator {
   stop(): Promise<void>;
 }
 
-/** startJsmppSimulator starts the simulator on a free port and waits until it accepts connections. */
+// What the simulator logs when its accept loop has ended (an IOException it does not catch, such as its greeting to a
+// session that has gone): from then on it refuses every connection while its process lives on.
+const ACCEPT_LOOP_ENDED = 'IO error occurred';
+
+/**
+ * startJsmppSimulator starts the simulator on a free port and waits until it answers a bind. A simulator whose accept
+ * loop has ended is restarted on its port, as its operator would: an ESME that leaves right after its bind (in the
+ * test suite, any test's worker that stops then, since every worker binds every SMPP carrier in the shared database)
+ * would otherwise leave it refusing every later bind.
+ */
 export async function startJsmppSimulator(options: { showOutput?: boolean } = {}): Promise<JsmppSimulator> {
   const folder = jsmppJarFolder();
   const port = await freePort();
   let proc: ManagedProcess | null = null;
+  let reviving: Promise<void> | null = null;
+
+  async function launch(): Promise<void> {
+    const started = startProcess(
+      'smsc',
+      'java',
+      [
+        `-Djsmpp.simulator.port=${port}`,
+        // Its jar's simplelogger.properties logs org.jsmpp at trace: every PDU, more CPU than the SMSC itself.
+        '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+        '-Dorg.slf4j.simpleLogger.log.org.jsmpp=warn',
+        '-Xmx128m',
+        '-cp',
+        `${folder}/*`,
+        'org.jsmpp.examples.SMPPServerSimulator',
+      ],
+      { showOutput: options.showOutput ?? false },
+    );
+    proc = started;
+    started.child.stderr?.on('data', (chunk: Buffer) => {
+      if (proc !== started || reviving || !chunk.toString().includes(ACCEPT_LOOP_ENDED)) return;
+      process.stderr.write(`[smsc] its accept loop ended (${ACCEPT_LOOP_ENDED}): restarted on port ${port}\n`);
+      reviving = terminate()
+        .then(launch)
+        .catch((error: unknown) => void process.stderr.write(`[smsc] could not restart: ${String(error)}\n`))
+        .finally(() => (reviving = null));
+    });
+    await waitFor(
+      `the SMSC simulator on port ${port}`,
+      () => answersBind(port),
+      60_000,
+      () => (started.child.exitCode !== null ? 'it exited' : null),
+    );
+  }
+
+  async function terminate(): Promise<void> {
+    const running = proc;
+    proc = null;
+    if (running) await stopProcess(running, 'SIGKILL');
+  }
+
   const simulator: JsmppSimulator = {
     port,
-    async start() {
-      proc = startProcess(
-        'smsc',
-        'java',
-        [
-          `-Djsmpp.simulator.port=${port}`,
-          // Its jar's simplelogger.properties logs org.jsmpp at trace: every PDU, more CPU than the SMSC itself.
-          '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-          '-Dorg.slf4j.simpleLogger.log.org.jsmpp=warn',
-          '-Xmx128m',
-          '-cp',
-          `${folder}/*`,
-          'org.jsmpp.examples.SMPPServerSimulator',
-        ],
-        { showOutput: options.showOutput ?? false },
-      );
-      const started = proc;
-      await waitFor(
-        `the SMSC simulator on port ${port}`,
-        () => answersBind(port),
-        60_000,
-        () => (started.child.exitCode !== null ? 'it exited' : null),
-      );
-    },
+    start: launch,
     async kill() {
-      if (proc) await stopProcess(proc, 'SIGKILL');
-      proc = null;
+      await reviving;
+      await terminate();
     },
     // Nothing to flush: SIGKILL, as Java's exit code 143 on SIGTERM would have its log printed as a failure.
     async stop() {
