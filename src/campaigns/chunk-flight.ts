@@ -79,6 +79,12 @@ export interface Chunk {
   deadline: number | null;
   /** The DNC scope the chunk was read against, and when that read began (epoch ms). */
   dncRead: { scope: DncScope; readAt: number };
+  /**
+   * Called the moment the carrier asks the sender to slow down (Retry-After) or refuses it, so that the sender's other
+   * chunks under way stop at once too: its loop notices only when it next wakes, up to a chunk's second later, and a
+   * carrier that asked for quiet would meanwhile get the rest of the next chunk.
+   */
+  onSenderStopped?: () => void;
 }
 
 /** sendChunk sends each message at its booked slot and collects the answers without waiting for them. */
@@ -118,6 +124,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
       if ('throttled' in outcome) {
         failures += 1;
         retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.throttled);
+        chunk.onSenderStopped?.();
         return 'retry';
       }
       if ('refusal' in outcome) {
@@ -130,6 +137,7 @@ export function sendChunk(deps: ChunkDeps, chunk: Chunk): ChunkInFlight {
         // The sender cannot send: none of the chunk's other messages would go either.
         senderRefusal = outcome.refusal;
         halted = true;
+        chunk.onSenderStopped?.();
         return 'unsent';
       }
       answered += 1;

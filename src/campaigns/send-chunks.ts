@@ -262,6 +262,8 @@ async function sendThroughSender(
           spareSlots: prepared.spareSlots,
           deadline: sendDeadline(context.campaign),
           dncRead: { scope: context.dnc, readAt: prepared.dncReadAt },
+          // The carrier asked for quiet or refused the sender: nothing more of any chunk goes until the loop backs off.
+          onSenderStopped: () => inFlight.forEach((c) => c.halt()),
         }),
       );
     }

@@ -171,4 +171,41 @@ describe('whether the carrier is failing a chunk', () => {
     const { answers } = await flyFive(failingCarrier((n) => n === 1 || n === 4, throttled));
     expect(answers).toMatchObject({ retried: true, carrierFailing: true, retryAfterMs: 5000 });
   });
+
+  it('tells the sender the moment the carrier asks for quiet, and only then (a 503 among answers does not)', async () => {
+    const stopped: number[] = [];
+    let n = 0;
+    const throttleThird: Carrier = {
+      async send() {
+        n += 1;
+        if (n === 2) throw unavailable();
+        if (n === 3) throw new CarrierUnavailableError('busy (20429)', { status: 429, retryAfterMs: 1000 });
+        return { kind: 'accepted', sid: `SM${n}` };
+      },
+      async findSent() {
+        return [];
+      },
+    };
+    const slots = sparesAhead(5, 20);
+    const flight = sendChunk(
+      { carrier: throttleThird, statusCallbackUrl: 'http://127.0.0.1:1/status' },
+      {
+        from: '55501',
+        messages: [1, 2, 3, 4, 5].map((m) => message(m)),
+        slots,
+        deadline: null,
+        dncRead,
+        // As the sender's loop does: every chunk under way stops, this one too.
+        onSenderStopped: () => {
+          stopped.push(n);
+          flight.halt();
+        },
+      },
+    );
+    const answers = await flight.answers();
+    expect(stopped).toEqual([3]);
+    // The two sends booked after the throttled one never went.
+    expect(n).toBe(3);
+    expect(answers.unsent).toHaveLength(4);
+  });
 });
