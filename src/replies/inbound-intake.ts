@@ -89,12 +89,14 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
       const keywordKind = reply.kind === 'message' ? null : reply.kind;
       const keyword = keywordKind !== null;
       const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword, keywordKind });
+      // Forwarded before any wait, as stored: webhooks stored together go on in arrival order (a STOP then a START
+      // from one contact must reach its conversation in that order, whatever the STOP then waits for).
+      if (stored)
+        deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
       // From the answer on, no message goes to the contact (a carrier's retry of a STOP whose first answer failed is
       // held the same way).
       if (keywordKind === 'opt_out') await deps.optOutFence?.hold();
-      if (!stored) return 'duplicate';
-      deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
-      return 'accepted';
+      return stored ? 'accepted' : 'duplicate';
     },
   };
 }
