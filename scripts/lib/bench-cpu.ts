@@ -49,7 +49,11 @@ export function cpuSecondsOfTree(root: number = process.pid): CpuSeconds {
   }
   const stats = pids.map(readStat).filter((s): s is ProcStat => s !== null);
   const children = new Map<number, ProcStat[]>();
-  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  for (const stat of stats) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else children.set(stat.ppid, [stat]);
+  }
   const totals: CpuSeconds = {};
   const visit = (stat: ProcStat) => {
     let commandLine = '';
