@@ -146,7 +146,10 @@ async function sendThroughSender(
     inFlight.splice(at, 1);
     recentMisses = missedSlots;
     refusal ??= refusals.senderRefusal;
-    unknownRefusal = refusals.unknownRefusal ?? (retried ? unknownRefusal : null);
+    // An unknown code pauses the sender only while the carrier keeps answering with it: a chunk it asked to slow down
+    // (Retry-After) answered with something else (an SMSC's generic_nack once, then ESME_RTHROTTLED for longer than
+    // the patience, paused a campaign the carrier was still taking).
+    unknownRefusal = refusals.unknownRefusal ?? (retried && refusals.retryAfterMs === null ? unknownRefusal : null);
     if (!recovered && results.some((r) => r.state === 'sent')) {
       recovered = true;
       await senderRecovered(deps.db, sender);

@@ -1,5 +1,5 @@
-import { CarrierRefusalUnknown, type Carrier } from '../../src/carrier/carrier';
-import { dispatchBatch } from '../../src/campaigns/dispatch-batch';
+import { CarrierRefusalUnknown, CarrierUnavailableError, type Carrier } from '../../src/carrier/carrier';
+import { CarrierOutageError, dispatchBatch } from '../../src/campaigns/dispatch-batch';
 import { transitionCampaign } from '../../src/db/campaigns';
 import { createCampaign, createSender, makeRecipients, uploadList } from '../support/campaign-fixtures';
 import { expectEachRecipientOnce } from '../support/exactly-once';
@@ -73,5 +73,41 @@ describe('a sender the carrier refuses never fails the recipients: the campaign 
       .where('campaign_id', '=', campaignId)
       .execute();
     expect(states.map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
+  });
+
+  it('an unknown code answered once, then Retry-After past the patience, waits for the carrier instead of pausing', async () => {
+    const tenant = await createTenant(system);
+    const sender = await createSender(tenant, 50);
+    const listId = await uploadList(tenant, makeRecipients(3));
+    const campaignId = await createCampaign(tenant, { listId, message: 'Hi {FirstName}', senderIds: [sender.id] });
+    await transitionCampaign(system.db, campaignId, ['draft'], 'running');
+    // As an SMSC did: generic_nack once, then ESME_RTHROTTLED on every submit_sm for a while.
+    let attempts = 0;
+    const carrier: Carrier = {
+      findSent: async () => [],
+      async send() {
+        attempts += 1;
+        if (attempts === 1) throw new CarrierRefusalUnknown(8, 'the SMSC answered generic_nack: ESME_RSYSERR');
+        throw new CarrierUnavailableError('the SMSC refused the submit_sm: ESME_RTHROTTLED', {
+          status: 429,
+          retryAfterMs: 300,
+        });
+      },
+    };
+    const deps = {
+      db: system.db,
+      carrier,
+      statusCallbackUrl: `${system.config.publicUrl}/webhooks/twilio/status`,
+      carrierPatienceMs: 600,
+      carrierSettleMs: 300,
+      heartbeat: () => {},
+    };
+    await expect(dispatchBatch(deps, { campaignId, afterId: '0', batchSize: 500 })).rejects.toBeInstanceOf(
+      CarrierOutageError,
+    );
+    expect(attempts).toBeGreaterThan(2);
+    const campaign = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+    expect(campaign.body).toMatchObject({ status: 'running', statusReason: null });
+    expect(campaign.body.counts).toMatchObject({ failed: 0, pending: 3 });
   });
 });

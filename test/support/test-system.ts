@@ -158,14 +158,21 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 
 /** waitForCampaignStatus polls GET /campaigns/:id until it reaches the status and returns the campaign. */
 export async function waitForCampaignStatus(tenant: Tenant, campaignId: string, status: string, timeoutMs = 60_000) {
-  return eventually(
-    `campaign ${campaignId} to be ${status}`,
-    async () => {
-      const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
-      return res.body.status === status ? res.body : undefined;
-    },
-    timeoutMs,
-  );
+  // A campaign that never gets there is reported as last seen (a pause names its reason; the counts show what is left).
+  let seen: unknown;
+  try {
+    return await eventually(
+      `campaign ${campaignId} to be ${status}`,
+      async () => {
+        const res = await tenant.api.get(`/v1/campaigns/${campaignId}`);
+        seen = res.body;
+        return res.body.status === status ? res.body : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${JSON.stringify(seen)}`);
+  }
 }
 
 let phoneCounter = Math.floor(Math.random() * 9000);
