@@ -22,6 +22,8 @@ export interface AppConfig {
   carrierHostsAllowed: string[] | null;
   /** CARRIER_DISPATCH_STAMP=true: REST sends carry their dispatch time (benchmarks; see TwilioCarrierOptions). */
   carrierDispatchStamp: boolean;
+  /** CONSENT_LISTENER_NICE: the nice of a worker's consent listener thread (npm start: the API's); null: the worker's. */
+  consentListenerNice: number | null;
   /** Engine tuning, read by the API when it starts a campaign and by the worker. */
   campaign: {
     batchSize: number;
@@ -64,6 +66,16 @@ function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: numb
   return value;
 }
 
+// A nice value as setpriority() takes it (-20 highest to 19 lowest), or null when unset.
+function niceValue(env: NodeJS.ProcessEnv, name: string): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < -20 || value > 19)
+    throw new Error(`${name} must be a whole number from -20 to 19, got "${raw}"`);
+  return value;
+}
+
 /** EMBEDDED_DATABASE_URL is where the all-in-one start puts its own PostgreSQL. */
 export const EMBEDDED_DATABASE_URL = 'postgres://proactive_sms@127.0.0.1:54329/proactive_sms';
 
@@ -92,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           .filter(Boolean)
       : null,
     carrierDispatchStamp: env.CARRIER_DISPATCH_STAMP === 'true',
+    consentListenerNice: niceValue(env, 'CONSENT_LISTENER_NICE'),
     campaign: {
       batchSize: positiveNumber(env, 'CAMPAIGN_BATCH_SIZE', 500),
       // A fast sender would finish 500 in a few seconds and idle while the next batch starts: a batch also holds

@@ -1,6 +1,7 @@
 // The parts of a local stack above the servers: the carrier simulator, APIs and workers, each either in this process
 // (tests: fast, and the test can reach inside) or as a child process as in production (npm start, the benchmarks).
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { RunningApi, startApi } from '../../src/api/start-api';
 import { AppConfig, readConfig } from '../../src/config';
@@ -133,11 +134,17 @@ export async function startStackWorker(
   sharedDb: Db | undefined,
 ): Promise<StackWorker> {
   if (!options.inProcess) {
+    const background = options.background ?? true;
+    // A worker below the API's priority keeps its consent listener thread at the API's: a STOP's answer waits for it.
+    const env =
+      background && context.env.CONSENT_LISTENER_NICE === undefined
+        ? { ...context.env, CONSENT_LISTENER_NICE: String(os.getPriority()) }
+        : context.env;
     const proc = startTsProcess(name, 'src/worker/main.ts', {
       cwd: root,
-      env: context.env,
+      env,
       showOutput: context.showOutput,
-      background: options.background ?? true,
+      background,
     });
     return { name, process: proc, running: null };
   }

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { listenForConsentNotices } from '../db/consent-notices';
 import { BoardWriter, ConsentBoardBuffers, PassMark } from './consent-board';
@@ -11,6 +12,8 @@ import { BoardWriter, ConsentBoardBuffers, PassMark } from './consent-board';
 export interface ListenerThreadData {
   connectionString: string;
   buffers: ConsentBoardBuffers;
+  /** The nice this thread asks for (null: the process's own); see ConsentWatchOptions. */
+  nice: number | null;
 }
 
 // How often passes a fence waits for are looked at, and how long at most: the webhook's own bound (about a second)
@@ -18,7 +21,15 @@ export interface ListenerThreadData {
 const POLL_MS = 1;
 const GIVE_UP_MS = 5000;
 
-const { connectionString, buffers } = workerData as ListenerThreadData;
+const { connectionString, buffers, nice } = workerData as ListenerThreadData;
+// On Linux a nice value belongs to a thread: this one alone, so a STOP's answer waits for no background work.
+if (nice !== null) {
+  try {
+    setPriority(0, nice);
+  } catch (error) {
+    parentPort?.postMessage({ priorityRefused: String(error) });
+  }
+}
 const board = new BoardWriter(buffers);
 // Passes held when a STOP of their contact was heard: every fence from then on waits until they are given back.
 let overtaken: PassMark[] = [];

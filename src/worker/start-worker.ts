@@ -68,7 +68,7 @@ export async function startWorker(config: AppConfig, options: StartWorkerOptions
       });
   // A STOP stored while a chunk waits for its slots is heard here and honoured at the send (src/dnc/last-look.ts); the
   // watch knows each request under way, so the STOP's webhook answers only once those to its contact are at the carrier.
-  const consent = watchConsent(db);
+  const consent = watchConsent(db, { listenerNice: config.consentListenerNice });
   const carrier = consent.watch.watchingSends(options.carrier ?? router!);
   // Whatever fails before polling starts must not leave a pool or a metrics port open in a process that goes on.
   const closeOwn = () =>

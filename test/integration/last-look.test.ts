@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { sql } from 'kysely';
 import { consentWatchApplication } from '../../src/db/consent-notices';
 import { markInboundProcessed, recordInboundMessage } from '../../src/db/inbound-messages';
@@ -118,5 +120,22 @@ describe('the last look before each send', () => {
       expect(await running.watch.stoppedSince(scope, phone, readAt)).toBe(false);
       expect(await running.watch.stoppedSince(scope, phone, Date.now())).toBe(true);
     });
+  });
+
+  it('runs its listener thread at the nice it is given, the rest of the process at its own', async () => {
+    // A nice value is a thread's on Linux (/proc/self/task/<tid>/stat, field 19): lowering one's own needs no privilege.
+    const niceOf = (tid: string) =>
+      Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const own = os.getPriority();
+    const asked = Math.min(own + 3, 19);
+    const watching = watchConsent(system.db, { listenerNice: asked });
+    try {
+      await eventually('the listener thread to listen', async () => (watching.watch.isListening() ? true : undefined));
+      const threads = readdirSync('/proc/self/task');
+      expect(threads.filter((tid) => niceOf(tid) === asked)).toHaveLength(1);
+      expect(niceOf(String(process.pid))).toBe(own);
+    } finally {
+      await watching.close();
+    }
   });
 });
