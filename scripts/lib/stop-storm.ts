@@ -2,7 +2,8 @@
 // contacts, in another order, at the same rate. Prints the webhook's p99, how long after its `200` each sampled
 // contact's STOP shows on the DNC API (p50, p99, max; target max under 2 s), and every campaign message the carrier
 // accepted for a contact after that contact's STOP was answered (target 0). The conversation workflows apply the STOPs
-// far behind (the point of the storm); the campaign and the DNC API must not wait for them.
+// far behind (the point of the storm); the campaign and the DNC API must not wait for them. A warm-up of 1,000 STOPs
+// from contacts not on the list comes first, as a running system is warm; its own figures are printed apart.
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../../src/api-client';
 import { twilioSignature } from '../../src/carrier/webhook-signature';
@@ -11,6 +12,7 @@ import { loadAverage, log } from './bench-system';
 import {
   createBenchCampaign,
   createBenchSender,
+  BenchTenant,
   createBenchTenant,
   phoneOf,
   simulatorMessages,
@@ -25,6 +27,8 @@ const VISIBLE_TARGET_MS = 2000;
 const SAMPLE_EVERY = 10;
 const POLL_MS = 50;
 const GIVE_UP_MS = 60_000;
+const WARM_UP_STOPS = 1000;
+const WARM_UP_RATE = 200;
 
 /** StopStormOptions are the storm's length and rate, and the webhook's p99 target. */
 export interface StopStormOptions {
@@ -69,23 +73,37 @@ async function fenceView(system: BenchSystem) {
   };
 }
 
-/** stopStorm runs the storm on a started system and prints its figures. */
-export async function stopStorm(system: BenchSystem, options: StopStormOptions): Promise<void> {
-  const contacts = options.seconds * options.rate;
-  const tenant = await createBenchTenant(system);
-  const { defaultDncGroupId } = await tenant.api.getSettings();
-  if (!defaultDncGroupId) throw new Error('the benchmark business unit has no default DNC group');
-  const sender = await createBenchSender(tenant, 'short_code', 2, options.rate);
-  const list = await uploadBenchList(system, tenant, contacts);
-  const campaignId = await createBenchCampaign(tenant, 'stop-storm', list.id, [sender.id]);
+/** StopRun is what posting a run of STOPs gave: each answer's latency and what the DNC API showed after it. */
+interface StopRun {
+  /** Each STOP's webhook latency (ms), sorted. */
+  latencies: Float64Array;
+  /** When each contact's STOP was answered 200 (epoch ms). */
+  answeredAt: Map<string, number>;
+  /** For each sampled contact, ms from its 200 until the DNC API showed it, sorted. */
+  visible: number[];
+  /** Each DNC API look's own latency (ms), sorted: a slow answer and a 404 look alike in `visible`. */
+  looks: number[];
+  /** Sampled contacts answered 404 at least once before their entry showed. */
+  notYet: number;
+  refusals: Map<string, number>;
+  elapsedSeconds: number;
+}
+
+// Posts a signed STOP from each contact at `rate` a second and follows every SAMPLE_EVERY-th on the DNC API.
+async function postStops(
+  system: BenchSystem,
+  target: { api: BenchTenant['api']; dncGroupId: string; senderAddress: string },
+  phones: string[],
+  rate: number,
+  sidPrefix: string,
+): Promise<StopRun> {
   const url = `${system.apiUrl}/webhooks/twilio/inbound`;
-  const order = shuffled(contacts);
-  const requests = order.map((contact, i) => {
+  const requests = phones.map((phone, i) => {
     const params = {
-      MessageSid: `SMstorm${String(i).padStart(25, '0')}`,
+      MessageSid: `${sidPrefix}${String(i).padStart(25, '0')}`,
       AccountSid: system.simulator.accountSid,
-      From: phoneOf(contact),
-      To: sender.address,
+      From: phone,
+      To: target.senderAddress,
       Body: 'STOP',
     };
     const headers = {
@@ -94,24 +112,23 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
     };
     return { headers, body: new URLSearchParams(params).toString() };
   });
-  const latencies = new Float64Array(contacts);
+  const latencies = new Float64Array(phones.length);
   const answeredAt = new Map<string, number>();
   const visibleAfter: number[] = [];
+  const lookLatencies: number[] = [];
+  let notYet = 0;
   const refusals = new Map<string, number>();
   const watches: Promise<void>[] = [];
 
   // How long after the webhook's answer the DNC API shows the contact on the default group.
-  // Each look's own latency, and how many looks a contact took: a slow answer and a 404 look alike in visibleAfter.
-  const lookLatencies: number[] = [];
-  const notYet: number[] = [];
   async function watchVisibility(phone: string, answered: number): Promise<void> {
     for (let looks = 1; nowMs() - answered < GIVE_UP_MS; looks++) {
       const asked = nowMs();
       try {
-        await tenant.api.getDncEntry(defaultDncGroupId!, phone);
+        await target.api.getDncEntry(target.dncGroupId, phone);
         lookLatencies.push(nowMs() - asked);
         visibleAfter.push(nowMs() - answered);
-        if (looks > 1) notYet.push(looks - 1);
+        if (looks > 1) notYet += 1;
         return;
       } catch (error) {
         lookLatencies.push(nowMs() - asked);
@@ -131,9 +148,8 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
         refusals.set(String(status), (refusals.get(String(status)) ?? 0) + 1);
         return;
       }
-      const phone = phoneOf(order[i]);
-      answeredAt.set(phone, nowMs());
-      if (i % SAMPLE_EVERY === 0) watches.push(watchVisibility(phone, answeredAt.get(phone)!));
+      answeredAt.set(phones[i], nowMs());
+      if (i % SAMPLE_EVERY === 0) watches.push(watchVisibility(phones[i], answeredAt.get(phones[i])!));
     } catch (error) {
       latencies[i] = performance.now() - sent;
       const reason = error instanceof Error ? error.message : String(error);
@@ -141,28 +157,63 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
     }
   }
 
-  await startBenchCampaign(tenant, campaignId);
-  log(`campaign started over ${contacts} contacts at ${options.rate} mps; waiting for its first message`);
-  while ((await tenant.api.getCampaign(campaignId)).counts.sent === 0) await new Promise((r) => setTimeout(r, 100));
-  log(`posting ${contacts} signed STOPs from those contacts at ${options.rate}/s for ${options.seconds} s`);
   const inFlight = new Set<Promise<void>>();
-  const fencesBefore = await fenceView(system);
   const started = performance.now();
-  for (let i = 0; i < contacts; i++) {
-    const wait = started + (i * 1000) / options.rate - performance.now();
+  for (let i = 0; i < phones.length; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     const request: Promise<void> = post(i).finally(() => inFlight.delete(request));
     inFlight.add(request);
-    if (i > 0 && i % (options.rate * 10) === 0) log(`${i} posted, load ${loadAverage()}`);
+    if (i > 0 && i % (rate * 10) === 0) log(`${i} posted, load ${loadAverage()}`);
   }
   await Promise.all(inFlight);
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  await Promise.all(watches);
+  const sorted = (values: Iterable<number>) => [...values].sort((a, b) => a - b);
+  return {
+    latencies: latencies.slice().sort(),
+    answeredAt,
+    visible: sorted(visibleAfter),
+    looks: sorted(lookLatencies),
+    notYet,
+    refusals,
+    elapsedSeconds,
+  };
+}
+
+/** stopStorm runs the storm on a started system and prints its figures. */
+export async function stopStorm(system: BenchSystem, options: StopStormOptions): Promise<void> {
+  const contacts = options.seconds * options.rate;
+  const tenant = await createBenchTenant(system);
+  const { defaultDncGroupId } = await tenant.api.getSettings();
+  if (!defaultDncGroupId) throw new Error('the benchmark business unit has no default DNC group');
+  const sender = await createBenchSender(tenant, 'short_code', 2, options.rate);
+  const list = await uploadBenchList(system, tenant, contacts);
+  const campaignId = await createBenchCampaign(tenant, 'stop-storm', list.id, [sender.id]);
+  const target = { api: tenant.api, dncGroupId: defaultDncGroupId, senderAddress: sender.address };
+
+  await startBenchCampaign(tenant, campaignId);
+  log(`campaign started over ${contacts} contacts at ${options.rate} mps; waiting for its first message`);
+  while ((await tenant.api.getCampaign(campaignId)).counts.sent === 0) await new Promise((r) => setTimeout(r, 100));
+  // A warm-up first, as a running system is warm (bench:inbound does the same): its cold start is printed apart.
+  const warmUpPhones = Array.from({ length: WARM_UP_STOPS }, (_, i) => phoneOf(contacts + i));
+  log(`warming up: ${WARM_UP_STOPS} STOPs from contacts not on the list at ${WARM_UP_RATE}/s`);
+  const warmUp = await postStops(system, target, warmUpPhones, WARM_UP_RATE, 'SMwarm');
+  log(`posting ${contacts} signed STOPs from those contacts at ${options.rate}/s for ${options.seconds} s`);
+  const fencesBefore = await fenceView(system);
+  const run = await postStops(
+    system,
+    target,
+    shuffled(contacts).map((contact) => phoneOf(contact)),
+    options.rate,
+    'SMstorm',
+  );
+  const { latencies: sorted, answeredAt, visible, looks, refusals } = run;
   const fencesAfter = await fenceView(system);
   const acks = fencesAfter.acks - fencesBefore.acks;
   const ackShare = (le: keyof typeof fencesAfter.within) =>
     `${(((fencesAfter.within[le] - fencesBefore.within[le]) / Math.max(acks, 1)) * 100).toFixed(1)}%`;
-  await Promise.all(watches);
   // Every contact has opted out by now: the rest of the campaign is skipped, quickly.
   await waitForCampaigns(system, [campaignId], {
     deadlineMs: 10 * 60_000,
@@ -177,19 +228,19 @@ export async function stopStorm(system: BenchSystem, options: StopStormOptions):
     .map((m) => m.receivedAt - (answeredAt.get(m.to) ?? Infinity))
     .filter((after) => after > 0)
     .sort((a, b) => a - b);
-  const visible = visibleAfter.slice().sort((a, b) => a - b);
-  const looks = lookLatencies.slice().sort((a, b) => a - b);
-  const sorted = latencies.slice().sort();
   const lines = [
-    `STOPs               ${contacts} posted in ${elapsed.toFixed(1)} s (target ${options.rate}/s), ${answeredAt.size} answered 200`,
+    `warm-up             ${WARM_UP_STOPS} STOPs at ${WARM_UP_RATE}/s from contacts not on the list: webhook p99 ` +
+      `${percentile(warmUp.latencies, 99).toFixed(1)} ms, DNC entry visible max ` +
+      `${warmUp.visible[warmUp.visible.length - 1].toFixed(0)} ms (a cold system's start; not in the figures below)`,
+    `STOPs               ${contacts} posted in ${run.elapsedSeconds.toFixed(1)} s (target ${options.rate}/s), ${answeredAt.size} answered 200`,
     `webhook latency     p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms ` +
       `(target p99 under ${options.targetP99Ms} ms)`,
     `DNC entry visible   p50 ${percentile(visible, 50).toFixed(0)} ms, p99 ${percentile(visible, 99).toFixed(0)} ms, ` +
       `max ${visible[visible.length - 1].toFixed(0)} ms after the 200 (${visible.length} sampled; target max under ` +
       `${VISIBLE_TARGET_MS} ms)`,
     `DNC API looks       each GET p50 ${percentile(looks, 50).toFixed(0)} ms, p99 ${percentile(looks, 99).toFixed(0)} ms, ` +
-      `max ${looks[looks.length - 1].toFixed(0)} ms; ${notYet.length} contacts answered 404 first ` +
-      `(most ${Math.max(0, ...notYet)} times)`,
+      `max ${looks[looks.length - 1].toFixed(0)} ms; ${run.notYet} sampled contacts answered 404 before their entry ` +
+      `showed`,
     `workers' acks      ${acks} fence acks, mean ${(((fencesAfter.ackSeconds - fencesBefore.ackSeconds) / Math.max(acks, 1)) * 1000).toFixed(1)} ms; ` +
       `within 10 ms ${ackShare('0.01')}, 50 ms ${ackShare('0.05')}, 100 ms ${ackShare('0.1')}, 1 s ${ackShare('1')}; ` +
       `${fencesAfter.unacked - fencesBefore.unacked} not given by the bound; the API's longest event-loop stall ` +

@@ -170,7 +170,6 @@ function keyOf(businessUnitId: string, phone: string): string {
   return `${businessUnitId}|${phone}`;
 }
 
-/** RunningWatch is a listening ConsentWatch and how to stop it. */
 /** ConsentWatchOptions tune the listener thread. */
 export interface ConsentWatchOptions {
   /**
@@ -182,6 +181,7 @@ export interface ConsentWatchOptions {
   listenerNice?: number | null;
 }
 
+/** RunningWatch is a listening ConsentWatch and how to stop it. */
 export interface RunningWatch {
   watch: ConsentWatch;
   close(): Promise<void>;
