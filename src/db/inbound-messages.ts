@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely';
+import { announceOptOutFence } from './consent-notices';
 import type { Database, InboundMessage } from './schema';
 
 /** NewInboundMessage is an inbound webhook as stored; `unowned` records one no business unit will handle. */
@@ -61,6 +62,22 @@ export async function recordInboundMessages(
     .execute();
   const storedSids = new Set(stored.map((row) => row.message_sid));
   return inbound.map((message) => firsts.get(message.messageSid) === message && storedSids.has(message.messageSid));
+}
+
+/**
+ * recordInboundMessagesFenced stores inbound webhooks as recordInboundMessages does and, in the same transaction, after
+ * them, announces the opt-out fence `fenceId` (see announceOptOutFence): the listeners it counts hear the stored STOPs
+ * before the fence, and both at the commit.
+ */
+export async function recordInboundMessagesFenced(
+  db: Kysely<Database>,
+  inbound: readonly NewInboundMessage[],
+  fenceId: string,
+): Promise<{ stored: boolean[]; workers: number[] }> {
+  return db.transaction().execute(async (trx) => {
+    const stored = await recordInboundMessages(trx, inbound);
+    return { stored, workers: await announceOptOutFence(trx, fenceId) };
+  });
 }
 
 /** recordInboundMessage stores one inbound webhook (see recordInboundMessages); false when it was already recorded. */

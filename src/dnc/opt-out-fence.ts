@@ -21,6 +21,16 @@ export interface OptOutFence {
    * bound, with the workers (their listening connections' backends) that had not acked by then.
    */
   hold(): Promise<{ unacked: number[] }>;
+  /**
+   * raiseWithin raises a fence in the caller's own transaction, the one that stores the opt-outs it covers (after
+   * them: PostgreSQL delivers a transaction's notifications in the order sent): `store` announces it with the id given
+   * and says which listeners its statement counted. It saves an opt-out's answer the fence's own statement and queue.
+   * While the workers' acks cannot be heard, `store` is given no id and the fence follows the store on its own (as
+   * `hold` raises it), so the store does not wait for the listener.
+   */
+  raiseWithin<T>(
+    store: (fenceId: string | null) => Promise<{ result: T; workers: number[] }>,
+  ): Promise<{ result: T; acked: Promise<{ unacked: number[] }> }>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +59,9 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
   const tag = randomUUID().slice(0, 8);
   let raisedCount = 0;
   const waiting = new Map<string, { workers: Set<number>; announcedAt: number; done: () => void }>();
-  // The fence whose statement is running, and the acks heard for it before the statement returned (a worker may be
-  // quicker than this process's event loop).
-  let announcing: { id: string; acked: Set<number> } | null = null;
+  // Fences whose statement is running, with the acks heard for them before it returned (a worker may be quicker than
+  // this process's event loop).
+  const announcing = new Map<string, Set<number>>();
   // Acks can be heard (a fence raised before would wait for its bound).
   let listening = false;
   let onListening: (() => void)[] = [];
@@ -73,7 +83,7 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
         if (fence?.workers.delete(worker)) {
           optOutFenceAcks.observe((performance.now() - fence.announcedAt) / 1000);
           if (fence.workers.size === 0) fence.done();
-        } else if (announcing?.id === id) announcing.acked.add(worker);
+        } else announcing.get(id)?.add(worker);
       }
     },
     listening: () => {
@@ -87,20 +97,23 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
     },
   });
 
-  async function raise(count: number): Promise<Raised[]> {
-    await untilListening(boundMs);
+  // A fence id whose acks are kept from now on.
+  function open(): string {
     const id = `${tag}.${raisedCount}`;
     raisedCount += 1;
-    const announced = { id, acked: new Set<number>() };
-    announcing = announced;
-    const workers = new Set(await announceOptOutFence(db, id));
+    announcing.set(id, new Set());
+    return id;
+  }
+
+  // The fence's statement counted these listeners: its answer waits for the ones that had not acked yet.
+  function announced(id: string, counted: number[]): Promise<{ unacked: number[] }> {
+    const workers = new Set(counted);
     const announcedAt = performance.now();
-    for (const worker of announced.acked) {
-      workers.delete(worker);
-      optOutFenceAcks.observe(0);
+    for (const worker of announcing.get(id) ?? []) {
+      if (workers.delete(worker)) optOutFenceAcks.observe(0);
     }
-    announcing = null;
-    const acked = new Promise<{ unacked: number[] }>((resolve) => {
+    announcing.delete(id);
+    return new Promise<{ unacked: number[] }>((resolve) => {
       // Acks that cannot be heard are not waited for twice: the bound was spent waiting for the listener.
       if (workers.size === 0 || !listening) return resolve({ unacked: [...workers] });
       const timer = setTimeout(() => {
@@ -119,6 +132,27 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
         },
       });
     });
+  }
+
+  // Raises a fence whose statement `store` runs, and waits for the acks of the listeners it counted.
+  async function raiseAnnounced<T>(store: (fenceId: string) => Promise<{ result: T; workers: number[] }>) {
+    const id = open();
+    let stored: { result: T; workers: number[] };
+    try {
+      stored = await store(id);
+    } catch (error) {
+      announcing.delete(id);
+      throw error;
+    }
+    return { result: stored.result, acked: announced(id, stored.workers) };
+  }
+
+  async function raise(count: number): Promise<Raised[]> {
+    await untilListening(boundMs);
+    const { acked } = await raiseAnnounced(async (id) => ({
+      result: null,
+      workers: await announceOptOutFence(db, id),
+    }));
     return Array.from({ length: count }, () => ({ acked }));
   }
 
@@ -128,10 +162,18 @@ export function startOptOutFence(db: Db, options: OptOutFenceOptions = {}): OptO
     isItemError: () => false,
     gatherMs: FENCE_GATHER_MS,
   });
+
+  async function raiseWithin<T>(store: (fenceId: string | null) => Promise<{ result: T; workers: number[] }>) {
+    if (listening) return raiseAnnounced(store);
+    const { result } = await store(null);
+    return { result, acked: raiseShared(null).then((raised) => raised.acked) };
+  }
+
   return {
     async hold() {
       return (await raiseShared(null)).acked;
     },
+    raiseWithin,
     async stop() {
       for (const fence of [...waiting.values()]) fence.done();
       await acks.close();

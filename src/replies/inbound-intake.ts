@@ -2,7 +2,7 @@
 import { isDataError } from '../db/connection';
 import { groupCommit } from '../db/group-commit';
 import type { OptOutFence } from '../dnc/opt-out-fence';
-import { NewInboundMessage, recordInboundMessages } from '../db/inbound-messages';
+import { NewInboundMessage, recordInboundMessages, recordInboundMessagesFenced } from '../db/inbound-messages';
 import type { Db } from '../db/schema';
 import { findSenderByAddress } from '../db/senders';
 import type { InboundForwarder } from './inbound-forwarder';
@@ -23,7 +23,7 @@ export interface IntakeDeps {
   db: Db;
   forwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
   /** Holds an opt-out's answer until the sending workers have heard it (absent: answered once stored). */
-  optOutFence?: Pick<OptOutFence, 'hold'>;
+  optOutFence?: Pick<OptOutFence, 'hold' | 'raiseWithin'>;
 }
 
 /** contactPhone is the sender of an inbound message in the E.164 form calling lists and DNC groups use. */
@@ -37,6 +37,12 @@ function contactPhone(from: string): string {
 const MAX_KNOWN_OWNERS = 10_000;
 // Webhooks that arrive while earlier ones are being stored are stored together, up to this many in one statement.
 const MAX_STORED_TOGETHER = 200;
+
+// What storing one webhook gave: whether it was new, and the fence raised with it (an opt-out's answer awaits it).
+interface Recorded {
+  stored: boolean;
+  fenced: Promise<unknown> | null;
+}
 
 /** InboundIntake is the inbound webhook's work, with what it has learnt of which business unit owns which number. */
 export interface InboundIntake {
@@ -55,10 +61,22 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
   // A lookup in flight is shared: webhooks to one number that arrive together wait for one query, and go on in the
   // order they arrived (which is the order they are stored in).
   const owners = new Map<string, Promise<string | null>>();
-  const record = groupCommit((messages: NewInboundMessage[]) => recordInboundMessages(deps.db, messages), {
-    maxBatch: MAX_STORED_TOGETHER,
-    isItemError: isDataError,
-  });
+  // A batch with an opt-out raises its fence in the storing transaction: the STOP's answer then waits for one
+  // statement and the workers' acks, not for a second statement queued behind the fences of other batches.
+  const record = groupCommit(
+    async (messages: NewInboundMessage[]): Promise<Recorded[]> => {
+      const fence = deps.optOutFence;
+      if (!fence || !messages.some((m) => m.keywordKind === 'opt_out'))
+        return (await recordInboundMessages(deps.db, messages)).map((stored) => ({ stored, fenced: null }));
+      const { result, acked } = await fence.raiseWithin(async (fenceId) => {
+        if (fenceId === null) return { result: await recordInboundMessages(deps.db, messages), workers: [] };
+        const { stored, workers } = await recordInboundMessagesFenced(deps.db, messages, fenceId);
+        return { result: stored, workers };
+      });
+      return result.map((stored) => ({ stored, fenced: acked }));
+    },
+    { maxBatch: MAX_STORED_TOGETHER, isItemError: isDataError },
+  );
 
   function ownerOf(address: string): Promise<string | null> {
     const known = owners.get(address);
@@ -88,14 +106,19 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
       // The kind is stored too: from the moment this row is committed, every send path treats an opt-out as applied.
       const keywordKind = reply.kind === 'message' ? null : reply.kind;
       const keyword = keywordKind !== null;
-      const stored = await record({ ...inbound, forwardLeaseMs: deps.forwarder.leaseMs, keyword, keywordKind });
+      const { stored, fenced } = await record({
+        ...inbound,
+        forwardLeaseMs: deps.forwarder.leaseMs,
+        keyword,
+        keywordKind,
+      });
       // Forwarded before any wait, as stored: webhooks stored together go on in arrival order (a STOP then a START
       // from one contact must reach its conversation in that order, whatever the STOP then waits for).
       if (stored)
         deps.forwarder.forward({ messageSid: webhook.messageSid, businessUnitId, contact: inbound.from, keyword });
       // From the answer on, no message goes to the contact (a carrier's retry of a STOP whose first answer failed is
       // held the same way).
-      if (keywordKind === 'opt_out') await deps.optOutFence?.hold();
+      if (keywordKind === 'opt_out') await fenced;
       return stored ? 'accepted' : 'duplicate';
     },
   };

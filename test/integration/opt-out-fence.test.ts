@@ -4,6 +4,7 @@ import { twilioSignature } from '../../src/carrier/webhook-signature';
 import { sendChunk } from '../../src/campaigns/chunk-flight';
 import { poolOf } from '../../src/db/connection';
 import { consentWatchApplication } from '../../src/db/consent-notices';
+import { recordInboundMessagesFenced } from '../../src/db/inbound-messages';
 import type { CampaignMessage } from '../../src/db/messages';
 import { loadDncScope } from '../../src/dnc/dnc-scope';
 import { RunningWatch, watchConsent } from '../../src/dnc/last-look';
@@ -160,6 +161,61 @@ describe('an opt-out answered 200 is in force at every sending worker', () => {
     } finally {
       await fence.stop();
       await silent.end();
+    }
+  });
+
+  it('raised in the storing transaction, the fence is heard after the opt-outs and every worker acks it', async () => {
+    const fence = startOptOutFence(system.db, { boundMs: 60_000 });
+    const listener = new Client({ connectionString: poolOf(system.db).options.connectionString });
+    await listener.connect();
+    try {
+      await eventually('the fence to hear acks', async () => {
+        const { result } = await fence.raiseWithin(async (fenceId) => ({ result: fenceId, workers: [] }));
+        return result === null ? undefined : true;
+      });
+      // What a listener hears, in order.
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.payload ?? ''));
+      await listener.query('LISTEN contact_consent');
+      const contact = uniquePhone();
+      const { result, acked } = await fence.raiseWithin(async (fenceId) => {
+        const stored = await recordInboundMessagesFenced(
+          system.db,
+          [
+            {
+              messageSid: `SMfenced${contact.slice(1)}`,
+              businessUnitId: tenant.id,
+              from: contact,
+              to: sender.address,
+              body: 'STOP',
+              keyword: true,
+              keywordKind: 'opt_out',
+            },
+          ],
+          fenceId!,
+        );
+        return { result: stored.stored, workers: stored.workers };
+      });
+      expect(result).toEqual([true]);
+      expect(await acked).toEqual({ unacked: [] });
+      await eventually('the fence heard', async () => (heard.some((p) => p.includes('"fence"')) ? true : undefined));
+      const mine = heard.filter((p) => p.includes(contact) || p.includes('"fence"'));
+      expect(mine.findIndex((p) => p.includes(contact))).toBeLessThan(mine.findIndex((p) => p.includes('"fence"')));
+    } finally {
+      await fence.stop();
+      await listener.end();
+    }
+  });
+
+  it('while the acks cannot be heard, an opt-out is stored at once and its fence follows', async () => {
+    const fence = startOptOutFence(system.db, { boundMs: 60_000 });
+    try {
+      // Right after the start the acks' listener is still connecting: the store is not held back for it.
+      const { result, acked } = await fence.raiseWithin(async (fenceId) => ({ result: fenceId, workers: [] }));
+      expect(result).toBeNull();
+      expect(await acked).toEqual({ unacked: [] });
+    } finally {
+      await fence.stop();
     }
   });
 
