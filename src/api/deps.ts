@@ -14,7 +14,7 @@ export interface ApiDeps {
   /** Takes what the inbound webhook stored and signals the contacts' conversation workflows. */
   inboundForwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
   /** Holds an opt-out's answer until the sending workers have heard it; absent: answered once stored. */
-  optOutFence?: Pick<OptOutFence, 'hold' | 'raiseWithin'>;
+  optOutFence?: Pick<OptOutFence, 'raiseWithin'>;
   /** The agents' live events this process streams (GET /v1/events); absent: none are streamed. */
   agentEvents?: AgentEventHub;
 }

@@ -67,13 +67,14 @@ export async function recordInboundMessages(
 /**
  * recordInboundMessagesFenced stores inbound webhooks as recordInboundMessages does and, in the same transaction, after
  * them, announces the opt-out fence `fenceId` (see announceOptOutFence): the listeners it counts hear the stored STOPs
- * before the fence, and both at the commit.
+ * before the fence, and both at the commit. With no fence (null) it only stores them, and no listener is counted.
  */
 export async function recordInboundMessagesFenced(
   db: Kysely<Database>,
   inbound: readonly NewInboundMessage[],
-  fenceId: string,
+  fenceId: string | null,
 ): Promise<{ stored: boolean[]; workers: number[] }> {
+  if (fenceId === null) return { stored: await recordInboundMessages(db, inbound), workers: [] };
   return db.transaction().execute(async (trx) => {
     const stored = await recordInboundMessages(trx, inbound);
     return { stored, workers: await announceOptOutFence(trx, fenceId) };

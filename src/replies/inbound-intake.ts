@@ -23,7 +23,7 @@ export interface IntakeDeps {
   db: Db;
   forwarder: Pick<InboundForwarder, 'forward' | 'leaseMs'>;
   /** Holds an opt-out's answer until the sending workers have heard it (absent: answered once stored). */
-  optOutFence?: Pick<OptOutFence, 'hold' | 'raiseWithin'>;
+  optOutFence?: Pick<OptOutFence, 'raiseWithin'>;
 }
 
 /** contactPhone is the sender of an inbound message in the E.164 form calling lists and DNC groups use. */
@@ -69,7 +69,6 @@ export function createInboundIntake(deps: IntakeDeps): InboundIntake {
       if (!fence || !messages.some((m) => m.keywordKind === 'opt_out'))
         return (await recordInboundMessages(deps.db, messages)).map((stored) => ({ stored, fenced: null }));
       const { result, acked } = await fence.raiseWithin(async (fenceId) => {
-        if (fenceId === null) return { result: await recordInboundMessages(deps.db, messages), workers: [] };
         const { stored, workers } = await recordInboundMessagesFenced(deps.db, messages, fenceId);
         return { result: stored, workers };
       });

@@ -192,7 +192,7 @@ describe('an opt-out answered 200 is in force at every sending worker', () => {
               keywordKind: 'opt_out',
             },
           ],
-          fenceId!,
+          fenceId,
         );
         return { result: stored.stored, workers: stored.workers };
       });
